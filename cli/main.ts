@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+// trialcoord: the command line. Commands, flags and output shapes here are a product interface
+// that scripts depend on; README.md documents them and test/cli.test.ts pins them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ApiResult, Input, Method, Output } from '../core/api.js';
+import { formatAge, formatDose, formatSeries, formatTiming, formatWindow, humanize } from '../core/format.js';
+import { allocationRatio } from '../core/protocol.js';
+import { openBackend, type AppBackend } from '../db/app.js';
+import { DatabaseFromFutureError } from '../db/errors.js';
+import { resolveDatabaseFile } from '../db/paths.js';
+import { dispatch } from '../db/service.js';
+import { openInBrowser } from './open-browser.js';
+import { startServer } from './server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SEEDS_DIR = path.join(ROOT, 'seeds');
+const RENDERER_DIR = process.env.TRIALCOORD_RENDERER_DIR ?? path.join(ROOT, 'dist', 'renderer');
+
+/** A problem with what the user asked for: printed as one line, exit code 2. */
+class UsageError extends Error {}
+
+const USAGE = `Usage: trialcoord [--db FILE] <command>
+
+Commands:
+  protocol list [--json]                    List stored protocols
+  protocol show <id|NCT id> [--json]        Show one protocol (--json: the protocol document)
+  protocol import <file.json> [--new-version] [--note TEXT]
+                                            Validate and store a protocol; nothing is written if invalid
+  serve [--port N] [--open]                 Browser mode on 127.0.0.1 (prints the URL with its token)
+
+Options:
+  --db FILE   Database file (default: $TRIALCOORD_DB, else the app's data folder)
+  --help      Show this help`;
+
+function main(argv: string[]): Promise<number> | number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'new-version': { type: 'boolean', default: false },
+      note: { type: 'string' },
+      port: { type: 'string' },
+      open: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const dbFile = resolveDatabaseFile(values.db);
+  const backend = () => openBackend({ dbFile, seedsDir: SEEDS_DIR, mode: command === 'serve' ? 'browser' : 'cli', appVersion: appVersion() });
+
+  if (command === 'serve') return serve(backend(), values.port, values.open);
+  if (command !== 'protocol') throw new UsageError(`Unknown command "${command}". Run "trialcoord --help".`);
+
+  const b = backend();
+  try {
+    switch (sub) {
+      case 'list':
+        return protocolList(b, values.json);
+      case 'show':
+        if (rest.length !== 1) throw new UsageError('protocol show needs one protocol id, e.g. "protocol show ucmsc-sepsis".');
+        return protocolShow(b, rest[0]!, values.json);
+      case 'import':
+        if (rest.length !== 1) throw new UsageError('protocol import needs one file, e.g. "protocol import trial.json".');
+        return protocolImport(b, rest[0]!, values['new-version'], values.note);
+      default:
+        throw new UsageError(`Unknown protocol command "${sub ?? ''}". Use list, show or import.`);
+    }
+  } finally {
+    b.conn.close();
+  }
+}
+
+function call<M extends Method>(b: AppBackend, method: M, input: Input<M>): Output<M> {
+  const result = dispatch(b.handlers, method, input) as ApiResult<Output<M>>;
+  if (!result.ok) {
+    const err = new UsageError(result.error.message);
+    (err as UsageError & { details?: readonly string[] }).details = result.error.details;
+    throw err;
+  }
+  return result.value;
+}
+
+function protocolList(b: AppBackend, json: boolean): number {
+  const list = call(b, 'listProtocols', {});
+  if (json) {
+    console.log(JSON.stringify(list, null, 2));
+    return 0;
+  }
+  const rows = list.map((p) => [p.id, p.nctId ?? '-', p.phases.map(humanize).join(', ') || '-', String(p.armCount), p.title]);
+  const header = ['ID', 'NCT', 'PHASE', 'ARMS', 'TITLE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [header, ...rows]) console.log(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+  return 0;
+}
+
+function protocolShow(b: AppBackend, id: string, json: boolean): number {
+  const { protocol: p, summary } = call(b, 'getProtocol', { id });
+  if (json) {
+    console.log(JSON.stringify(p, null, 2));
+    return 0;
+  }
+  const out: string[] = [];
+  const line = (label: string, value: string | null | undefined) => out.push(`${label.padEnd(18)}${value ?? 'not stated'}`);
+  out.push(p.title, '');
+  line('ID', `${p.id} (version ${summary.version})`);
+  line('NCT number', p.identifiers.nctId);
+  line('Sponsor', p.sponsor);
+  line('Phase', p.phases.map(humanize).join(', ') || null);
+  line('Status', p.status && humanize(p.status));
+  line('Conditions', p.conditions.join('; '));
+  line('Allocation', p.design.allocation && humanize(p.design.allocation));
+  line('Masking', p.design.masking && humanize(p.design.masking));
+  line('Enrollment', p.enrollment.target === null ? null : String(p.enrollment.target));
+  const ratio = allocationRatio(p.arms);
+  if (ratio && p.arms.length > 1) line('Allocation ratio', ratio.join(':'));
+  line('Ages', [formatAge(p.eligibility.minimumAge) ?? '?', formatAge(p.eligibility.maximumAge) ?? '?'].join(' to '));
+  out.push('', 'Arms');
+  for (const arm of p.arms) {
+    out.push(`  ${arm.key}: ${arm.label} [${humanize(arm.type)}], target ${arm.targetSize ?? 'not stated'}`);
+    for (const s of arm.dosing) out.push(`    ${s.label}: ${formatSeries(s)}; ${formatDose(s.dose)}`);
+    for (const v of arm.visits) out.push(`    ${v.label}: ${formatTiming(v.anchor, v.offset)} (${formatWindow(v.window)})`);
+  }
+  out.push('', `Inclusion (${p.eligibility.inclusion.length})`, ...p.eligibility.inclusion.map((c) => `  - ${c.text}`));
+  out.push('', `Exclusion (${p.eligibility.exclusion.length})`, ...p.eligibility.exclusion.map((c) => `  - ${c.group ? `${c.group}: ` : ''}${c.text}`));
+  if (p.notStated.length) out.push('', 'Not stated in the source document', ...p.notStated.map((n) => `  - ${n.note}`));
+  console.log(out.join('\n'));
+  return 0;
+}
+
+function protocolImport(b: AppBackend, file: string, asNewVersion: boolean, note: string | undefined): number {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const r = call(b, 'importProtocol', { document, asNewVersion, ...(note ? { note } : {}) });
+  const what = { created: 'imported as version 1', 'new-version': `imported as version ${r.version}`, unchanged: `unchanged (version ${r.version} is identical)` }[r.outcome];
+  console.log(`Protocol ${r.id}: ${what}`);
+  return 0;
+}
+
+async function serve(b: AppBackend, portFlag: string | undefined, open: boolean): Promise<number> {
+  const port = portFlag === undefined ? 0 : Number(portFlag);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${portFlag}".`);
+  const server = await startServer({ handlers: b.handlers, rendererDir: RENDERER_DIR, port });
+  console.log(`Trial Coordinator (browser mode) at ${server.url}`);
+  console.log(`Database: ${b.conn.file}`);
+  if (open) openInBrowser(server.url);
+  const stop = () => {
+    void server.close().then(() => {
+      b.conn.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return new Promise<number>(() => {});
+}
+
+function appVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function report(error: unknown): number {
+  if (error instanceof UsageError || error instanceof DatabaseFromFutureError) {
+    console.error(`error: ${error.message}`);
+    const details = (error as { details?: readonly string[] }).details ?? [];
+    if (details.length > 1) for (const d of details) console.error(`  ${d}`);
+    return 2;
+  }
+  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    console.error(`error: ${error.message}`);
+    return 2;
+  }
+  console.error(error);
+  return 1;
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+} catch (error) {
+  process.exitCode = report(error);
+}

@@ -1,0 +1,81 @@
+// The one API contract. The Electron IPC handler, the browser-mode server and the renderer's
+// client are all typed from this object, and the main/server process parses every input with
+// the schema here before it reaches db/.
+import { z } from 'zod';
+import type { Protocol } from './protocol.js';
+
+const ProtocolId = z.string().trim().min(1, 'a protocol id is required').max(60);
+
+export interface ProtocolSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly nctId: string | null;
+  readonly sponsor: string | null;
+  readonly phases: readonly string[];
+  readonly status: string | null;
+  readonly allocation: string | null;
+  readonly masking: string | null;
+  readonly enrollmentTarget: number | null;
+  readonly conditions: readonly string[];
+  readonly armCount: number;
+  readonly version: number;
+}
+
+export interface ProtocolDetail {
+  readonly summary: ProtocolSummary;
+  readonly protocol: Protocol;
+  readonly importedAt: string;
+  readonly versions: readonly { version: number; createdAt: string; note: string | null }[];
+}
+
+export interface ImportResult {
+  readonly id: string;
+  readonly version: number;
+  readonly outcome: 'created' | 'new-version' | 'unchanged';
+}
+
+export interface AppInfo {
+  readonly appVersion: string;
+  readonly databaseFile: string;
+  readonly schemaVersion: number;
+  readonly mode: 'electron' | 'browser' | 'cli';
+}
+
+const method = <I extends z.ZodType, O>(input: I) => ({ input, output: undefined as unknown as O });
+
+export const contract = {
+  appInfo: method<z.ZodObject<{}>, AppInfo>(z.object({}).strict()),
+  listProtocols: method<z.ZodObject<{}>, ProtocolSummary[]>(z.object({}).strict()),
+  getProtocol: method<z.ZodObject<{ id: typeof ProtocolId }>, ProtocolDetail>(z.object({ id: ProtocolId }).strict()),
+  importProtocol: method<
+    z.ZodObject<{ document: z.ZodUnknown; asNewVersion: z.ZodDefault<z.ZodBoolean>; note: z.ZodOptional<z.ZodString> }>,
+    ImportResult
+  >(
+    z
+      .object({
+        document: z.unknown(),
+        asNewVersion: z.boolean().default(false),
+        note: z.string().trim().min(1).max(2000).optional(),
+      })
+      .strict(),
+  ),
+} as const;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type Input<M extends Method> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends Method> = z.output<Contract[M]['input']>;
+export type Output<M extends Method> = Contract[M]['output'];
+export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Output<M> };
+
+export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'database' | 'unknown_method' | 'internal';
+export interface ApiErrorBody {
+  readonly code: ApiErrorCode;
+  readonly message: string;
+  readonly details: readonly string[];
+}
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}

@@ -1,0 +1,11 @@
+import type { WritableDB } from '../types.js';
+import * as m0001 from './0001-initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: WritableDB) => void;
+}
+
+// Append only. A shipped migration is never edited: a change is a new file with the next number.
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: m0001.up }];

@@ -1,0 +1,21 @@
+import os from 'node:os';
+import path from 'node:path';
+
+export const PRODUCT_NAME = 'Trial Coordinator';
+export const DB_FILE_NAME = 'trial-coordinator.sqlite';
+export const DB_ENV = 'TRIALCOORD_DB';
+
+/** The folder Electron calls `userData` for this app, computed the same way outside Electron. */
+export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', PRODUCT_NAME);
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), PRODUCT_NAME);
+}
+
+/** `--db FILE` wins, then the TRIALCOORD_DB variable, then the user's data folder. */
+export function resolveDatabaseFile(flag: string | undefined, userDataDir: string = defaultUserDataDir(), env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return path.resolve(flag);
+  if (env[DB_ENV]) return path.resolve(env[DB_ENV]);
+  return path.join(userDataDir, DB_FILE_NAME);
+}

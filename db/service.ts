@@ -1,0 +1,66 @@
+import { ZodError } from 'zod';
+import { contract, isMethod, type ApiErrorBody, type ApiResult, type AppInfo, type Handlers } from '../core/api.js';
+import { describeIssues } from '../core/protocol.js';
+import type { Connection } from './connection.js';
+import { AppError } from './errors.js';
+import { getProtocol, importProtocol, listProtocols } from './protocols.js';
+
+export interface ServiceContext {
+  readonly conn: Connection;
+  readonly mode: AppInfo['mode'];
+  readonly appVersion: string;
+  readonly now?: () => Date;
+}
+
+/** The API implementation: each method is one read or one transaction. */
+export function createHandlers(ctx: ServiceContext): Handlers {
+  const now = ctx.now ?? (() => new Date());
+  const { conn } = ctx;
+  return {
+    appInfo: () => ({
+      appVersion: ctx.appVersion,
+      databaseFile: conn.file,
+      schemaVersion: conn.read((db) => db.pragma('user_version', { simple: true }) as number),
+      mode: ctx.mode,
+    }),
+    listProtocols: () => conn.read(listProtocols),
+    getProtocol: ({ id }) => conn.read((db) => getProtocol(db, id)),
+    importProtocol: ({ document, asNewVersion, note }) =>
+      conn.write((db) => importProtocol(db, document, { asNewVersion, note, now: now().toISOString() })),
+  };
+}
+
+/**
+ * The single entry for every transport (IPC, loopback HTTP, CLI): checks the method name,
+ * parses the input with the contract's schema, runs the handler, and turns every failure into
+ * an error body a person can read. Unexpected errors are reported without internals.
+ */
+export function dispatch(handlers: Handlers, method: unknown, rawInput: unknown, log: (e: unknown) => void = console.error): ApiResult<unknown> {
+  if (!isMethod(method)) return fail({ code: 'unknown_method', message: `Unknown API method ${JSON.stringify(method)}.`, details: [] });
+  const parsed = contract[method].input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    const details = describeIssues(parsed.error);
+    return fail({ code: 'invalid_input', message: `Invalid input for ${method}: ${details[0]}`, details });
+  }
+  try {
+    const handler = handlers[method] as (input: unknown) => unknown;
+    return { ok: true, value: handler(parsed.data) };
+  } catch (error) {
+    if (error instanceof AppError) return fail({ code: error.code, message: error.message, details: error.details });
+    if (error instanceof ZodError) {
+      const details = describeIssues(error);
+      return fail({ code: 'invalid_input', message: details[0] ?? 'Invalid input.', details });
+    }
+    if (isBusy(error)) return fail({ code: 'database', message: 'The database is busy: another Trial Coordinator process is writing. Try again.', details: [] });
+    log(error);
+    return fail({ code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] });
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED');
+}
+
+function fail(error: ApiErrorBody): ApiResult<never> {
+  return { ok: false, error };
+}

@@ -1,0 +1,108 @@
+// Electron main process: window, menu, IPC binding of the API contract, hardening. Thin on
+// purpose; the app's behaviour lives in core/ and db/, shared with browser mode and the CLI.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { openBackend, type AppBackend } from '../db/app.js';
+import { resolveDatabaseFile } from '../db/paths.js';
+import { dispatch } from '../db/service.js';
+import { menuTemplate } from './menu.js';
+import { hardenedWebPreferences, isAppUrl } from './security.js';
+
+const appRoot = path.resolve(__dirname, '..', '..');
+const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+const seedsDir = path.join(appRoot, 'seeds');
+
+let backend: AppBackend | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function dbFlag(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--db');
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--db='))?.slice('--db='.length);
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 800,
+    minHeight: 560,
+    title: 'Trial Coordinator',
+    show: false,
+    webPreferences: hardenedWebPreferences(path.join(__dirname, 'preload.cjs')),
+  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, rendererUrl)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(rendererIndex);
+  return win;
+}
+
+function bindApi(handlers: AppBackend['handlers']): void {
+  ipcMain.handle('api', (event, method: unknown, input: unknown) => {
+    // Only our own page may call the API, never a frame or a page it was navigated to.
+    const frameUrl = event.senderFrame?.url ?? '';
+    if (!isAppUrl(frameUrl, rendererUrl) || event.sender !== mainWindow?.webContents) {
+      return { ok: false, error: { code: 'unauthorized', message: 'Refused: not the app window.', details: [] } };
+    }
+    return dispatch(handlers, method, input);
+  });
+}
+
+function start(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  void app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    try {
+      backend = openBackend({
+        dbFile: resolveDatabaseFile(dbFlag(process.argv), app.getPath('userData')),
+        seedsDir,
+        mode: 'electron',
+        appVersion: app.getVersion(),
+        open: process.env.TRIALCOORD_NATIVE_BINDING ? { nativeBinding: process.env.TRIALCOORD_NATIVE_BINDING } : {},
+      });
+    } catch (error) {
+      dialog.showErrorBox('Trial Coordinator cannot open its database', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+      return;
+    }
+    bindApi(backend.handlers);
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          isMac: process.platform === 'darwin',
+          appName: app.getName(),
+          go: (route) => mainWindow?.webContents.send('navigate', route),
+        }),
+      ),
+    );
+    mainWindow = createWindow();
+    mainWindow.on('closed', () => (mainWindow = null));
+  });
+
+  app.on('window-all-closed', () => {
+    backend?.conn.close();
+    backend = null;
+    app.quit();
+  });
+}
+
+start();

@@ -1,0 +1,33 @@
+import type { MenuItemConstructorOptions } from 'electron';
+
+/** The application menu: the usual roles and accelerators, plus the app's own places. */
+export function menuTemplate(opts: { isMac: boolean; appName: string; go: (route: string) => void }): MenuItemConstructorOptions[] {
+  const { isMac, appName, go } = opts;
+  return [
+    ...(isMac
+      ? [{ label: appName, submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }] } as MenuItemConstructorOptions]
+      : []),
+    { label: '&File', submenu: [isMac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: '&Edit',
+      submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+    },
+    {
+      label: '&View',
+      submenu: [
+        { label: 'Protocols', accelerator: 'CmdOrCtrl+1', click: () => go('/protocols') },
+        { type: 'separator' },
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { label: '&Window', submenu: [{ role: 'minimize' }, ...(isMac ? [{ role: 'zoom' } as MenuItemConstructorOptions] : [{ role: 'close' } as MenuItemConstructorOptions])] },
+    { role: 'help', submenu: [{ role: 'about' as const, label: `About ${appName}` }] },
+  ];
+}

@@ -1,0 +1,63 @@
+import { useEffect } from 'react';
+import { HashRouter, Link, NavLink, Navigate, Route, Routes, useNavigate } from 'react-router';
+import { bridge } from './api';
+import { ProtocolDetail } from './pages/ProtocolDetail';
+import { ProtocolList } from './pages/ProtocolList';
+import { Page } from './components/ui';
+
+export function App() {
+  return (
+    <HashRouter>
+      <MenuNavigation />
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        Skip to content
+      </a>
+      <header className="app-bar">
+        <div className="brand" aria-label="Trial Coordinator">
+          <span className="brand-mark" aria-hidden="true">
+            TC
+          </span>
+          Trial Coordinator
+        </div>
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <NavLink to="/protocols">Protocols</NavLink>
+            </li>
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/protocols" replace />} />
+          <Route path="/protocols" element={<ProtocolList />} />
+          <Route path="/protocols/:id" element={<ProtocolDetail />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </main>
+    </HashRouter>
+  );
+}
+
+// With hash routing, "#main" would be read as a route; move focus by hand instead.
+function skipToMain(event: React.MouseEvent) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+/** Electron's application menu sends routes (e.g. Ctrl+1 → Protocols). */
+function MenuNavigation() {
+  const navigate = useNavigate();
+  useEffect(() => bridge()?.onNavigate((route) => void navigate(route)), [navigate]);
+  return null;
+}
+
+function NotFound() {
+  return (
+    <Page title="Page not found">
+      <p>
+        There is nothing at this address. <Link to="/protocols">Go to the protocols</Link>.
+      </p>
+    </Page>
+  );
+}

@@ -1,0 +1,86 @@
+// The app's small component set. One type scale and one spacing scale (styles.css); every
+// screen is built from these so that the whole app looks like one thing.
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { ApiError } from '../api';
+
+export function Page(props: { title: string; eyebrow?: ReactNode; actions?: ReactNode; children: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Moving focus to the new page's heading tells keyboard and screen-reader users where they are.
+  useEffect(() => heading.current?.focus(), [props.title]);
+  return (
+    <>
+      <header className="page-header">
+        {props.eyebrow && <div className="eyebrow">{props.eyebrow}</div>}
+        <div className="page-title-row">
+          <h1 ref={heading} tabIndex={-1}>
+            {props.title}
+          </h1>
+          {props.actions}
+        </div>
+      </header>
+      {props.children}
+    </>
+  );
+}
+
+export function Section(props: { id: string; title: string; count?: number; children: ReactNode }) {
+  return (
+    <section className="section" aria-labelledby={`${props.id}-heading`}>
+      <h2 id={`${props.id}-heading`}>
+        {props.title}
+        {props.count !== undefined && <span className="count"> ({props.count})</span>}
+      </h2>
+      {props.children}
+    </section>
+  );
+}
+
+export function Badge(props: { tone?: 'neutral' | 'accent' | 'warning' | 'success'; children: ReactNode }) {
+  return <span className={`badge badge-${props.tone ?? 'neutral'}`}>{props.children}</span>;
+}
+
+export function NotStated(props: { what?: string }) {
+  return <span className="not-stated">{props.what ? `${props.what} not stated` : 'Not stated'}</span>;
+}
+
+/** A value, or a visible "Not stated" where the protocol leaves it open. */
+export function Value(props: { children: ReactNode | null | undefined }) {
+  return props.children === null || props.children === undefined || props.children === '' ? <NotStated /> : <>{props.children}</>;
+}
+
+export function Facts(props: { items: [label: string, value: ReactNode][] }) {
+  return (
+    <dl className="facts">
+      {props.items.map(([label, value]) => (
+        <div key={label} className="fact">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function Loading(props: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {props.what}…
+    </p>
+  );
+}
+
+export function ErrorNotice(props: { error: ApiError; title?: string }) {
+  return (
+    <div className="notice notice-error" role="alert">
+      <strong>{props.title ?? 'Something went wrong'}</strong>
+      <p>{props.error.message}</p>
+      {props.error.details.length > 1 && (
+        <ul>
+          {props.error.details.map((d) => (
+            <li key={d}>{d}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

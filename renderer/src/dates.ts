@@ -1,0 +1,12 @@
+// Dates shown in the user's locale; files and the API carry ISO text. A calendar date
+// (YYYY-MM-DD) is formatted as a date in UTC so that no time zone can shift it by a day.
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatCalendarDate(iso: string): string {
+  return dateFormat.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+}
+
+export function formatInstant(iso: string): string {
+  return dateTimeFormat.format(new Date(iso));
+}
