@@ -1,12 +1,20 @@
 // The app's small component set. One type scale and one spacing scale (styles.css); every
 // screen is built from these so that the whole app looks like one thing.
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useLocation, useNavigationType } from 'react-router';
 import type { ApiError } from '../api';
 
 export function Page(props: { title: string; eyebrow?: ReactNode; actions?: ReactNode; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  // Moving focus to the new page's heading tells keyboard and screen-reader users where they are.
-  useEffect(() => heading.current?.focus(), [props.title]);
+  const location = useLocation();
+  const navigationType = useNavigationType();
+  // After a navigation (a link, back or forward), focus moves to the new page's heading so that
+  // keyboard and screen-reader users know where they are. On the first load and on redirects it
+  // stays at the top, where the skip link comes first.
+  const moved = navigationType === 'PUSH' || (navigationType === 'POP' && location.key !== 'default');
+  useEffect(() => {
+    if (moved) heading.current?.focus();
+  }, [moved, location.key, props.title]);
   return (
     <>
       <header className="page-header">
