@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate, type MigrationResult } from './migrate.js';
+import { assertNotFromFuture, migrate, type MigrationResult } from './migrate.js';
 import type { ReadableDB, WritableDB } from './types.js';
 
 export interface OpenOptions {
@@ -22,6 +22,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const raw = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
+    // Checked before anything else: switching to WAL would already write to a newer app's file.
+    assertNotFromFuture(raw as WritableDB);
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
     // A second process (CLI while the app runs) waits for the lock instead of failing at once.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseFromFutureError } from './errors.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
-import type { WritableDB } from './types.js';
+import type { ReadableDB, WritableDB } from './types.js';
 
 export interface MigrationResult {
   readonly from: number;
@@ -16,9 +16,8 @@ export interface MigrationResult {
  * an existing database is copied aside (VACUUM INTO) before it is migrated.
  */
 export function migrate(db: WritableDB, migrations: readonly Migration[] = MIGRATIONS, now: Date = new Date()): MigrationResult {
-  const latest = migrations.at(-1)?.version ?? 0;
-  const from = db.pragma('user_version', { simple: true }) as number;
-  if (from > latest) throw new DatabaseFromFutureError(from, latest);
+  const latest = latestVersion(migrations);
+  const from = assertNotFromFuture(db, migrations);
   if (from === latest) return { from, to: from, backup: null };
 
   const backup = from > 0 ? backupBeforeMigration(db, from, now) : null;
@@ -30,6 +29,15 @@ export function migrate(db: WritableDB, migrations: readonly Migration[] = MIGRA
     }
   }).immediate();
   return { from, to: latest, backup };
+}
+
+const latestVersion = (migrations: readonly Migration[]) => migrations.at(-1)?.version ?? 0;
+
+/** Returns the file's schema version; throws DatabaseFromFutureError if this app is too old for it. */
+export function assertNotFromFuture(db: ReadableDB, migrations: readonly Migration[] = MIGRATIONS): number {
+  const found = db.pragma('user_version', { simple: true }) as number;
+  if (found > latestVersion(migrations)) throw new DatabaseFromFutureError(found, latestVersion(migrations));
+  return found;
 }
 
 function backupBeforeMigration(db: WritableDB, version: number, now: Date): string | null {

@@ -1,0 +1,24 @@
+// npm test: type-check, unit tests, build, then end-to-end tests against the built app.
+import { spawnSync } from 'node:child_process';
+
+const env = { ...process.env, NO_COLOR: '1' };
+delete env.FORCE_COLOR;
+const bin = (name) => `node_modules/.bin/${name}`;
+const steps = [
+  ['Type-check (core, db, cli, renderer, tests)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+  ['Type-check (electron, against electron.d.ts)', bin('tsc'), ['-p', 'electron/tsconfig.json', '--noEmit']],
+  ['Unit tests', bin('vitest'), ['run']],
+  ['Build', process.execPath, ['scripts/build.mjs']],
+  ['End-to-end tests (browser mode; Electron where installed)', bin('playwright'), ['test']],
+];
+
+for (const [title, cmd, args, extraEnv] of steps) {
+  console.log(`\n=== ${title}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
+  if (r.status !== 0) {
+    console.error(`\n${title}: failed (exit ${r.status ?? r.signal}).`);
+    process.exit(r.status || 1);
+  }
+  console.log(`--- ${title}: ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/connection.js';
+import { DatabaseFromFutureError } from '../db/errors.js';
+import { migrate } from '../db/migrate.js';
+import { MIGRATIONS, type Migration } from '../db/migrations/index.js';
+import type { WritableDB } from '../db/types.js';
+import { freshDb, tempDir } from './helpers/db.js';
+
+describe('database and migrations', () => {
+  it('opens in WAL mode with foreign keys on, STRICT tables and the latest schema version', () => {
+    const { conn } = freshDb();
+    conn.read((db) => {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+      const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string }[];
+      expect(tables.length).toBeGreaterThan(0);
+      for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
+    });
+    conn.close();
+  });
+
+  it('refuses a database from a newer version and leaves the file untouched', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'future.sqlite');
+    const raw = new Database(file);
+    raw.pragma('user_version = 999');
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openDatabase(file)).toThrow(DatabaseFromFutureError);
+    expect(() => openDatabase(file)).toThrow(/newer version of Trial Coordinator \(schema 999/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('backs the file up before migrating an existing database, and applies pending migrations', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.sqlite');
+    openDatabase(file).close();
+    const extra: Migration = { version: MIGRATIONS.at(-1)!.version + 1, name: 'extra', up: (db) => db.exec('CREATE TABLE extra (x INTEGER) STRICT') };
+    const db = new Database(file) as WritableDB;
+    const result = migrate(db, [...MIGRATIONS, extra], new Date('2026-01-02T03:04:05Z'));
+    expect(result.from).toBe(MIGRATIONS.at(-1)!.version);
+    expect(result.to).toBe(extra.version);
+    expect(result.backup).not.toBeNull();
+    expect(fs.existsSync(result.backup!)).toBe(true);
+    const backup = new Database(result.backup!, { readonly: true });
+    expect(backup.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+    backup.close();
+    expect(db.pragma('user_version', { simple: true })).toBe(extra.version);
+    db.close();
+  });
+
+  it('a failing migration changes nothing: no tables, no version', () => {
+    const dir = tempDir();
+    const db = new Database(path.join(dir, 'x.sqlite')) as WritableDB;
+    const broken: Migration[] = [
+      { version: 1, name: 'ok', up: (d) => d.exec('CREATE TABLE a (x INTEGER) STRICT') },
+      { version: 2, name: 'broken', up: (d) => d.exec('CREATE TABLE b (x NOPE_TYPE) STRICT') },
+    ];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('write() is all or nothing', () => {
+    const { conn } = freshDb();
+    expect(() =>
+      conn.write((db) => {
+        db.prepare("INSERT INTO app_meta (key, value) VALUES ('a', '1')").run();
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(conn.read((db) => db.prepare('SELECT count(*) AS n FROM app_meta').get())).toEqual({ n: 0 });
+    conn.close();
+  });
+});

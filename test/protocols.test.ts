@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importSeedsOnFirstStart, readSeedFiles } from '../db/seeds.js';
+import { createHandlers, dispatch } from '../db/service.js';
+import { dumpTables, freshDb, SEEDS_DIR } from './helpers/db.js';
+
+const sepsis = () => JSON.parse(fs.readFileSync(path.join(SEEDS_DIR, 'ucmsc-sepsis.json'), 'utf8')) as Record<string, unknown>;
+
+function setup() {
+  const { conn } = freshDb();
+  importSeedsOnFirstStart(conn, SEEDS_DIR, new Date('2026-11-01T10:00:00Z'));
+  const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => new Date('2026-11-02T10:00:00Z') });
+  return { conn, handlers, call: (m: string, input: unknown) => dispatch(handlers, m, input, () => {}) };
+}
+
+describe('protocols in the database', () => {
+  it('first start imports every seed once, in title order', () => {
+    const { conn, handlers } = setup();
+    expect(handlers.listProtocols({}).map((p) => p.id).sort()).toEqual(readSeedFiles(SEEDS_DIR).map((s) => (s.document as { id: string }).id).sort());
+    expect(importSeedsOnFirstStart(conn, SEEDS_DIR)).toBe(0);
+    const titles = handlers.listProtocols({}).map((p) => p.title.toLowerCase());
+    expect(titles).toEqual([...titles].sort());
+    conn.close();
+  });
+
+  it('finds a protocol by id or NCT number and returns the stored document', () => {
+    const { conn, handlers } = setup();
+    const byId = handlers.getProtocol({ id: 'ucmsc-sepsis' });
+    const byNct = handlers.getProtocol({ id: 'nct06882811' });
+    expect(byNct.summary).toEqual(byId.summary);
+    expect(byId.summary).toMatchObject({ nctId: 'NCT06882811', masking: 'DOUBLE', enrollmentTarget: 180, armCount: 2, version: 1 });
+    const { $schema: _ignored, ...expected } = sepsis();
+    expect(byId.protocol).toEqual(expected);
+    conn.close();
+  });
+
+  it('an unknown id is a clear not_found error', () => {
+    const { conn, call } = setup();
+    expect(call('getProtocol', { id: 'nope' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'No protocol "nope". Run "protocol list" to see the ids.', details: [] },
+    });
+    conn.close();
+  });
+
+  it('a wrong type in one field names the field and why, and writes nothing', () => {
+    const { conn, call } = setup();
+    const before = dumpTables(conn);
+    const doc: Record<string, unknown> = { ...sepsis(), id: 'new-trial', identifiers: { nctId: null, other: [] } };
+    (doc.arms as { targetSize: unknown }[])[0]!.targetSize = 'one hundred';
+    const r = call('importProtocol', { document: doc });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid_input');
+      expect(r.error.details).toEqual(['arms.0.targetSize: Invalid input: expected number, received string']);
+      expect(r.error.message).toContain('arms.0.targetSize');
+    }
+    expect(dumpTables(conn)).toEqual(before);
+    conn.close();
+  });
+
+  it('reports every problem at once, including broken references', () => {
+    const { conn, call } = setup();
+    const doc = sepsis();
+    doc.id = 'Bad Id';
+    (doc.arms as { interventions: string[] }[])[1]!.interventions = ['ghost'];
+    const r = call('importProtocol', { document: doc });
+    expect(r.ok ? [] : r.error.details).toEqual([
+      'id: must be lower-case letters, digits and hyphens, starting with a letter or digit',
+      'arms.1.interventions.0: no intervention with key "ghost"',
+    ]);
+    conn.close();
+  });
+
+  it('re-importing the same document changes nothing; a changed one needs asNewVersion', () => {
+    const { conn, call } = setup();
+    expect(call('importProtocol', { document: sepsis() })).toEqual({ ok: true, value: { id: 'ucmsc-sepsis', version: 1, outcome: 'unchanged' } });
+    const changed = { ...sepsis(), title: 'Sepsis trial, amended' };
+    const before = dumpTables(conn);
+    const refused = call('importProtocol', { document: changed });
+    expect(refused.ok ? null : refused.error.code).toBe('conflict');
+    expect(dumpTables(conn)).toEqual(before);
+    expect(call('importProtocol', { document: changed, asNewVersion: true, note: 'Amendment 1' })).toEqual({
+      ok: true,
+      value: { id: 'ucmsc-sepsis', version: 2, outcome: 'new-version' },
+    });
+    const detail = call('getProtocol', { id: 'ucmsc-sepsis' });
+    expect(detail.ok && detail.value).toMatchObject({ summary: { title: 'Sepsis trial, amended', version: 2 }, versions: [{ version: 1 }, { version: 2, note: 'Amendment 1' }] });
+    conn.close();
+  });
+
+  it('an NCT number already used by another protocol is refused', () => {
+    const { conn, call } = setup();
+    const r = call('importProtocol', { document: { ...sepsis(), id: 'copy' } });
+    expect(r.ok ? null : r.error.message).toBe('NCT06882811 already belongs to protocol "ucmsc-sepsis".');
+    conn.close();
+  });
+});
+
+describe('dispatch', () => {
+  it('refuses unknown methods and bad input before any handler runs', () => {
+    const { conn, call } = setup();
+    expect(call('dropEverything', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(call('toString', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(call('getProtocol', { id: 42 })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: ['id: Invalid input: expected string, received number'] } });
+    expect(call('listProtocols', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    conn.close();
+  });
+
+  it('reports an unexpected failure without its internals', () => {
+    const { conn, handlers } = setup();
+    const logged: unknown[] = [];
+    const broken = { ...handlers, listProtocols: () => { throw new Error('SQLITE secret detail'); } };
+    const r = dispatch(broken, 'listProtocols', {}, (e) => logged.push(e));
+    expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] } });
+    expect(logged).toHaveLength(1);
+    conn.close();
+  });
+});
