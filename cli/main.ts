@@ -11,7 +11,10 @@ import { allocationRatio } from '../core/protocol.js';
 import { openBackend, type AppBackend } from '../db/app.js';
 import { DatabaseFromFutureError } from '../db/errors.js';
 import { resolveDatabaseFile } from '../db/paths.js';
-import { dispatch } from '../db/service.js';
+import { dispatch, scheduleOrExplain } from '../db/service.js';
+import { AppError } from '../db/errors.js';
+import type { Schedule } from '../core/schedule.js';
+import { computeSchedule, parseActuals, protocolFromFile, renderSchedule, validateScheduleArgs, type ScheduleArgs } from './schedule-command.js';
 import { openInBrowser } from './open-browser.js';
 import { startServer } from './server.js';
 
@@ -29,6 +32,9 @@ Commands:
   protocol show <id|NCT id> [--json]        Show one protocol (--json: the protocol document)
   protocol import <file.json> [--new-version] [--note TEXT]
                                             Validate and store a protocol; nothing is written if invalid
+  schedule --protocol <file or id> --arm <key> --start <YYYY-MM-DD>
+           [--actual <visit key>=<YYYY-MM-DD> ...] [--missed <visit key> ...] [--format json|csv]
+                                            A participant-free schedule; --start is Study Day 1 (the first dose)
   serve [--port N] [--open]                 Browser mode on 127.0.0.1 (prints the URL with its token)
 
 Options:
@@ -47,6 +53,12 @@ function main(argv: string[]): Promise<number> | number {
       note: { type: 'string' },
       port: { type: 'string' },
       open: { type: 'boolean', default: false },
+      protocol: { type: 'string' },
+      arm: { type: 'string' },
+      start: { type: 'string' },
+      actual: { type: 'string', multiple: true, default: [] },
+      missed: { type: 'string', multiple: true, default: [] },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -59,6 +71,10 @@ function main(argv: string[]): Promise<number> | number {
   const backend = () => openBackend({ dbFile, seedsDir: SEEDS_DIR, mode: command === 'serve' ? 'browser' : 'cli', appVersion: appVersion() });
 
   if (command === 'serve') return serve(backend(), values.port, values.open);
+  if (command === 'schedule') {
+    if (sub !== undefined) throw new UsageError(`schedule takes options only, not "${sub}"`);
+    return schedule(backend, { protocol: values.protocol, arm: values.arm, start: values.start, actual: values.actual, missed: values.missed, format: values.format });
+  }
   if (command !== 'protocol') throw new UsageError(`Unknown command "${command}". Run "trialcoord --help".`);
 
   const b = backend();
@@ -88,6 +104,37 @@ function call<M extends Method>(b: AppBackend, method: M, input: Input<M>): Outp
     throw err;
   }
   return result.value;
+}
+
+function schedule(backend: () => AppBackend, args: ScheduleArgs): number {
+  const fail = (message: string): never => {
+    throw new UsageError(message);
+  };
+  const { protocol, arm, start, format } = validateScheduleArgs(args, fail);
+  const actual = parseActuals(args.actual, fail);
+  const fromFile = protocolFromFile(protocol, fail);
+  let result: Schedule;
+  if (fromFile) {
+    result = scheduleOrExplainCli(() => computeSchedule({ protocol: fromFile, armKey: arm, start, actual, missed: args.missed }));
+  } else {
+    const b = backend();
+    try {
+      result = call(b, 'previewSchedule', { protocolId: protocol, armKey: arm, start, actual, missed: [...args.missed] });
+    } finally {
+      b.conn.close();
+    }
+  }
+  process.stdout.write(renderSchedule(result, format));
+  return 0;
+}
+
+function scheduleOrExplainCli<T>(fn: () => T): T {
+  try {
+    return scheduleOrExplain(fn);
+  } catch (e) {
+    if (e instanceof AppError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function protocolList(b: AppBackend, json: boolean): number {

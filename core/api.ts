@@ -3,6 +3,10 @@
 // the schema here before it reaches db/.
 import { z } from 'zod';
 import type { Protocol } from './protocol.js';
+import type { Schedule } from './schedule.js';
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD');
+const Key = z.string().trim().min(1).max(80);
 
 const ProtocolId = z.string().trim().min(1, 'a protocol id is required').max(60);
 
@@ -56,6 +60,26 @@ export const contract = {
         document: z.unknown(),
         asNewVersion: z.boolean().default(false),
         note: z.string().trim().min(1).max(2000).optional(),
+      })
+      .strict(),
+  ),
+  previewSchedule: method<
+    z.ZodObject<{
+      protocolId: typeof ProtocolId;
+      armKey: typeof Key;
+      start: typeof IsoDate;
+      actual: z.ZodDefault<z.ZodRecord<z.ZodString, typeof IsoDate>>;
+      missed: z.ZodDefault<z.ZodArray<typeof Key>>;
+    }>,
+    Schedule
+  >(
+    z
+      .object({
+        protocolId: ProtocolId,
+        armKey: Key,
+        start: IsoDate,
+        actual: z.record(z.string(), IsoDate).default({}),
+        missed: z.array(Key).default([]),
       })
       .strict(),
   ),

@@ -64,6 +64,7 @@ export const INTERVENTION_TYPES = [
 ] as const;
 export const ROUTES = ['INTRAVENOUS', 'INHALATION', 'SUBCUTANEOUS', 'INTRAMUSCULAR', 'ORAL', 'INTRAHEPATIC', 'OTHER'] as const;
 export const VISIT_KINDS = ['screening', 'baseline', 'dose', 'assessment', 'follow-up', 'end-of-study'] as const;
+export type VisitKind = (typeof VISIT_KINDS)[number];
 export const OFFSET_UNITS = ['hours', 'days', 'weeks', 'months', 'years'] as const;
 export const WINDOW_UNITS = ['hours', 'days'] as const;
 export const INTERVAL_UNITS = ['days', 'weeks', 'months'] as const;
@@ -139,6 +140,10 @@ export const DosingSeriesSchema = z
     route: z.enum(ROUTES).nullable(),
     window: WindowSchema.nullable().meta({ description: 'Allowed deviation for each administration after the first; null where not stated' }),
     procedures: z.array(text).default([]),
+    start: z
+      .object({ anchor: AnchorSchema, offset: OffsetSchema })
+      .optional()
+      .meta({ description: 'When the first administration falls; only for a second or later series (the first series begins on Study Day 1)' }),
   })
   .meta({ id: 'DosingSeries' });
 
@@ -152,9 +157,9 @@ export const VisitSchema = z
     window: WindowSchema.nullable().meta({ description: 'null where the document gives no window' }),
     procedures: z.array(text).default([]),
     repeat: z
-      .object({ every: OffsetSchema, until: OffsetSchema })
+      .object({ every: OffsetSchema.extend({ value: z.number().int().positive().max(10000) }), until: OffsetSchema })
       .optional()
-      .meta({ description: 'Repeat every `every` after the first occurrence, until `until` after the anchor' }),
+      .meta({ description: 'Repeat every `every` after the first occurrence, up to and including `until` after the anchor; all three in the same unit as the offset' }),
     note: text.optional(),
   })
   .meta({ id: 'Visit' });
@@ -245,8 +250,14 @@ export type Offset = z.infer<typeof OffsetSchema>;
 export type Criterion = z.infer<typeof CriterionSchema>;
 
 type ProtocolShape = {
+  studyDay: { firstDoseIs: 0 | 1 };
   interventions: { key: string }[];
-  arms: { key: string; interventions: string[]; dosing: { key: string; interventions: string[] }[]; visits: { key: string; anchor: Anchor }[] }[];
+  arms: {
+    key: string;
+    interventions: string[];
+    dosing: { key: string; interventions: string[]; start?: { anchor: Anchor } | undefined }[];
+    visits: { key: string; anchor: Anchor; offset: Offset; repeat?: { every: Offset; until: Offset } | undefined }[];
+  }[];
   eligibility: { inclusion: { key: string }[]; exclusion: { key: string }[]; minimumAge: { value: number; unit: string } | null; maximumAge: { value: number; unit: string } | null };
 };
 
@@ -280,9 +291,26 @@ function checkReferences(p: ProtocolShape, ctx: z.RefinementCtx): void {
     // Visit keys and series keys share one namespace: both name visits on the calendar.
     duplicate([...arm.dosing.map((s) => s.key), ...arm.visits.map((v) => v.key)], ['arms', ai, 'visits'], 'visit or dosing series');
     const visitKeys = new Set(arm.visits.map((v) => v.key));
+    const repeating = new Set(arm.visits.filter((v) => v.repeat).map((v) => v.key));
+    arm.dosing.forEach((s, si) => {
+      const path = ['arms', ai, 'dosing', si, 'start'];
+      if (si === 0 && s.start) ctx.addIssue({ code: 'custom', path, message: 'the first dosing series begins on Study Day 1 and takes no start' });
+      if (si > 0 && !s.start) ctx.addIssue({ code: 'custom', path, message: `dosing series "${s.key}" needs a start (anchor and offset)` });
+      const a = s.start?.anchor;
+      if (a?.type === 'visit' && !visitKeys.has(a.visit)) ctx.addIssue({ code: 'custom', path, message: `no visit with key "${a.visit}" in arm "${arm.key}"` });
+    });
+    const cycle = findCycle(arm);
+    if (cycle) ctx.addIssue({ code: 'custom', path: ['arms', ai, 'visits'], message: `anchors go round in a circle: ${cycle.join(' → ')}` });
     arm.visits.forEach((v, vi) => {
       const a = v.anchor;
       const path = ['arms', ai, 'visits', vi, 'anchor'];
+      if (a.type === 'visit' && repeating.has(a.visit)) ctx.addIssue({ code: 'custom', path, message: `visit "${v.key}" cannot be anchored on the repeating visit "${a.visit}"` });
+      if (a.type === 'studyDay' && a.day === 0 && p.studyDay.firstDoseIs === 1)
+        ctx.addIssue({ code: 'custom', path, message: 'there is no study day 0 when Day 1 is the day of the first dose' });
+      if (v.repeat && (v.repeat.every.unit !== v.offset.unit || v.repeat.until.unit !== v.offset.unit))
+        ctx.addIssue({ code: 'custom', path: ['arms', ai, 'visits', vi, 'repeat'], message: `repeat "every" and "until" must be in ${v.offset.unit}, the unit of the offset` });
+      if (v.repeat && v.repeat.until.value < v.offset.value)
+        ctx.addIssue({ code: 'custom', path: ['arms', ai, 'visits', vi, 'repeat', 'until'], message: 'repeat "until" is before the first occurrence' });
       if (a.type === 'visit' && !visitKeys.has(a.visit)) ctx.addIssue({ code: 'custom', path, message: `no visit with key "${a.visit}" in arm "${arm.key}"` });
       if (a.type === 'visit' && a.visit === v.key) ctx.addIssue({ code: 'custom', path, message: `visit "${v.key}" cannot be anchored on itself` });
       if ((a.type === 'firstDose' || a.type === 'lastDose') && arm.dosing.length === 0)
@@ -294,6 +322,44 @@ function checkReferences(p: ProtocolShape, ctx: z.RefinementCtx): void {
   const { minimumAge: min, maximumAge: max } = p.eligibility;
   if (min && max && min.unit === max.unit && min.value > max.value)
     ctx.addIssue({ code: 'custom', path: ['eligibility', 'minimumAge'], message: 'minimum age is above maximum age' });
+}
+
+/** The first loop in an arm's anchors (visit → visit, visit → series, series → visit), or null. */
+function findCycle(arm: ProtocolShape['arms'][number]): string[] | null {
+  const edges = new Map<string, string[]>();
+  const firstSeries = arm.dosing[0]?.key;
+  const target = (a: Anchor): string | undefined => {
+    switch (a.type) {
+      case 'visit':
+        return a.visit;
+      case 'firstDose':
+      case 'lastDose':
+        return a.series ?? firstSeries;
+      case 'studyDay':
+        return firstSeries;
+      default:
+        return undefined;
+    }
+  };
+  for (const s of arm.dosing) edges.set(s.key, s.start ? [target(s.start.anchor)].filter((t): t is string => t !== undefined) : []);
+  for (const v of arm.visits) edges.set(v.key, [target(v.anchor)].filter((t): t is string => t !== undefined));
+  const state = new Map<string, 'open' | 'done'>();
+  const walk = (node: string, trail: string[]): string[] | null => {
+    if (state.get(node) === 'done') return null;
+    if (state.get(node) === 'open') return [...trail.slice(trail.indexOf(node)), node];
+    state.set(node, 'open');
+    for (const next of edges.get(node) ?? []) {
+      const found = walk(next, [...trail, node]);
+      if (found) return found;
+    }
+    state.set(node, 'done');
+    return null;
+  };
+  for (const node of edges.keys()) {
+    const found = walk(node, []);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Turns zod issues into one line each: `arms.0.targetSize: expected number, received string`. */

@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import { contract, isMethod, type ApiErrorBody, type ApiResult, type AppInfo, type Handlers } from '../core/api.js';
 import { describeIssues } from '../core/protocol.js';
+import { computeSchedule, ScheduleError } from '../core/schedule.js';
 import type { Connection } from './connection.js';
 import { AppError } from './errors.js';
 import { getProtocol, importProtocol, listProtocols } from './protocols.js';
@@ -25,6 +26,10 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     }),
     listProtocols: () => conn.read(listProtocols),
     getProtocol: ({ id }) => conn.read((db) => getProtocol(db, id)),
+    previewSchedule: ({ protocolId, armKey, start, actual, missed }) => {
+      const { protocol } = conn.read((db) => getProtocol(db, protocolId));
+      return scheduleOrExplain(() => computeSchedule({ protocol, armKey, start, actual, missed }));
+    },
     importProtocol: ({ document, asNewVersion, note }) =>
       conn.write((db) => importProtocol(db, document, { asNewVersion, note, now: now().toISOString() })),
   };
@@ -54,6 +59,16 @@ export function dispatch(handlers: Handlers, method: unknown, rawInput: unknown,
     if (isBusy(error)) return fail({ code: 'database', message: 'The database is busy: another Trial Coordinator process is writing. Try again.', details: [] });
     log(error);
     return fail({ code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] });
+  }
+}
+
+/** Runs the engine, turning its refusals (unknown arm or visit, bad date) into input errors. */
+export function scheduleOrExplain<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ScheduleError) throw new AppError(error.code === 'unknown_arm' || error.code === 'unknown_visit' ? 'not_found' : 'invalid_input', error.message);
+    throw error;
   }
 }
 

@@ -7,7 +7,15 @@ const bin = (name) => `node_modules/.bin/${name}`;
 const steps = [
   ['Type-check (core, db, cli, renderer, tests)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['Type-check (electron, against electron.d.ts)', bin('tsc'), ['-p', 'electron/tsconfig.json', '--noEmit']],
-  ['Unit tests', bin('vitest'), ['run']],
+  ['Unit tests (TZ=UTC)', bin('vitest'), ['run'], { TZ: 'UTC' }],
+  // Schedule math must not depend on the time zone: run the engine's tests in zones with DST
+  // (New York), a half-hour DST shift (Lord Howe), and a date-line jump (Apia).
+  ...['America/New_York', 'Australia/Lord_Howe', 'Pacific/Apia'].map((TZ) => [
+    `Schedule tests (TZ=${TZ})`,
+    bin('vitest'),
+    ['run', 'test/schedule.test.ts', 'test/dates.test.ts'],
+    { TZ },
+  ]),
   ['Build', process.execPath, ['scripts/build.mjs']],
   ['End-to-end tests (browser mode; Electron where installed)', bin('playwright'), ['test']],
 ];

@@ -98,6 +98,18 @@ describe('protocols in the database', () => {
   });
 });
 
+describe('previewSchedule', () => {
+  it('computes an arm schedule from a stored protocol, and explains a bad arm or visit', () => {
+    const { conn, call } = setup();
+    const ok = call('previewSchedule', { protocolId: 'ucmsc-cirrhosis', armKey: 'arm-a', start: '2024-01-31' });
+    expect(ok.ok && (ok.value as { visits: { key: string; plannedDate: string }[] }).visits.at(-1)).toMatchObject({ key: 'month-75', plannedDate: '2030-04-30' });
+    expect(call('previewSchedule', { protocolId: 'ucmsc-cirrhosis', armKey: 'arm-z', start: '2024-01-31' })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('Unknown arm "arm-z"') } });
+    expect(call('previewSchedule', { protocolId: 'ucmsc-cirrhosis', armKey: 'arm-a', start: '2024-02-30' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(call('previewSchedule', { protocolId: 'ucmsc-cirrhosis', armKey: 'arm-a', start: '31/01/2024' })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: ['start: must be a date in the form YYYY-MM-DD'] } });
+    conn.close();
+  });
+});
+
 describe('dispatch', () => {
   it('refuses unknown methods and bad input before any handler runs', () => {
     const { conn, call } = setup();
@@ -115,6 +127,25 @@ describe('dispatch', () => {
     const r = dispatch(broken, 'listProtocols', {}, (e) => logged.push(e));
     expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] } });
     expect(logged).toHaveLength(1);
+    conn.close();
+  });
+});
+
+describe('protocol validation of anchors', () => {
+  it('refuses anchor loops, day 0 under the Day 1 convention, and mixed repeat units', () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(SEEDS_DIR, 'ucmsc-covid19.json'), 'utf8')) as { arms: { visits: Record<string, unknown>[] }[] };
+    const visits = doc.arms[0]!.visits;
+    visits[1]!.anchor = { type: 'visit', visit: 'post-w2' };
+    visits[2]!.anchor = { type: 'visit', visit: 'post-w1' };
+    visits[3]!.anchor = { type: 'studyDay', day: 0 };
+    visits[4]!.repeat = { every: { value: 1, unit: 'months' }, until: { value: 12, unit: 'months' } };
+    const { conn, call } = setup();
+    const r = call('importProtocol', { document: { ...doc, id: 'loops' } });
+    expect(r.ok ? [] : r.error.details).toEqual([
+      'arms.0.visits: anchors go round in a circle: post-w1 → post-w2 → post-w1',
+      'arms.0.visits.3.anchor: there is no study day 0 when Day 1 is the day of the first dose',
+      'arms.0.visits.4.repeat: repeat "every" and "until" must be in weeks, the unit of the offset',
+    ]);
     conn.close();
   });
 });

@@ -3,6 +3,7 @@ import { HashRouter, Link, NavLink, Navigate, Route, Routes, useNavigate } from 
 import { bridge } from './api';
 import { ProtocolDetail } from './pages/ProtocolDetail';
 import { ProtocolList } from './pages/ProtocolList';
+import { SchedulePreview } from './pages/SchedulePreview';
 import { Page } from './components/ui';
 
 export function App() {
@@ -32,6 +33,7 @@ export function App() {
           <Route path="/" element={<Navigate to="/protocols" replace />} />
           <Route path="/protocols" element={<ProtocolList />} />
           <Route path="/protocols/:id" element={<ProtocolDetail />} />
+          <Route path="/protocols/:id/schedule" element={<SchedulePreview />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

@@ -10,3 +10,9 @@ export function formatCalendarDate(iso: string): string {
 export function formatInstant(iso: string): string {
   return dateTimeFormat.format(new Date(iso));
 }
+
+/** Today's date where the user is, as YYYY-MM-DD. */
+export function todayIso(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -151,7 +151,12 @@ function ArmCard({ arm, protocol }: { arm: Arm; protocol: Protocol }) {
     <article className="card" aria-labelledby={headingId}>
       <header className="card-header">
         <h3 id={headingId}>{arm.label}</h3>
-        <Badge tone={arm.type === 'EXPERIMENTAL' ? 'accent' : 'neutral'}>{humanize(arm.type)}</Badge>
+        <div className="card-actions">
+          <Badge tone={arm.type === 'EXPERIMENTAL' ? 'accent' : 'neutral'}>{humanize(arm.type)}</Badge>
+          <Link className="button" to={`/protocols/${encodeURIComponent(protocol.id)}/schedule?arm=${encodeURIComponent(arm.key)}`}>
+            Preview schedule<span className="visually-hidden"> for {arm.label}</span>
+          </Link>
+        </div>
       </header>
       <p>{arm.description}</p>
       <Facts

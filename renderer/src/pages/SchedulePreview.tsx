@@ -1,0 +1,150 @@
+import { useId } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import type { ProtocolDetail } from '../../../core/api';
+import { humanize } from '../../../core/format';
+import type { Schedule, ScheduledVisit } from '../../../core/schedule';
+import { formatCalendarDate, todayIso } from '../dates';
+import { ErrorNotice, Loading, NotStated, Page, Section } from '../components/ui';
+import { useApi } from '../useApi';
+
+/** A participant-free schedule for any arm and Study Day 1: what enrolling someone today would give. */
+export function SchedulePreview() {
+  const { id = '' } = useParams();
+  const detail = useApi('getProtocol', { id });
+  if (detail.state === 'loading')
+    return (
+      <Page title="Schedule preview">
+        <Loading what="the protocol" />
+      </Page>
+    );
+  if (detail.state === 'error')
+    return (
+      <Page title="Schedule preview" eyebrow={<Link to="/protocols">← All protocols</Link>}>
+        <ErrorNotice error={detail.error} title={`Protocol “${id}” could not be shown`} />
+      </Page>
+    );
+  return <PreviewForm detail={detail.value} />;
+}
+
+function PreviewForm({ detail }: { detail: ProtocolDetail }) {
+  const p = detail.protocol;
+  const [params, setParams] = useSearchParams();
+  const armKey = p.arms.some((a) => a.key === params.get('arm')) ? params.get('arm')! : p.arms[0]!.key;
+  const start = params.get('start') || todayIso();
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    next.set(key, value);
+    setParams(next, { replace: true });
+  };
+  const armId = useId();
+  const startId = useId();
+  const arm = p.arms.find((a) => a.key === armKey)!;
+  return (
+    <Page
+      title="Schedule preview"
+      eyebrow={
+        <>
+          <Link to="/protocols">← All protocols</Link>
+          <span className="sep" aria-hidden="true">
+            /
+          </span>
+          <Link to={`/protocols/${encodeURIComponent(p.id)}`}>{p.id}</Link>
+        </>
+      }
+    >
+      <p className="lead">{p.title}</p>
+      <form className="toolbar" onSubmit={(e) => e.preventDefault()} aria-label="Preview settings">
+        <div className="field">
+          <label htmlFor={armId}>Arm</label>
+          <select id={armId} value={armKey} onChange={(e) => set('arm', e.target.value)}>
+            {p.arms.map((a) => (
+              <option key={a.key} value={a.key}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={startId}>Study Day {p.studyDay.firstDoseIs} (first dose)</label>
+          <input id={startId} type="date" value={start} required min="1900-01-01" max="2100-12-31" onChange={(e) => e.target.value && set('start', e.target.value)} />
+        </div>
+      </form>
+      <ScheduleTable protocolId={p.id} armKey={armKey} armLabel={arm.label} start={start} />
+    </Page>
+  );
+}
+
+function ScheduleTable(props: { protocolId: string; armKey: string; armLabel: string; start: string }) {
+  const schedule = useApi('previewSchedule', { protocolId: props.protocolId, armKey: props.armKey, start: props.start });
+  if (schedule.state === 'loading') return <Loading what="the schedule" />;
+  if (schedule.state === 'error') return <ErrorNotice error={schedule.error} title="The schedule could not be computed" />;
+  const s: Schedule = schedule.value;
+  const labels = new Map(s.visits.map((v) => [v.key, v.label]));
+  return (
+    <>
+      <Section id="visits" title={`${props.armLabel}: visits`} count={s.visits.length}>
+        <div className="table-wrap">
+          <table className="table compact">
+            <caption className="visually-hidden">
+              Visits for {props.armLabel} with Study Day 1 on {formatCalendarDate(s.studyDayOne)}, in date order
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  Day
+                </th>
+                <th scope="col">Date</th>
+                <th scope="col">Visit</th>
+                <th scope="col">Window</th>
+                <th scope="col">Counted from</th>
+                <th scope="col">Procedures</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.visits.map((v) => (
+                <tr key={v.key}>
+                  <td className="num">{v.studyDay}</td>
+                  <td className="nowrap">
+                    <time dateTime={v.plannedDate}>{formatCalendarDate(v.plannedDate)}</time>
+                  </td>
+                  <th scope="row">
+                    {v.label}
+                    <div className="sub">{humanize(v.kind)}</div>
+                  </th>
+                  <td>
+                    <WindowCell visit={v} />
+                  </td>
+                  <td>{v.anchor === 'start' ? `Study Day 1 (${formatCalendarDate(s.studyDayOne)})` : (labels.get(v.anchor) ?? humanize(v.anchor))}</td>
+                  <td>{v.procedures.join(', ') || <span className="muted">None listed</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+      {s.open.length > 0 && (
+        <Section id="open" title="Not on the calendar" count={s.open.length}>
+          <p>The protocol leaves these open, so they cannot be dated yet:</p>
+          <ul className="plain-list gaps">
+            {s.open.map((o) => (
+              <li key={o.key}>
+                <strong>{o.label}</strong>: {o.reason}.
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+    </>
+  );
+}
+
+function WindowCell({ visit: v }: { visit: ScheduledVisit }) {
+  if (!v.windowStated) return <NotStated what="Window" />;
+  const range = v.windowStart === v.windowEnd ? formatCalendarDate(v.windowStart) : `${formatCalendarDate(v.windowStart)} – ${formatCalendarDate(v.windowEnd)}`;
+  return (
+    <>
+      {range}
+      {v.windowText && <div className="sub">{v.windowText}</div>}
+    </>
+  );
+}
