@@ -4,6 +4,17 @@
 import { z } from 'zod';
 import type { Protocol } from './protocol.js';
 import type { Schedule } from './schedule.js';
+import {
+  ByUserSchema,
+  InitialsSchema,
+  IsoDateSchema,
+  ReasonSchema,
+  SEXES,
+  StudyIdSchema,
+  type ParticipantDetail,
+  type ParticipantSummary,
+  type Worklists,
+} from './participants.js';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD');
 const Key = z.string().trim().min(1).max(80);
@@ -45,6 +56,70 @@ export interface AppInfo {
   readonly mode: 'electron' | 'browser' | 'cli';
 }
 
+const ParticipantId = z.number().int().positive();
+const ParticipantRef = z.object({ participantId: ParticipantId }).strict();
+const ListParticipantsInput = z.object({ protocolId: ProtocolId.optional() }).strict();
+const ScreenInput = z
+  .object({
+    protocolId: ProtocolId,
+    studyId: StudyIdSchema,
+    initials: InitialsSchema,
+    birthDate: IsoDateSchema.nullable().default(null),
+    ageYears: z.number().int().min(0).max(130).nullable().default(null),
+    sex: z.enum(SEXES),
+    weightKg: z.number().positive().max(500).nullable().default(null),
+    consentDate: IsoDateSchema,
+    by: ByUserSchema,
+  })
+  .strict();
+const AnswerInput = z
+  .object({
+    participantId: ParticipantId,
+    answers: z.array(z.object({ key: z.string().min(1), met: z.boolean() }).strict()).min(1),
+    by: ByUserSchema,
+  })
+  .strict();
+const ScreenFailInput = z.object({ participantId: ParticipantId, reason: ReasonSchema, by: ByUserSchema }).strict();
+const EnrollInput = z
+  .object({
+    participantId: ParticipantId,
+    day1: IsoDateSchema,
+    stratum: z.string().trim().min(1).max(60).optional(),
+    /** Open-label trials only: assign this arm by hand instead of drawing from the list. */
+    armKey: z.string().min(1).optional(),
+    by: ByUserSchema,
+  })
+  .strict();
+const DoseInput = z
+  .object({
+    lotNumber: z.string().trim().min(1, 'the lot number is required').max(80),
+    givenAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be a date and time in the form YYYY-MM-DDTHH:MM'),
+    weightKg: z.number().positive().max(500).nullable().default(null),
+  })
+  .strict();
+const VisitDoneInput = z
+  .object({
+    visitId: z.number().int().positive(),
+    actualDate: IsoDateSchema,
+    reason: z.string().trim().max(2000).optional(),
+    notes: z.string().trim().max(4000).optional(),
+    dose: DoseInput.optional(),
+    by: ByUserSchema,
+  })
+  .strict();
+const VisitReasonInput = z.object({ visitId: z.number().int().positive(), reason: ReasonSchema, by: ByUserSchema }).strict();
+const RescheduleInput = z.object({ visitId: z.number().int().positive(), newDate: IsoDateSchema, reason: ReasonSchema, by: ByUserSchema }).strict();
+const NotesInput = z.object({ visitId: z.number().int().positive(), notes: z.string().trim().max(4000), by: ByUserSchema }).strict();
+const WithdrawInput = z.object({ participantId: ParticipantId, date: IsoDateSchema, reason: ReasonSchema, by: ByUserSchema }).strict();
+const UnblindInput = z.object({ participantId: ParticipantId, reason: ReasonSchema, by: ByUserSchema }).strict();
+const WorklistsInput = z.object({ today: IsoDateSchema }).strict();
+const ImportParticipantsInput = z.object({ protocolId: ProtocolId, csv: z.string().max(20_000_000), by: ByUserSchema }).strict();
+
+export interface ImportParticipantsResult {
+  readonly imported: number;
+  readonly visits: number;
+}
+
 const method = <I extends z.ZodType, O>(input: I) => ({ input, output: undefined as unknown as O });
 
 export const contract = {
@@ -83,6 +158,21 @@ export const contract = {
       })
       .strict(),
   ),
+  listParticipants: method<typeof ListParticipantsInput, ParticipantSummary[]>(ListParticipantsInput),
+  getParticipant: method<typeof ParticipantRef, ParticipantDetail>(ParticipantRef),
+  screenParticipant: method<typeof ScreenInput, ParticipantDetail>(ScreenInput),
+  answerEligibility: method<typeof AnswerInput, ParticipantDetail>(AnswerInput),
+  recordScreenFailure: method<typeof ScreenFailInput, ParticipantDetail>(ScreenFailInput),
+  enrollParticipant: method<typeof EnrollInput, ParticipantDetail>(EnrollInput),
+  markVisitDone: method<typeof VisitDoneInput, ParticipantDetail>(VisitDoneInput),
+  markVisitMissed: method<typeof VisitReasonInput, ParticipantDetail>(VisitReasonInput),
+  cancelVisit: method<typeof VisitReasonInput, ParticipantDetail>(VisitReasonInput),
+  rescheduleVisit: method<typeof RescheduleInput, ParticipantDetail>(RescheduleInput),
+  setVisitNotes: method<typeof NotesInput, ParticipantDetail>(NotesInput),
+  withdrawParticipant: method<typeof WithdrawInput, ParticipantDetail>(WithdrawInput),
+  unblindParticipant: method<typeof UnblindInput, ParticipantDetail>(UnblindInput),
+  worklists: method<typeof WorklistsInput, Worklists>(WorklistsInput),
+  importParticipants: method<typeof ImportParticipantsInput, ImportParticipantsResult>(ImportParticipantsInput),
 } as const;
 
 export type Contract = typeof contract;

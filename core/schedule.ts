@@ -18,9 +18,13 @@ export interface ScheduleInput {
   readonly missed?: readonly string[];
   /** Planned dates recorded when visits were done; a done visit keeps it whatever changes later. */
   readonly frozenPlanned?: Readonly<Record<string, string>>;
+  /** New dates the coordinator set for visits not yet done; what hangs on them follows. */
+  readonly rescheduled?: Readonly<Record<string, string>>;
+  /** Visits that will not happen (withdrawal): like missed, they keep their place. */
+  readonly cancelled?: readonly string[];
 }
 
-export type VisitStatus = 'planned' | 'done' | 'missed';
+export type VisitStatus = 'planned' | 'done' | 'missed' | 'cancelled';
 
 export interface ScheduledVisit {
   readonly key: string;
@@ -29,8 +33,10 @@ export interface ScheduledVisit {
   /** The dosing series a dose belongs to, and its number in the series (1-based). */
   readonly series: string | null;
   readonly doseNumber: number | null;
-  /** Where the visit is planned now, from the actual dates known so far. */
+  /** Where the visit is planned now, from the actual dates known so far (or its new date if rescheduled). */
   readonly plannedDate: string;
+  /** True when the coordinator set the planned date by hand. */
+  readonly rescheduled: boolean;
   /** Where it was first projected, from the start date alone. */
   readonly projectedDate: string;
   readonly windowStart: string;
@@ -108,21 +114,27 @@ export function computeSchedule(input: ScheduleInput): Schedule {
   for (const [key, value] of Object.entries(input.actual ?? {})) actual.set(knownKey(key, byKey, arm, open), date(value, key));
   const missed = new Set((input.missed ?? []).map((k) => knownKey(k, byKey, arm, open)));
   for (const k of missed) if (actual.has(k)) throw new ScheduleError('conflict', `Visit "${k}" cannot be both done and missed`);
+  const cancelled = new Set((input.cancelled ?? []).map((k) => knownKey(k, byKey, arm, open)));
+  for (const k of cancelled) if (actual.has(k) || missed.has(k)) throw new ScheduleError('conflict', `Visit "${k}" cannot be cancelled and also done or missed`);
+  const rescheduled = new Map<string, PlainDate>();
+  for (const [key, value] of Object.entries(input.rescheduled ?? {})) if (!actual.has(knownKey(key, byKey, arm, open))) rescheduled.set(key, date(value, key));
   const frozen = new Map<string, PlainDate>();
   for (const [key, value] of Object.entries(input.frozenPlanned ?? {})) if (actual.has(key)) frozen.set(key, date(value, key));
 
   const firstDose = nodes.find((n) => n.doseNumber === 1 && n.ref.kind === 'start');
-  const baseline = resolver(nodes, byKey, start, fixed, null, new Set(), new Map());
-  const current = resolver(nodes, byKey, start, fixed, actual, missed, frozen);
+  const baseline = resolver(nodes, byKey, start, fixed, null, new Set(), new Map(), new Map());
+  const current = resolver(nodes, byKey, start, fixed, actual, new Set([...missed, ...cancelled]), frozen, rescheduled);
   const day1 = firstDose ? (actual.get(firstDose.key) ?? start) : start;
   const convention = protocol.studyDay.firstDoseIs;
 
   const visits = nodes.map((n): ScheduledVisit => {
-    const planned = current(n.key);
+    const planned = current.plan(n.key);
+    // The window stays where the protocol puts it, even when the visit was moved by hand.
+    const natural = current.natural(n.key);
     const before = n.window ? windowDays(n.window.before) : 0;
     const after = n.window ? windowDays(n.window.after) : 0;
-    const windowStart = planned.subtract({ days: before });
-    const windowEnd = planned.add({ days: after });
+    const windowStart = natural.subtract({ days: before });
+    const windowEnd = natural.add({ days: after });
     const done = actual.get(n.key);
     return {
       key: n.key,
@@ -131,7 +143,8 @@ export function computeSchedule(input: ScheduleInput): Schedule {
       series: n.series,
       doseNumber: n.doseNumber,
       plannedDate: planned.toString(),
-      projectedDate: baseline(n.key).toString(),
+      rescheduled: rescheduled.has(n.key),
+      projectedDate: baseline.plan(n.key).toString(),
       windowStart: windowStart.toString(),
       windowEnd: windowEnd.toString(),
       windowText: n.window?.text ?? null,
@@ -139,7 +152,7 @@ export function computeSchedule(input: ScheduleInput): Schedule {
       studyDay: studyDayOf(done ?? planned, day1, convention),
       anchor: refName(n.ref),
       actualDate: done?.toString() ?? null,
-      status: done ? 'done' : missed.has(n.key) ? 'missed' : 'planned',
+      status: done ? 'done' : missed.has(n.key) ? 'missed' : cancelled.has(n.key) ? 'cancelled' : 'planned',
       outOfWindow: done !== undefined && (compareDates(done, windowStart) < 0 || compareDates(done, windowEnd) > 0),
       procedures: n.procedures,
     };
@@ -182,8 +195,10 @@ function resolver(
   actual: Map<string, PlainDate> | null,
   missed: Set<string>,
   frozen: Map<string, PlainDate>,
-): (key: string) => PlainDate {
+  rescheduled: Map<string, PlainDate>,
+): { plan: (key: string) => PlainDate; natural: (key: string) => PlainDate } {
   const planned = new Map<string, PlainDate>();
+  const naturals = new Map<string, PlainDate>();
   const visiting = new Set<string>();
   const firstDoseKey = nodes.find((n) => n.doseNumber === 1 && n.ref.kind === 'start')?.key;
   const effective = (key: string): PlainDate => {
@@ -194,23 +209,25 @@ function resolver(
   const plan = (key: string): PlainDate => {
     const cached = planned.get(key);
     if (cached) return cached;
-    const frozenDate = frozen.get(key);
-    if (frozenDate) {
-      planned.set(key, frozenDate);
-      return frozenDate;
-    }
     const node = byKey.get(key)!;
     // Anchors are checked for loops when a protocol is validated; this guards the engine too.
     if (visiting.has(key)) throw new ScheduleError('conflict', `Visit anchors go round in a circle at "${key}"`);
     visiting.add(key);
     const anchorDate =
       node.ref.kind === 'start' ? start : node.ref.kind === 'node' ? effective(node.ref.key) : fixed[node.ref.kind]!;
-    const result = node.place(anchorDate, () => (firstDoseKey ? effective(firstDoseKey) : start));
+    const natural = node.place(anchorDate, () => (firstDoseKey ? effective(firstDoseKey) : start));
     visiting.delete(key);
+    // A done visit keeps the planned date (and so the window) it had when it was done.
+    naturals.set(key, frozen.get(key) ?? natural);
+    const result = frozen.get(key) ?? rescheduled.get(key) ?? natural;
     planned.set(key, result);
     return result;
   };
-  return plan;
+  const natural = (key: string): PlainDate => {
+    plan(key);
+    return naturals.get(key)!;
+  };
+  return { plan, natural };
 }
 
 /** Expands an arm into one node per calendar visit, and lists what cannot be placed. */

@@ -5,6 +5,20 @@ import { computeSchedule, ScheduleError } from '../core/schedule.js';
 import type { Connection } from './connection.js';
 import { AppError } from './errors.js';
 import { getProtocol, importProtocol, listProtocols } from './protocols.js';
+import { importParticipants } from './import-participants.js';
+import {
+  answerEligibility,
+  enrollParticipant,
+  listParticipants,
+  participantDetail,
+  recordScreenFailure,
+  screenParticipant,
+  unblindParticipant,
+  withdrawParticipant,
+  type Clock,
+} from './participants.js';
+import { cancelVisit, markVisitDone, markVisitMissed, rescheduleVisit, setVisitNotes } from './visits.js';
+import { worklists } from './worklists.js';
 
 export interface ServiceContext {
   readonly conn: Connection;
@@ -16,6 +30,7 @@ export interface ServiceContext {
 /** The API implementation: each method is one read or one transaction. */
 export function createHandlers(ctx: ServiceContext): Handlers {
   const now = ctx.now ?? (() => new Date());
+  const clock = () => clockAt(now());
   const { conn } = ctx;
   return {
     appInfo: () => ({
@@ -32,7 +47,29 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     },
     importProtocol: ({ document, asNewVersion, note }) =>
       conn.write((db) => importProtocol(db, document, { asNewVersion, note, now: now().toISOString() })),
+
+    listParticipants: ({ protocolId }) => conn.read((db) => listParticipants(db, protocolId)),
+    getParticipant: ({ participantId }) => conn.read((db) => participantDetail(db, participantId)),
+    screenParticipant: (input) => conn.write((db) => participantDetail(db, screenParticipant(db, input, clock()))),
+    answerEligibility: (input) => conn.write((db) => (answerEligibility(db, input, clock()), participantDetail(db, input.participantId))),
+    recordScreenFailure: (input) => conn.write((db) => (recordScreenFailure(db, input, clock()), participantDetail(db, input.participantId))),
+    enrollParticipant: (input) => conn.write((db) => (enrollParticipant(db, input, clock()), participantDetail(db, input.participantId))),
+    withdrawParticipant: (input) => conn.write((db) => (withdrawParticipant(db, input, clock()), participantDetail(db, input.participantId))),
+    unblindParticipant: (input) => conn.write((db) => (unblindParticipant(db, input, clock()), participantDetail(db, input.participantId))),
+    markVisitDone: (input) => conn.write((db) => participantDetail(db, markVisitDone(db, input, clock()))),
+    markVisitMissed: (input) => conn.write((db) => participantDetail(db, markVisitMissed(db, input, clock()))),
+    cancelVisit: (input) => conn.write((db) => participantDetail(db, cancelVisit(db, input, clock()))),
+    rescheduleVisit: (input) => conn.write((db) => participantDetail(db, rescheduleVisit(db, input, clock()))),
+    setVisitNotes: (input) => conn.write((db) => participantDetail(db, setVisitNotes(db, input, clock()))),
+    worklists: ({ today }) => conn.read((db) => worklists(db, today)),
+    importParticipants: ({ protocolId, csv, by }) => conn.write((db) => importParticipants(db, protocolId, csv, by, clock())),
   };
+}
+
+/** "When" as an instant, and "today" as the local calendar date of this machine. */
+export function clockAt(at: Date): Clock {
+  const today = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
+  return { now: at.toISOString(), today };
 }
 
 /**

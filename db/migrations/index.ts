@@ -1,5 +1,6 @@
 import type { WritableDB } from '../types.js';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-participants.js';
 
 export interface Migration {
   readonly version: number;
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 // Append only. A shipped migration is never edited: a change is a new file with the next number.
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: m0001.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', up: m0001.up },
+  { version: 2, name: 'participants', up: m0002.up },
+];

@@ -1,0 +1,158 @@
+// Types and rules for participants shared by the API, the service and the renderer.
+import { z } from 'zod';
+
+export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+export const PARTICIPANT_STATUSES = ['screening', 'screen-failed', 'enrolled', 'withdrawn'] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+
+export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD');
+export const StudyIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'a study ID is required')
+  .max(40)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dots, hyphens and underscores');
+// Initials only: the app never stores a participant's name.
+export const InitialsSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Z]{1,4}$/, 'initials are 1 to 4 capital letters (no names)');
+export const ByUserSchema = z.string().trim().min(1, 'say who is doing this (your initials)').max(40);
+export const ReasonSchema = z.string().trim().min(1, 'a reason is required').max(2000);
+
+export interface AssignmentView {
+  readonly blinded: boolean;
+  /** Blinded code for blinded trials; null otherwise. */
+  readonly code: string | null;
+  /** The arm, only for open-label trials or after an explicit unblinding. */
+  readonly armKey: string | null;
+  readonly armLabel: string | null;
+  readonly unblinded: { readonly by: string; readonly at: string; readonly reason: string } | null;
+  readonly stratum: string | null;
+}
+
+export interface VisitView {
+  readonly id: number;
+  readonly key: string;
+  readonly label: string;
+  readonly kind: string;
+  readonly doseNumber: number | null;
+  readonly plannedDate: string;
+  readonly projectedDate: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly windowText: string | null;
+  readonly windowStated: boolean;
+  readonly studyDay: number;
+  readonly anchor: string;
+  readonly procedures: readonly string[];
+  readonly status: 'planned' | 'done' | 'missed' | 'cancelled';
+  readonly actualDate: string | null;
+  readonly outOfWindow: boolean;
+  readonly rescheduled: boolean;
+  readonly reason: string | null;
+  readonly notes: string | null;
+  readonly updatedBy: string | null;
+  readonly updatedAt: string | null;
+  readonly dose: DoseRecordView | null;
+}
+
+export interface DoseRecordView {
+  readonly givenAt: string;
+  readonly lotNumber: string;
+  readonly doseText: string;
+  readonly weightKg: number | null;
+  readonly totalAmount: number | null;
+  readonly totalUnit: string | null;
+  readonly recordedBy: string;
+}
+
+export interface ParticipantSummary {
+  readonly id: number;
+  readonly protocolId: string;
+  readonly protocolTitle: string;
+  readonly studyId: string;
+  readonly initials: string;
+  readonly status: ParticipantStatus;
+  /** What to show for the arm: the arm label, or the blinded code. */
+  readonly assignment: string | null;
+  readonly nextVisit: { readonly label: string; readonly date: string } | null;
+}
+
+export interface CriterionAnswer {
+  readonly key: string;
+  readonly kind: 'inclusion' | 'exclusion';
+  readonly text: string;
+  readonly group: string | null;
+  readonly met: boolean | null;
+  readonly answeredBy: string | null;
+  readonly answeredAt: string | null;
+}
+
+export interface ParticipantDetail {
+  readonly participant: {
+    readonly id: number;
+    readonly protocolId: string;
+    readonly protocolTitle: string;
+    readonly protocolVersion: number;
+    readonly studyId: string;
+    readonly initials: string;
+    readonly birthDate: string | null;
+    readonly ageYears: number | null;
+    readonly sex: string;
+    readonly weightKg: number | null;
+    readonly consentDate: string | null;
+    readonly status: ParticipantStatus;
+    readonly screenFailReason: string | null;
+    readonly day1: string | null;
+    readonly enrolledAt: string | null;
+    readonly withdrawnOn: string | null;
+    readonly withdrawalReason: string | null;
+  };
+  readonly assignment: AssignmentView;
+  readonly eligibility: {
+    readonly eligible: boolean;
+    readonly ageOk: boolean | null;
+    readonly ageYears: number | null;
+    readonly ageRange: string;
+    readonly reasons: readonly string[];
+    readonly criteria: readonly CriterionAnswer[];
+  };
+  readonly visits: readonly VisitView[];
+  readonly open: readonly { key: string; label: string; reason: string }[];
+  /** How a dose at a dose visit is computed, for showing before confirming. */
+  readonly doseRule: { readonly text: string; readonly perKg: boolean; readonly amount: number | null; readonly unit: string | null };
+}
+
+export interface WorklistRow {
+  readonly visitId: number;
+  readonly participantId: number;
+  readonly studyId: string;
+  readonly initials: string;
+  readonly protocolId: string;
+  readonly protocolTitle: string;
+  readonly assignment: string | null;
+  readonly visitLabel: string;
+  readonly kind: string;
+  readonly plannedDate: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly status: string;
+  readonly actualDate: string | null;
+  readonly reason: string | null;
+}
+
+export interface Worklists {
+  readonly today: string;
+  readonly weekStart: string;
+  readonly weekEnd: string;
+  readonly dueToday: readonly WorklistRow[];
+  readonly thisWeek: readonly WorklistRow[];
+  readonly overdue: readonly WorklistRow[];
+  readonly outOfWindow: readonly WorklistRow[];
+}
+
+/** Label for a dose visit in a blinded trial: nothing that names the product or the arm. */
+export function blindedDoseLabel(doseNumber: number, count: number | null): string {
+  return count === null ? `Study treatment ${doseNumber}` : `Study treatment ${doseNumber} of ${count}`;
+}

@@ -1,0 +1,125 @@
+// Import of already-enrolled participants from CSV, for sites moving off spreadsheets.
+// Header: study_id,initials,arm,day1,weight_kg, plus optional actual:<visit key> columns.
+// Every row is checked before anything is written; one bad cell and nothing is imported.
+import { parse } from 'csv-parse/sync';
+import { isIsoDate } from '../core/dates.js';
+import { isBlinded } from '../core/eligibility.js';
+import type { ImportParticipantsResult } from '../core/api.js';
+import type { Protocol } from '../core/protocol.js';
+import { computeSchedule } from '../core/schedule.js';
+import { AppError } from './errors.js';
+import type { Clock } from './participants.js';
+import { getProtocol } from './protocols.js';
+import type { WritableDB } from './types.js';
+import { replan, scheduleArmFor } from './visits.js';
+
+export const REQUIRED_COLUMNS = ['study_id', 'initials', 'arm', 'day1', 'weight_kg'] as const;
+const ACTUAL_PREFIX = 'actual:';
+
+interface Row {
+  line: number;
+  studyId: string;
+  initials: string;
+  armKey: string | null;
+  code: string | null;
+  day1: string;
+  weightKg: number | null;
+  actual: [key: string, date: string][];
+}
+
+export function importParticipants(db: WritableDB, protocolId: string, csv: string, by: string, clock: Clock): ImportParticipantsResult {
+  const { protocol, summary } = getProtocol(db, protocolId);
+  const rows = validate(db, protocol, csv, clock);
+  const insert = db.prepare(
+    `INSERT INTO participants (protocol_id, protocol_version, study_id, initials, sex, weight_kg, status, arm_key, blinded_code, day1, enrolled_at,
+       created_at, created_by, updated_at)
+     VALUES (?, ?, ?, ?, 'unknown', ?, 'enrolled', ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const done = db.prepare(
+    `UPDATE visits SET status = 'done', actual_date = ?, out_of_window = (? < window_start OR ? > window_end), reason = 'Imported from CSV',
+       updated_by = ?, updated_at = ? WHERE participant_id = ? AND key = ?`,
+  );
+  let visits = 0;
+  for (const r of rows) {
+    const id = Number(
+      insert.run(protocol.id, summary.version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
+    );
+    replan(db, id, clock);
+    // Actual dates go in one at a time, in date order, so that each re-plans what follows it.
+    for (const [key, date] of [...r.actual].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) {
+      done.run(date, date, date, by, clock.now, id, key);
+      replan(db, id, clock);
+    }
+    visits += (db.prepare('SELECT count(*) AS n FROM visits WHERE participant_id = ?').get(id) as { n: number }).n;
+  }
+  return { imported: rows.length, visits };
+}
+
+function validate(db: WritableDB, protocol: Protocol, csv: string, clock: Clock): Row[] {
+  const problems: string[] = [];
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(csv.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false }) as typeof records;
+  } catch (e) {
+    throw new AppError('invalid_input', `The file is not valid CSV: ${(e as Error).message}`);
+  }
+  const header = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!.split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  for (const c of REQUIRED_COLUMNS) if (!header.includes(c)) problems.push(`line 1: missing column "${c}" (the header must include ${REQUIRED_COLUMNS.join(',')})`);
+  for (const c of header) if (!(REQUIRED_COLUMNS as readonly string[]).includes(c) && !c.startsWith(ACTUAL_PREFIX)) problems.push(`line 1, column ${c}: unknown column`);
+  if (problems.length) fail(problems);
+  if (records.length === 0) fail(['the file has a header but no participants']);
+
+  const blinded = isBlinded(protocol);
+  const arms = new Map(protocol.arms.map((a) => [a.key, a]));
+  const codeArm = blinded ? scheduleArmFor(protocol, null) : null;
+  const existing = new Set((db.prepare('SELECT study_id FROM participants WHERE protocol_id = ?').all(protocol.id) as { study_id: string }[]).map((r) => r.study_id));
+  const usedCodes = new Set((db.prepare('SELECT blinded_code FROM participants WHERE protocol_id = ? AND blinded_code IS NOT NULL').all(protocol.id) as { blinded_code: string }[]).map((r) => r.blinded_code));
+  const seen = new Set<string>();
+  const rows: Row[] = [];
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const bad = (column: string, message: string) => problems.push(`line ${line}, column ${column}: ${message}`);
+    const studyId = record.study_id ?? '';
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(studyId)) bad('study_id', `"${studyId}" is not a study ID (letters, digits, dots, hyphens, underscores)`);
+    else if (existing.has(studyId)) bad('study_id', `${studyId} is already enrolled in ${protocol.id}`);
+    else if (seen.has(studyId)) bad('study_id', `${studyId} appears twice in the file`);
+    seen.add(studyId);
+    const initials = record.initials ?? '';
+    if (!/^[A-Z]{1,4}$/.test(initials)) bad('initials', `"${initials}" is not 1 to 4 capital letters (no names)`);
+    const arm = record.arm ?? '';
+    let armKey: string | null = null;
+    let code: string | null = null;
+    if (blinded) {
+      if (arms.has(arm)) bad('arm', `${protocol.id} is blinded: give the blinded code, not the arm`);
+      else if (!/^[A-Za-z0-9-]{2,20}$/.test(arm)) bad('arm', `"${arm}" is not a blinded code`);
+      else if (usedCodes.has(arm)) bad('arm', `blinded code ${arm} is already used`);
+      else if (codeArm === null) bad('arm', `the arms of ${protocol.id} have different schedules, so a participant cannot be scheduled from a blinded code alone`);
+      else code = arm;
+      usedCodes.add(arm);
+    } else if (arms.has(arm)) armKey = arm;
+    else bad('arm', `unknown arm "${arm}"; arms: ${[...arms.keys()].join(', ')}`);
+    const day1 = record.day1 ?? '';
+    if (!isIsoDate(day1)) bad('day1', `"${day1}" is not a date in the form YYYY-MM-DD`);
+    const w = record.weight_kg ?? '';
+    const weightKg = w === '' ? null : Number(w);
+    if (weightKg !== null && !(Number.isFinite(weightKg) && weightKg > 0 && weightKg <= 500)) bad('weight_kg', `"${w}" is not a weight in kg`);
+    const actual: [string, string][] = [];
+    const scheduleArm = armKey ?? codeArm;
+    const keys = scheduleArm && isIsoDate(day1) ? new Set(computeSchedule({ protocol, armKey: scheduleArm, start: day1 }).visits.map((v) => v.key)) : null;
+    for (const [column, value] of Object.entries(record)) {
+      if (!column.startsWith(ACTUAL_PREFIX) || value === '') continue;
+      const key = column.slice(ACTUAL_PREFIX.length);
+      if (keys && !keys.has(key)) bad(column, `no visit "${key}" in the schedule; visits: ${[...keys].join(', ')}`);
+      else if (!isIsoDate(value)) bad(column, `"${value}" is not a date in the form YYYY-MM-DD`);
+      else if (value > clock.today) bad(column, `${value} is in the future`);
+      else actual.push([key, value]);
+    }
+    rows.push({ line, studyId, initials, armKey, code, day1, weightKg, actual });
+  }
+  if (problems.length) fail(problems);
+  return rows;
+}
+
+function fail(problems: string[]): never {
+  throw new AppError('invalid_input', `Nothing was imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}. First: ${problems[0]}`, problems);
+}

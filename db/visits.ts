@@ -1,0 +1,300 @@
+// A participant's visits: created from the schedule engine at enrollment and re-planned after
+// every change. The engine decides dates; this file stores them beside what happened.
+import { doseTotal } from '../core/dose.js';
+import { isBlinded } from '../core/eligibility.js';
+import { blindedDoseLabel, type VisitView } from '../core/participants.js';
+import type { ParsedInput } from '../core/api.js';
+import type { DosingSeries, Protocol } from '../core/protocol.js';
+import { computeSchedule, ScheduleError, type OpenItem } from '../core/schedule.js';
+import { AppError } from './errors.js';
+import { participantRow, protocolFor, type Clock, type ParticipantRow } from './participants.js';
+import type { ReadableDB, WritableDB } from './types.js';
+
+interface VisitRow {
+  id: number;
+  participant_id: number;
+  key: string;
+  position: number;
+  label: string;
+  kind: string;
+  series: string | null;
+  dose_number: number | null;
+  planned_date: string;
+  projected_date: string;
+  window_start: string;
+  window_end: string;
+  window_text: string | null;
+  window_stated: number;
+  study_day: number;
+  anchor: string;
+  procedures: string;
+  status: 'planned' | 'done' | 'missed' | 'cancelled';
+  actual_date: string | null;
+  out_of_window: number;
+  rescheduled_date: string | null;
+  reason: string | null;
+  notes: string | null;
+  updated_by: string | null;
+  updated_at: string | null;
+}
+
+/**
+ * The arm whose schedule a participant follows. A participant imported with only a blinded
+ * code (the sponsor holds the arm) follows the schedule all arms share; where the arms'
+ * schedules differ there is none, and null is returned.
+ */
+export function scheduleArmFor(protocol: Protocol, armKey: string | null): string | null {
+  if (armKey) return armKey;
+  const shape = (key: string) => JSON.stringify(computeSchedule({ protocol, armKey: key, start: '2000-01-01' }).visits.map((v) => [v.key, v.plannedDate, v.windowStart, v.windowEnd]));
+  const first = shape(protocol.arms[0]!.key);
+  return protocol.arms.every((a) => shape(a.key) === first) ? protocol.arms[0]!.key : null;
+}
+
+function scheduleArm(protocol: Protocol, p: ParticipantRow): string {
+  const arm = scheduleArmFor(protocol, p.arm_key);
+  if (arm === null) throw new AppError('conflict', `${p.study_id} has no arm on record and the arms' schedules differ, so no schedule can be made.`);
+  return arm;
+}
+
+function runEngine(protocol: Protocol, p: ParticipantRow, rows: readonly VisitRow[]) {
+  const done = rows.filter((r) => r.status === 'done');
+  try {
+    return computeSchedule({
+      protocol,
+      armKey: scheduleArm(protocol, p),
+      start: p.day1!,
+      actual: Object.fromEntries(done.map((r) => [r.key, r.actual_date!])),
+      frozenPlanned: Object.fromEntries(done.map((r) => [r.key, r.planned_date])),
+      missed: rows.filter((r) => r.status === 'missed').map((r) => r.key),
+      cancelled: rows.filter((r) => r.status === 'cancelled').map((r) => r.key),
+      rescheduled: Object.fromEntries(rows.filter((r) => r.status === 'planned' && r.rescheduled_date).map((r) => [r.key, r.rescheduled_date!])),
+    });
+  } catch (e) {
+    if (e instanceof ScheduleError) throw new AppError('invalid_input', e.message);
+    throw e;
+  }
+}
+
+function seriesOf(protocol: Protocol, armKey: string, seriesKey: string | null): DosingSeries | undefined {
+  return protocol.arms.find((a) => a.key === armKey)?.dosing.find((s) => s.key === seriesKey);
+}
+
+/**
+ * Brings the stored visits in line with the engine: inserts visits the schedule has and the
+ * table lacks (first projection written once), and updates planned dates, windows and study days
+ * of the rest. Done visits keep the planned date they had when done.
+ */
+export function replan(db: WritableDB, participantId: number, clock: Clock): void {
+  const p = participantRow(db, participantId);
+  if (p.day1 === null) return;
+  const protocol = protocolFor(db, p);
+  const rows = db.prepare('SELECT * FROM visits WHERE participant_id = ?').all(p.id) as VisitRow[];
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const schedule = runEngine(protocol, p, rows);
+  const blinded = isBlinded(protocol);
+  const insert = db.prepare(
+    `INSERT INTO visits (participant_id, key, position, label, kind, series, dose_number, planned_date, projected_date, window_start, window_end,
+       window_text, window_stated, study_day, anchor, procedures, status, updated_at)
+     VALUES (@participant_id, @key, @position, @label, @kind, @series, @dose_number, @planned_date, @projected_date, @window_start, @window_end,
+       @window_text, @window_stated, @study_day, @anchor, @procedures, 'planned', @now)`,
+  );
+  const update = db.prepare(
+    `UPDATE visits SET position = @position, planned_date = @planned_date, window_start = @window_start, window_end = @window_end,
+       study_day = @study_day, anchor = @anchor, out_of_window = @out_of_window
+     WHERE id = @id AND (position, planned_date, window_start, window_end, study_day, anchor, out_of_window)
+       IS NOT (@position, @planned_date, @window_start, @window_end, @study_day, @anchor, @out_of_window)`,
+  );
+  schedule.visits.forEach((v, position) => {
+    const row = byKey.get(v.key);
+    const values = {
+      position,
+      planned_date: v.plannedDate,
+      window_start: v.windowStart,
+      window_end: v.windowEnd,
+      study_day: v.studyDay,
+      anchor: v.anchor,
+    };
+    if (row) {
+      update.run({ ...values, id: row.id, out_of_window: v.outOfWindow ? 1 : 0 });
+      return;
+    }
+    const series = seriesOf(protocol, scheduleArm(protocol, p), v.series);
+    insert.run({
+      ...values,
+      participant_id: p.id,
+      key: v.key,
+      // In a blinded trial a dose is named without its product: the label would name the arm.
+      label: blinded && v.doseNumber !== null ? blindedDoseLabel(v.doseNumber, series?.count ?? null) : v.label,
+      kind: v.kind,
+      series: v.series,
+      dose_number: v.doseNumber,
+      projected_date: v.projectedDate,
+      window_text: v.windowText,
+      window_stated: v.windowStated ? 1 : 0,
+      procedures: JSON.stringify(v.procedures),
+      now: clock.now,
+    });
+  });
+}
+
+export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol): { visits: VisitView[]; open: OpenItem[] } {
+  const rows = db.prepare('SELECT * FROM visits WHERE participant_id = ? ORDER BY planned_date, position').all(p.id) as VisitRow[];
+  const doses = new Map(
+    (
+      db.prepare('SELECT visit_id, given_at, lot_number, dose_text, weight_kg, total_amount, total_unit, recorded_by FROM doses WHERE participant_id = ?').all(p.id) as {
+        visit_id: number;
+        given_at: string;
+        lot_number: string;
+        dose_text: string;
+        weight_kg: number | null;
+        total_amount: number | null;
+        total_unit: string | null;
+        recorded_by: string;
+      }[]
+    ).map((d) => [
+      d.visit_id,
+      { givenAt: d.given_at, lotNumber: d.lot_number, doseText: d.dose_text, weightKg: d.weight_kg, totalAmount: d.total_amount, totalUnit: d.total_unit, recordedBy: d.recorded_by },
+    ]),
+  );
+  const open = p.day1 && p.status !== 'screening' && p.status !== 'screen-failed' ? openItems(protocol, p) : [];
+  return {
+    visits: rows.map((r) => ({
+      id: r.id,
+      key: r.key,
+      label: r.label,
+      kind: r.kind,
+      doseNumber: r.dose_number,
+      plannedDate: r.planned_date,
+      projectedDate: r.projected_date,
+      windowStart: r.window_start,
+      windowEnd: r.window_end,
+      windowText: r.window_text,
+      windowStated: r.window_stated === 1,
+      studyDay: r.study_day,
+      anchor: r.anchor,
+      procedures: JSON.parse(r.procedures) as string[],
+      status: r.status,
+      actualDate: r.actual_date,
+      outOfWindow: r.out_of_window === 1,
+      rescheduled: r.rescheduled_date !== null && r.status === 'planned',
+      reason: r.reason,
+      notes: r.notes,
+      updatedBy: r.updated_by,
+      updatedAt: r.updated_at,
+      dose: doses.get(r.id) ?? null,
+    })),
+    open,
+  };
+}
+
+function openItems(protocol: Protocol, p: ParticipantRow): OpenItem[] {
+  const blinded = isBlinded(protocol);
+  return computeSchedule({ protocol, armKey: scheduleArm(protocol, p), start: p.day1! }).open.map((o) =>
+    // The series label would name the product (and so the arm) in a blinded trial.
+    blinded ? { key: o.key, label: 'Further study treatments', reason: o.reason } : o,
+  );
+}
+
+/**
+ * How a dose is worked out at a dose visit. In a blinded trial every participant sees the same
+ * rule (the active arm's dose), so that the screen does not tell the arms apart.
+ */
+export function doseRuleFor(protocol: Protocol, p: ParticipantRow): { text: string; perKg: boolean; amount: number | null; unit: string | null } {
+  const blinded = isBlinded(protocol);
+  const arms = blinded ? protocol.arms : protocol.arms.filter((a) => a.key === p.arm_key);
+  const dose = arms.flatMap((a) => a.dosing).map((s) => s.dose).find((d) => d !== null && (d.kind === 'perKg' || d.kind === 'fixed')) ?? null;
+  if (dose === null) return { text: blinded ? 'Blinded study treatment' : 'Dose not stated in the protocol', perKg: false, amount: null, unit: null };
+  const t = doseTotal(dose, null);
+  const suffix = blinded ? ' (active arm; the comparator is matched)' : '';
+  return { text: `${t.text}${suffix}`, perKg: dose.kind === 'perKg', amount: dose.amount, unit: dose.unit };
+}
+
+function visitRow(db: ReadableDB, id: number): VisitRow {
+  const row = db.prepare('SELECT * FROM visits WHERE id = ?').get(id) as VisitRow | undefined;
+  if (!row) throw new AppError('not_found', `No visit with id ${id}.`);
+  return row;
+}
+
+function enrolledParticipant(db: ReadableDB, v: VisitRow): ParticipantRow {
+  const p = participantRow(db, v.participant_id);
+  if (p.status !== 'enrolled') throw new AppError('conflict', `${p.study_id} is ${p.status}: visits can no longer be changed.`);
+  return p;
+}
+
+const formatRange = (v: VisitRow) => (v.window_start === v.window_end ? v.window_start : `${v.window_start} to ${v.window_end}`);
+
+export function markVisitDone(db: WritableDB, input: ParsedInput<'markVisitDone'>, clock: Clock): number {
+  const v = visitRow(db, input.visitId);
+  const p = enrolledParticipant(db, v);
+  if (v.status === 'done') throw new AppError('conflict', `${v.label} is already done (${v.actual_date}).`);
+  if (v.status === 'cancelled') throw new AppError('conflict', `${v.label} was cancelled.`);
+  if (input.actualDate > clock.today) throw new AppError('invalid_input', `The visit date ${input.actualDate} is in the future.`);
+  if (p.consent_date && input.actualDate < p.consent_date) throw new AppError('invalid_input', `The visit date ${input.actualDate} is before consent (${p.consent_date}).`);
+  const outOfWindow = input.actualDate < v.window_start || input.actualDate > v.window_end;
+  if (outOfWindow && !input.reason)
+    throw new AppError('invalid_input', `${input.actualDate} is outside the window for ${v.label} (${formatRange(v)}): give a reason for the deviation.`);
+  const protocol = protocolFor(db, p);
+  if (v.kind === 'dose') {
+    if (!input.dose) throw new AppError('invalid_input', `${v.label} is a dose: record the lot number and the time it was given.`);
+    if (input.dose.givenAt.slice(0, 10) !== input.actualDate) throw new AppError('invalid_input', `The time given (${input.dose.givenAt}) is not on the visit date ${input.actualDate}.`);
+    const weight = input.dose.weightKg ?? p.weight_kg;
+    const rule = doseRuleFor(protocol, p);
+    if (rule.perKg && weight === null) throw new AppError('invalid_input', 'This dose is per kg of body weight: record the weight.');
+    // Blinded: the record follows the rule every participant sees, never the arm's own dose.
+    const dose = isBlinded(protocol)
+      ? rule.amount === null
+        ? null
+        : rule.perKg
+          ? ({ kind: 'perKg', amount: rule.amount, unit: rule.unit! } as const)
+          : ({ kind: 'fixed', amount: rule.amount, unit: rule.unit!, per: 'session' } as const)
+      : (seriesOf(protocol, scheduleArm(protocol, p), v.series)?.dose ?? null);
+    const computed = doseTotal(dose, weight);
+    const t = { ...computed, text: isBlinded(protocol) && dose ? `${computed.text} (active arm; the comparator is matched)` : computed.text };
+    db.prepare(
+      `INSERT INTO doses (visit_id, participant_id, given_at, lot_number, dose_text, weight_kg, total_amount, total_unit, recorded_by, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(v.id, p.id, input.dose.givenAt, input.dose.lotNumber, dose ? t.text : rule.text, weight, t.total, t.unit, input.by, clock.now);
+    if (input.dose.weightKg !== null && input.dose.weightKg !== p.weight_kg) db.prepare('UPDATE participants SET weight_kg = ? WHERE id = ?').run(input.dose.weightKg, p.id);
+  } else if (input.dose) {
+    throw new AppError('invalid_input', `${v.label} is not a dose visit.`);
+  }
+  db.prepare(
+    "UPDATE visits SET status = 'done', actual_date = ?, out_of_window = ?, reason = ?, notes = coalesce(?, notes), rescheduled_date = NULL, updated_by = ?, updated_at = ? WHERE id = ?",
+  ).run(input.actualDate, outOfWindow ? 1 : 0, input.reason || null, input.notes || null, input.by, clock.now, v.id);
+  replan(db, p.id, clock);
+  return p.id;
+}
+
+export function markVisitMissed(db: WritableDB, input: ParsedInput<'markVisitMissed'>, clock: Clock): number {
+  const v = visitRow(db, input.visitId);
+  const p = enrolledParticipant(db, v);
+  if (v.status !== 'planned') throw new AppError('conflict', `${v.label} is ${v.status}, not planned.`);
+  db.prepare("UPDATE visits SET status = 'missed', reason = ?, rescheduled_date = NULL, updated_by = ?, updated_at = ? WHERE id = ?").run(input.reason, input.by, clock.now, v.id);
+  replan(db, p.id, clock);
+  return p.id;
+}
+
+export function cancelVisit(db: WritableDB, input: ParsedInput<'cancelVisit'>, clock: Clock): number {
+  const v = visitRow(db, input.visitId);
+  const p = enrolledParticipant(db, v);
+  if (v.status !== 'planned') throw new AppError('conflict', `${v.label} is ${v.status}, not planned.`);
+  db.prepare("UPDATE visits SET status = 'cancelled', reason = ?, updated_by = ?, updated_at = ? WHERE id = ?").run(input.reason, input.by, clock.now, v.id);
+  replan(db, p.id, clock);
+  return p.id;
+}
+
+export function rescheduleVisit(db: WritableDB, input: ParsedInput<'rescheduleVisit'>, clock: Clock): number {
+  const v = visitRow(db, input.visitId);
+  const p = enrolledParticipant(db, v);
+  if (v.status !== 'planned') throw new AppError('conflict', `${v.label} is ${v.status}; only a planned visit can be rescheduled.`);
+  if (p.day1 && input.newDate < p.day1 && v.dose_number !== 1) throw new AppError('invalid_input', `${input.newDate} is before Day 1 (${p.day1}).`);
+  db.prepare('UPDATE visits SET rescheduled_date = ?, reason = ?, updated_by = ?, updated_at = ? WHERE id = ?').run(input.newDate, input.reason, input.by, clock.now, v.id);
+  replan(db, p.id, clock);
+  return p.id;
+}
+
+export function setVisitNotes(db: WritableDB, input: ParsedInput<'setVisitNotes'>, clock: Clock): number {
+  const v = visitRow(db, input.visitId);
+  db.prepare('UPDATE visits SET notes = ?, updated_by = ?, updated_at = ? WHERE id = ?').run(input.notes || null, input.by, clock.now, v.id);
+  return v.participant_id;
+}

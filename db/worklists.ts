@@ -1,0 +1,41 @@
+import type { Worklists, WorklistRow } from '../core/participants.js';
+import { parseDate } from '../core/dates.js';
+import type { ReadableDB } from './types.js';
+
+const ROW_SQL = `
+  SELECT v.id AS visitId, p.id AS participantId, p.study_id AS studyId, p.initials, p.protocol_id AS protocolId,
+    pr.title AS protocolTitle, pr.masking, p.arm_key, p.blinded_code, v.label AS visitLabel, v.kind, v.planned_date AS plannedDate,
+    v.window_start AS windowStart, v.window_end AS windowEnd, v.status, v.actual_date AS actualDate, v.reason
+  FROM visits v
+  JOIN participants p ON p.id = v.participant_id
+  JOIN protocols pr ON pr.id = p.protocol_id`;
+
+type Raw = Omit<WorklistRow, 'assignment'> & { masking: string | null; arm_key: string | null; blinded_code: string | null };
+
+/** Today's, this week's (Monday to Sunday), overdue and out-of-window visits across all trials. */
+export function worklists(db: ReadableDB, today: string): Worklists {
+  const d = parseDate(today);
+  const weekStart = d.subtract({ days: d.dayOfWeek - 1 }).toString();
+  const weekEnd = d.add({ days: 7 - d.dayOfWeek }).toString();
+  const armLabels = new Map(
+    (db.prepare('SELECT a.protocol_id, a.key, a.label FROM arms a JOIN protocols p ON p.id = a.protocol_id AND p.current_version = a.version').all() as { protocol_id: string; key: string; label: string }[]).map(
+      (a) => [`${a.protocol_id}\u001f${a.key}`, a.label],
+    ),
+  );
+  const rows = (sql: string, ...params: unknown[]): WorklistRow[] =>
+    (db.prepare(`${ROW_SQL} ${sql}`).all(...params) as Raw[]).map(({ masking, arm_key, blinded_code, ...r }) => ({
+      ...r,
+      // Blinded trials show the code, never the arm.
+      assignment: masking !== 'NONE' ? blinded_code : arm_key === null ? null : (armLabels.get(`${r.protocolId}\u001f${arm_key}`) ?? arm_key),
+    }));
+  const active = "p.status = 'enrolled' AND v.status = 'planned'";
+  return {
+    today,
+    weekStart,
+    weekEnd,
+    dueToday: rows(`WHERE ${active} AND v.planned_date = ? ORDER BY pr.title, p.study_id, v.position`, today),
+    thisWeek: rows(`WHERE ${active} AND v.planned_date BETWEEN ? AND ? ORDER BY v.planned_date, pr.title, p.study_id, v.position`, weekStart, weekEnd),
+    overdue: rows(`WHERE ${active} AND v.window_end < ? ORDER BY v.window_end, pr.title, p.study_id`, today),
+    outOfWindow: rows(`WHERE v.out_of_window = 1 ORDER BY v.actual_date DESC, pr.title, p.study_id`),
+  };
+}
