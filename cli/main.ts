@@ -17,6 +17,7 @@ import type { Schedule } from '../core/schedule.js';
 import { computeSchedule, parseActuals, protocolFromFile, renderSchedule, validateScheduleArgs, type ScheduleArgs } from './schedule-command.js';
 import { openInBrowser } from './open-browser.js';
 import { startServer } from './server.js';
+import { participantCommands } from './participant-commands.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEEDS_DIR = path.join(ROOT, 'seeds');
@@ -35,10 +36,18 @@ Commands:
   schedule --protocol <file or id> --arm <key> --start <YYYY-MM-DD>
            [--actual <visit key>=<YYYY-MM-DD> ...] [--missed <visit key> ...] [--format json|csv]
                                             A participant-free schedule; --start is Study Day 1 (the first dose)
+  participants import <file.csv> --protocol <id>
+                                            Import enrolled participants (study_id,initials,arm,day1,weight_kg[,actual:<visit>...])
+  participants list [--protocol <id>] [--json]
+  enroll --protocol <id> --study-id <id> --initials AB --sex female|male|other|unknown (--age N | --birth-date D)
+         [--weight KG] --consent D --day1 D [--arm KEY] [--stratum S] --confirm-eligibility [--json]
+  visit done|missed|reschedule --protocol <id> --participant <study id> --visit <key>
+         [--date D] [--reason TEXT] [--lot LOT --time HH:MM [--weight KG]] [--json]
   serve [--port N] [--open]                 Browser mode on 127.0.0.1 (prints the URL with its token)
 
 Options:
   --db FILE   Database file (default: $TRIALCOORD_DB, else the app's data folder)
+  --by NAME   Who is doing this, for the record (default: $TRIALCOORD_USER, else the login name)
   --help      Show this help`;
 
 function main(argv: string[]): Promise<number> | number {
@@ -59,6 +68,23 @@ function main(argv: string[]): Promise<number> | number {
       actual: { type: 'string', multiple: true, default: [] },
       missed: { type: 'string', multiple: true, default: [] },
       format: { type: 'string' },
+      by: { type: 'string' },
+      'study-id': { type: 'string' },
+      initials: { type: 'string' },
+      sex: { type: 'string' },
+      age: { type: 'string' },
+      'birth-date': { type: 'string' },
+      weight: { type: 'string' },
+      consent: { type: 'string' },
+      day1: { type: 'string' },
+      stratum: { type: 'string' },
+      'confirm-eligibility': { type: 'boolean', default: false },
+      participant: { type: 'string' },
+      visit: { type: 'string' },
+      date: { type: 'string' },
+      reason: { type: 'string' },
+      lot: { type: 'string' },
+      time: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -74,6 +100,18 @@ function main(argv: string[]): Promise<number> | number {
   if (command === 'schedule') {
     if (sub !== undefined) throw new UsageError(`schedule takes options only, not "${sub}"`);
     return schedule(backend, { protocol: values.protocol, arm: values.arm, start: values.start, actual: values.actual, missed: values.missed, format: values.format });
+  }
+  if (command === 'participants' || command === 'enroll' || command === 'visit') {
+    const b = backend();
+    try {
+      return participantCommands(b, command, positionals.slice(1), values, (message, details) => {
+        const err = new UsageError(message) as UsageError & { details?: readonly string[] };
+        err.details = details ?? [];
+        throw err;
+      });
+    } finally {
+      b.conn.close();
+    }
   }
   if (command !== 'protocol') throw new UsageError(`Unknown command "${command}". Run "trialcoord --help".`);
 

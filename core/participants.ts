@@ -121,7 +121,7 @@ export interface ParticipantDetail {
   readonly visits: readonly VisitView[];
   readonly open: readonly { key: string; label: string; reason: string }[];
   /** How a dose at a dose visit is computed, for showing before confirming. */
-  readonly doseRule: { readonly text: string; readonly perKg: boolean; readonly amount: number | null; readonly unit: string | null };
+  readonly doseRule: { readonly text: string; readonly perKg: boolean; readonly amount: number | null; readonly unit: string | null; readonly blinded: boolean };
 }
 
 export interface WorklistRow {

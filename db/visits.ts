@@ -197,16 +197,31 @@ function openItems(protocol: Protocol, p: ParticipantRow): OpenItem[] {
 
 /**
  * How a dose is worked out at a dose visit. In a blinded trial every participant sees the same
- * rule (the active arm's dose), so that the screen does not tell the arms apart.
+ * words whatever their arm: "Blinded study treatment", with the active arm's per-kg working
+ * where the preparation depends on weight.
  */
-export function doseRuleFor(protocol: Protocol, p: ParticipantRow): { text: string; perKg: boolean; amount: number | null; unit: string | null } {
+export function doseRuleFor(protocol: Protocol, p: ParticipantRow): { text: string; perKg: boolean; amount: number | null; unit: string | null; blinded: boolean } {
   const blinded = isBlinded(protocol);
   const arms = blinded ? protocol.arms : protocol.arms.filter((a) => a.key === p.arm_key);
   const dose = arms.flatMap((a) => a.dosing).map((s) => s.dose).find((d) => d !== null && (d.kind === 'perKg' || d.kind === 'fixed')) ?? null;
-  if (dose === null) return { text: blinded ? 'Blinded study treatment' : 'Dose not stated in the protocol', perKg: false, amount: null, unit: null };
-  const t = doseTotal(dose, null);
-  const suffix = blinded ? ' (active arm; the comparator is matched)' : '';
-  return { text: `${t.text}${suffix}`, perKg: dose.kind === 'perKg', amount: dose.amount, unit: dose.unit };
+  if (blinded) {
+    if (dose?.kind !== 'perKg') return { text: 'Blinded study treatment', perKg: false, amount: null, unit: null, blinded };
+    return { text: `Blinded study treatment (if active: ${doseTotal(dose, null).text})`, perKg: true, amount: dose.amount, unit: dose.unit, blinded };
+  }
+  if (dose === null) return { text: 'Dose not stated in the protocol', perKg: false, amount: null, unit: null, blinded };
+  return { text: doseTotal(dose, null).text, perKg: dose.kind === 'perKg', amount: dose.amount, unit: dose.unit, blinded };
+}
+
+/** What is written in the dose log for one administration. */
+function doseRecord(protocol: Protocol, p: ParticipantRow, seriesKey: string | null, weight: number | null): { text: string; total: number | null; unit: string | null } {
+  const rule = doseRuleFor(protocol, p);
+  if (rule.blinded) {
+    // Never a total: the same words for every arm, so the log cannot tell them apart.
+    if (!rule.perKg) return { text: rule.text, total: null, unit: null };
+    return { text: `Blinded study treatment (if active: ${doseTotal({ kind: 'perKg', amount: rule.amount!, unit: rule.unit! }, weight).text})`, total: null, unit: null };
+  }
+  const t = doseTotal(seriesOf(protocol, scheduleArm(protocol, p), seriesKey)?.dose ?? null, weight);
+  return { text: t.text, total: t.total, unit: t.unit };
 }
 
 function visitRow(db: ReadableDB, id: number): VisitRow {
@@ -240,20 +255,11 @@ export function markVisitDone(db: WritableDB, input: ParsedInput<'markVisitDone'
     const weight = input.dose.weightKg ?? p.weight_kg;
     const rule = doseRuleFor(protocol, p);
     if (rule.perKg && weight === null) throw new AppError('invalid_input', 'This dose is per kg of body weight: record the weight.');
-    // Blinded: the record follows the rule every participant sees, never the arm's own dose.
-    const dose = isBlinded(protocol)
-      ? rule.amount === null
-        ? null
-        : rule.perKg
-          ? ({ kind: 'perKg', amount: rule.amount, unit: rule.unit! } as const)
-          : ({ kind: 'fixed', amount: rule.amount, unit: rule.unit!, per: 'session' } as const)
-      : (seriesOf(protocol, scheduleArm(protocol, p), v.series)?.dose ?? null);
-    const computed = doseTotal(dose, weight);
-    const t = { ...computed, text: isBlinded(protocol) && dose ? `${computed.text} (active arm; the comparator is matched)` : computed.text };
+    const t = doseRecord(protocol, p, v.series, weight);
     db.prepare(
       `INSERT INTO doses (visit_id, participant_id, given_at, lot_number, dose_text, weight_kg, total_amount, total_unit, recorded_by, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(v.id, p.id, input.dose.givenAt, input.dose.lotNumber, dose ? t.text : rule.text, weight, t.total, t.unit, input.by, clock.now);
+    ).run(v.id, p.id, input.dose.givenAt, input.dose.lotNumber, t.text, weight, t.total, t.unit, input.by, clock.now);
     if (input.dose.weightKg !== null && input.dose.weightKg !== p.weight_kg) db.prepare('UPDATE participants SET weight_kg = ? WHERE id = ?').run(input.dose.weightKg, p.id);
   } else if (input.dose) {
     throw new AppError('invalid_input', `${v.label} is not a dose visit.`);

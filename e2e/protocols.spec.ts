@@ -10,6 +10,7 @@ const SEED_TITLES = [
 
 test('the protocol list shows all five seed protocols', async ({ page, app }) => {
   await page.goto(app.url);
+  await page.getByRole('link', { name: 'Protocols', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Protocols' })).toBeVisible();
   // The token is taken out of the address bar once adopted.
   expect(page.url()).not.toContain('token=');
@@ -21,7 +22,7 @@ test('the protocol list shows all five seed protocols', async ({ page, app }) =>
 });
 
 test('sepsis protocol detail shows arms, 3:1 sizes, masking and exclusion criteria', async ({ page, app }) => {
-  await page.goto(app.url);
+  await page.goto(`${app.url}#/protocols`);
   await page.getByRole('link', { name: /Treatment in Sepsis/ }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Human Umbilical Cord Mesenchymal Stem Cells Treatment in Sepsis');
   await expect(page.getByText('NCT06882811', { exact: true })).toBeVisible();
@@ -49,7 +50,7 @@ test('sepsis protocol detail shows arms, 3:1 sizes, masking and exclusion criter
 });
 
 test('keyboard alone reaches a protocol and comes back', async ({ page, app }) => {
-  await page.goto(app.url);
+  await page.goto(`${app.url}#/protocols`);
   await expect(page.getByRole('heading', { level: 1, name: 'Protocols' })).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();

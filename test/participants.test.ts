@@ -78,7 +78,8 @@ describe('screening and enrollment', () => {
     const done = ok('markVisitDone', { visitId: first.id, actualDate: '2025-06-12', reason: 'Pharmacy delay', dose, by: 'CO' });
     const v = Object.fromEntries(done.visits.map((x) => [x.key, x]));
     expect(v['infusion-1']).toMatchObject({ status: 'done', actualDate: '2025-06-12', plannedDate: '2025-06-10', outOfWindow: true, reason: 'Pharmacy delay' });
-    expect(v['infusion-1']!.dose).toMatchObject({ lotNumber: 'LOT-7', weightKg: 71, totalAmount: 1e8, totalUnit: 'cells' });
+    // Blinded: the log says the same for every arm, and gives no total.
+    expect(v['infusion-1']!.dose).toMatchObject({ lotNumber: 'LOT-7', weightKg: 71, doseText: 'Blinded study treatment', totalAmount: null });
     expect(v['day-28']).toMatchObject({ plannedDate: '2025-07-09', projectedDate: '2025-07-07', studyDay: 28 });
     const after = ok<{ overdue: unknown[]; outOfWindow: { studyId: string; assignment: string }[] }>('worklists', { today: '2025-06-20' });
     expect(after.overdue).toHaveLength(0);
@@ -87,11 +88,22 @@ describe('screening and enrollment', () => {
 
   it('per-kg doses: the total comes from the recorded weight (0.5×10⁶ cells/kg × 72 kg = 3.6×10⁷ cells)', () => {
     const { ok } = setup();
+    // Open label (a copy of the COVID-19 trial with masking "NONE"): the arm's own dose and total.
+    const open = JSON.parse(JSON.stringify(ok<{ protocol: Record<string, unknown> }>('getProtocol', { id: 'ucmsc-covid19' }).protocol)) as Record<string, unknown> & { design: { masking: string } };
+    open.id = 'covid-open';
+    open.design.masking = 'NONE';
+    ok('importProtocol', { document: open });
+    const os = ok('screenParticipant', { protocolId: 'covid-open', studyId: 'O-1', initials: 'OP', ageYears: 50, sex: 'male', weightKg: 72, consentDate: '2025-06-01', by: 'CO' });
+    const od = ok('enrollParticipant', { participantId: answerAll(ok, os).participant.id, day1: '2025-06-10', armKey: 'uc-msc', by: 'CO' });
+    const odone = ok('markVisitDone', { visitId: od.visits[0]!.id, actualDate: '2025-06-10', dose: { lotNumber: 'L0', givenAt: '2025-06-10T08:00', weightKg: null }, by: 'CO' });
+    expect(odone.visits[0]!.dose).toMatchObject({ totalAmount: 36000000, totalUnit: 'cells', doseText: '5×10⁵ cells/kg × 72 kg = 3.6×10⁷ cells' });
+
     const s = ok('screenParticipant', { protocolId: 'ucmsc-covid19', studyId: 'C-1', initials: 'EF', ageYears: 50, sex: 'male', weightKg: 72, consentDate: '2025-06-01', by: 'CO' });
     const d = ok('enrollParticipant', { participantId: answerAll(ok, s).participant.id, day1: '2025-06-10', by: 'CO' });
     expect(d.doseRule).toMatchObject({ perKg: true, amount: 500000, unit: 'cells' });
     const done = ok('markVisitDone', { visitId: d.visits[0]!.id, actualDate: '2025-06-10', dose: { lotNumber: 'L1', givenAt: '2025-06-10T08:00', weightKg: null }, by: 'CO' });
-    expect(done.visits[0]!.dose).toMatchObject({ totalAmount: 36000000, doseText: '5×10⁵ cells/kg × 72 kg = 3.6×10⁷ cells (active arm; the comparator is matched)' });
+    // Blinded: the same words for both arms, with the active arm's working for the preparation.
+    expect(done.visits[0]!.dose).toMatchObject({ totalAmount: null, doseText: 'Blinded study treatment (if active: 5×10⁵ cells/kg × 72 kg = 3.6×10⁷ cells)' });
   });
 
   it('open-label trials show the arm and may assign by hand; withdrawal cancels only future visits', () => {

@@ -4,6 +4,11 @@ import { bridge } from './api';
 import { ProtocolDetail } from './pages/ProtocolDetail';
 import { ProtocolList } from './pages/ProtocolList';
 import { SchedulePreview } from './pages/SchedulePreview';
+import { Participant } from './pages/Participant';
+import { Participants } from './pages/Participants';
+import { ScreenParticipant } from './pages/ScreenParticipant';
+import { Worklists } from './pages/Worklists';
+import { setUser, useUser } from './user';
 import { Page } from './components/ui';
 
 export function App() {
@@ -23,14 +28,25 @@ export function App() {
         <nav aria-label="Main">
           <ul>
             <li>
+              <NavLink to="/worklists">Worklists</NavLink>
+            </li>
+            <li>
+              <NavLink to="/participants">Participants</NavLink>
+            </li>
+            <li>
               <NavLink to="/protocols">Protocols</NavLink>
             </li>
           </ul>
         </nav>
+        <WorkingAs />
       </header>
       <main id="main" tabIndex={-1}>
         <Routes>
-          <Route path="/" element={<Navigate to="/protocols" replace />} />
+          <Route path="/" element={<Navigate to="/worklists" replace />} />
+          <Route path="/worklists" element={<Worklists />} />
+          <Route path="/participants" element={<Participants />} />
+          <Route path="/participants/new" element={<ScreenParticipant />} />
+          <Route path="/participants/:id" element={<Participant />} />
           <Route path="/protocols" element={<ProtocolList />} />
           <Route path="/protocols/:id" element={<ProtocolDetail />} />
           <Route path="/protocols/:id/schedule" element={<SchedulePreview />} />
@@ -52,6 +68,17 @@ function MenuNavigation() {
   const navigate = useNavigate();
   useEffect(() => bridge()?.onNavigate((route) => void navigate(route)), [navigate]);
   return null;
+}
+
+/** Who is working: initials recorded with every change. */
+function WorkingAs() {
+  const user = useUser();
+  return (
+    <div className="working-as">
+      <label htmlFor="working-as">Your initials</label>
+      <input id="working-as" value={user} maxLength={8} size={5} autoComplete="off" onChange={(e) => setUser(e.target.value)} placeholder="e.g. JS" />
+    </div>
+  );
 }
 
 function NotFound() {

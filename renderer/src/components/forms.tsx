@@ -1,0 +1,60 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from '../api';
+import { ErrorNotice } from './ui';
+
+export function Field(props: { label: string; hint?: string; children: (id: string, describedBy: string | undefined) => ReactNode }) {
+  const id = useId();
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      {props.children(id, hintId)}
+      {props.hint && (
+        <span className="hint" id={hintId}>
+          {props.hint}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Runs an action, keeps its error to show, and tells whether it is running. */
+export function useAction() {
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await fn();
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError({ code: 'internal', message: String(e) }));
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, run, clear: () => setError(null) };
+}
+
+export function ActionError(props: { error: ApiError | null; title?: string }) {
+  return props.error ? <ErrorNotice error={props.error} title={props.title ?? 'Not saved'} /> : null;
+}
+
+/** A modal dialog (native <dialog>: focus is trapped and Escape closes it). */
+export function Dialog(props: { title: string; open: boolean; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (props.open && !d.open) d.showModal();
+    if (!props.open && d.open) d.close();
+  }, [props.open]);
+  return (
+    <dialog ref={ref} aria-labelledby={titleId} onClose={props.onClose} className="dialog">
+      <h2 id={titleId}>{props.title}</h2>
+      {props.open && props.children}
+    </dialog>
+  );
+}

@@ -1,0 +1,99 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { SEXES } from '../../../core/participants';
+import { invoke } from '../api';
+import { todayIso } from '../dates';
+import { ActionError, Field, useAction } from '../components/forms';
+import { ErrorNotice, Loading, Page } from '../components/ui';
+import { useApi } from '../useApi';
+import { useUser } from '../user';
+
+export function ScreenParticipant() {
+  const protocols = useApi('listProtocols', {});
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const by = useUser();
+  const action = useAction();
+  const [form, setForm] = useState({
+    protocolId: params.get('protocol') ?? '',
+    studyId: '',
+    initials: '',
+    birthDate: '',
+    ageYears: '',
+    sex: 'unknown',
+    weightKg: '',
+    consentDate: todayIso(),
+  });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const d = await action.run(() =>
+      invoke('screenParticipant', {
+        protocolId: form.protocolId,
+        studyId: form.studyId,
+        initials: form.initials.toUpperCase(),
+        birthDate: form.birthDate || null,
+        ageYears: form.ageYears === '' ? null : Number(form.ageYears),
+        sex: form.sex as (typeof SEXES)[number],
+        weightKg: form.weightKg === '' ? null : Number(form.weightKg),
+        consentDate: form.consentDate,
+        by,
+      }),
+    );
+    if (d) void navigate(`/participants/${d.participant.id}`);
+  };
+
+  return (
+    <Page title="Screen a participant" eyebrow={<Link to="/participants">← Participants</Link>}>
+      {protocols.state === 'loading' && <Loading what="protocols" />}
+      {protocols.state === 'error' && <ErrorNotice error={protocols.error} />}
+      {protocols.state === 'ready' && (
+        <form className="form card" onSubmit={submit} noValidate>
+          <p className="muted">A participant is identified by a study ID and initials only: no names.</p>
+          <div className="form-grid">
+            <Field label="Trial">
+              {(id) => (
+                <select id={id} value={form.protocolId} onChange={set('protocolId')} required>
+                  <option value="">Choose a trial…</option>
+                  {protocols.value.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.title}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Study ID">{(id) => <input id={id} value={form.studyId} onChange={set('studyId')} required autoComplete="off" />}</Field>
+            <Field label="Initials" hint="1 to 4 capital letters">
+              {(id, hint) => <input id={id} value={form.initials} onChange={set('initials')} required maxLength={4} aria-describedby={hint} autoComplete="off" />}
+            </Field>
+            <Field label="Date of birth" hint="Or give the age">
+              {(id, hint) => <input id={id} type="date" value={form.birthDate} onChange={set('birthDate')} aria-describedby={hint} />}
+            </Field>
+            <Field label="Age (years)">{(id) => <input id={id} type="number" min={0} max={130} value={form.ageYears} onChange={set('ageYears')} />}</Field>
+            <Field label="Sex">
+              {(id) => (
+                <select id={id} value={form.sex} onChange={set('sex')}>
+                  {SEXES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Weight (kg)">{(id) => <input id={id} type="number" min={1} max={500} step="0.1" value={form.weightKg} onChange={set('weightKg')} />}</Field>
+            <Field label="Consent date">{(id) => <input id={id} type="date" value={form.consentDate} onChange={set('consentDate')} required />}</Field>
+          </div>
+          <ActionError error={action.error} title="The participant was not saved" />
+          <div className="form-actions">
+            <button type="submit" className="button" disabled={action.busy}>
+              Start screening
+            </button>
+          </div>
+        </form>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,76 @@
+import { Link } from 'react-router';
+import type { WorklistRow } from '../../../core/participants';
+import { formatCalendarDate, todayIso } from '../dates';
+import { ErrorNotice, Loading, Page, Section } from '../components/ui';
+import { useApi } from '../useApi';
+
+export function Worklists() {
+  const today = todayIso();
+  const lists = useApi('worklists', { today });
+  return (
+    <Page title="Worklists" eyebrow={`Today is ${formatCalendarDate(today)}`}>
+      {lists.state === 'loading' && <Loading what="the worklists" />}
+      {lists.state === 'error' && <ErrorNotice error={lists.error} title="The worklists could not be loaded" />}
+      {lists.state === 'ready' && (
+        <>
+          <WorkTable id="today" title="Due today" rows={lists.value.dueToday} empty="Nothing is due today." />
+          <WorkTable
+            id="week"
+            title={`This week (${formatCalendarDate(lists.value.weekStart)} – ${formatCalendarDate(lists.value.weekEnd)})`}
+            rows={lists.value.thisWeek}
+            empty="Nothing is planned this week."
+          />
+          <WorkTable id="overdue" title="Overdue (window has closed)" rows={lists.value.overdue} empty="Nothing is overdue." tone="warning" />
+          <WorkTable id="out-of-window" title="Done out of window" rows={lists.value.outOfWindow} empty="No visit was done outside its window." showActual />
+        </>
+      )}
+    </Page>
+  );
+}
+
+function WorkTable(props: { id: string; title: string; rows: readonly WorklistRow[]; empty: string; tone?: 'warning'; showActual?: boolean }) {
+  return (
+    <Section id={props.id} title={props.title} count={props.rows.length}>
+      {props.rows.length === 0 ? (
+        <p className="muted">{props.empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table compact">
+            <thead>
+              <tr>
+                <th scope="col">Participant</th>
+                <th scope="col">Trial</th>
+                <th scope="col">Visit</th>
+                <th scope="col">Planned</th>
+                <th scope="col">Window</th>
+                {props.showActual && <th scope="col">Done on</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((r) => (
+                <tr key={r.visitId} className={props.tone === 'warning' ? 'row-warning' : undefined}>
+                  <th scope="row">
+                    <Link to={`/participants/${r.participantId}`}>
+                      {r.studyId} ({r.initials})
+                    </Link>
+                    {r.assignment && <div className="sub">{r.assignment}</div>}
+                  </th>
+                  <td>{r.protocolTitle}</td>
+                  <td>{r.visitLabel}</td>
+                  <td className="nowrap">{formatCalendarDate(r.plannedDate)}</td>
+                  <td className="nowrap">{r.windowStart === r.windowEnd ? 'On the day' : `${formatCalendarDate(r.windowStart)} – ${formatCalendarDate(r.windowEnd)}`}</td>
+                  {props.showActual && (
+                    <td>
+                      {r.actualDate && formatCalendarDate(r.actualDate)}
+                      {r.reason && <div className="sub">{r.reason}</div>}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
+  );
+}
