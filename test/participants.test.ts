@@ -153,6 +153,11 @@ describe('screening and enrollment', () => {
     const m = ok('markVisitMissed', { visitId: inf4.id, reason: 'Patient unwell', by: 'CO' });
     expect(by(m)['infusion-4']).toMatchObject({ status: 'missed', plannedDate: '2025-06-08' });
     expect(by(m)['post-w1']!.plannedDate).toBe('2025-06-15');
+    const w8 = by(m)['post-w8']!;
+    const n = ok('setVisitNotes', { visitId: w8.id, notes: 'Prefers mornings', by: 'CO' });
+    expect(by(n)['post-w8']!.notes).toBe('Prefers mornings');
+    const c = ok('cancelVisit', { visitId: w8.id, reason: 'Site closed', by: 'CO' });
+    expect(by(c)['post-w8']).toMatchObject({ status: 'cancelled', reason: 'Site closed', notes: 'Prefers mornings' });
   });
 });
 

@@ -211,7 +211,7 @@ function Screening({ detail, onChange }: { detail: ParticipantDetail; onChange: 
   );
 }
 
-type VisitAction = { kind: 'done' | 'missed' | 'reschedule' | 'cancel'; visit: VisitView };
+type VisitAction = { kind: 'done' | 'missed' | 'reschedule' | 'cancel' | 'notes'; visit: VisitView };
 
 function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (d: ParticipantDetail) => void }) {
   const [action, setAction] = useState<VisitAction | null>(null);
@@ -296,6 +296,7 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
                     </Badge>
                     {v.outOfWindow && <div className="sub">out of window</div>}
                     {v.reason && <div className="sub">{v.reason}</div>}
+                    {v.notes && <div className="sub">Notes: {v.notes}</div>}
                     {v.dose && (
                       <div className="sub">
                         Lot {v.dose.lotNumber}, {v.dose.givenAt.slice(11)}: {v.dose.doseText}
@@ -314,8 +315,14 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
                         <button type="button" className="button button-small button-secondary" onClick={() => setAction({ kind: 'reschedule', visit: v })} aria-label={`Reschedule: ${v.label}`}>
                           Reschedule
                         </button>
+                        <button type="button" className="button button-small button-secondary" onClick={() => setAction({ kind: 'cancel', visit: v })} aria-label={`Cancel: ${v.label}`}>
+                          Cancel
+                        </button>
                       </div>
                     )}
+                    <button type="button" className="link-button" onClick={() => setAction({ kind: 'notes', visit: v })} aria-label={`${v.notes ? 'Edit notes' : 'Add notes'}: ${v.label}`}>
+                      {v.notes ? 'Edit notes' : 'Add notes'}
+                    </button>
                   </td>
                 </tr>
               ))}
@@ -362,7 +369,8 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
 function VisitDialog(props: { action: VisitAction | null; detail: ParticipantDetail; onClose: () => void; onDone: (d: ParticipantDetail) => void }) {
   const v = props.action?.visit;
   const kind = props.action?.kind;
-  const title = !v ? '' : kind === 'done' ? `Mark done: ${v.label}` : kind === 'missed' ? `Mark missed: ${v.label}` : kind === 'reschedule' ? `Reschedule: ${v.label}` : `Cancel: ${v.label}`;
+  const titles = { done: 'Mark done', missed: 'Mark missed', reschedule: 'Reschedule', cancel: 'Cancel visit', notes: 'Notes' } as const;
+  const title = v && kind ? `${titles[kind]}: ${v.label}` : '';
   return (
     <Dialog title={title} open={props.action !== null} onClose={props.onClose}>
       {v && kind && <VisitForm key={`${v.id}-${kind}`} visit={v} kind={kind} detail={props.detail} onCancel={props.onClose} onDone={props.onDone} />}
@@ -377,6 +385,7 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
   const today = todayIso();
   const [date, setDate] = useState(kind === 'reschedule' ? v.plannedDate : v.plannedDate <= today ? v.plannedDate : today);
   const [reason, setReason] = useState('');
+  const [notes, setNotes] = useState(v.notes ?? '');
   const [lot, setLot] = useState('');
   const [time, setTime] = useState('09:00');
   const [weight, setWeight] = useState(detail.participant.weightKg === null ? '' : String(detail.participant.weightKg));
@@ -399,6 +408,7 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
             actualDate: date,
             by,
             ...(reason.trim() ? { reason: reason.trim() } : {}),
+            ...(notes.trim() ? { notes: notes.trim() } : {}),
             ...(isDose ? { dose: { lotNumber: lot, givenAt: `${date}T${time}`, weightKg: weight === '' ? null : Number(weight) } } : {}),
           });
         case 'missed':
@@ -407,6 +417,8 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
           return invoke('rescheduleVisit', { visitId: v.id, newDate: date, reason, by });
         case 'cancel':
           return invoke('cancelVisit', { visitId: v.id, reason, by });
+        case 'notes':
+          return invoke('setVisitNotes', { visitId: v.id, notes, by });
       }
     });
     if (d) props.onDone(d);
@@ -438,7 +450,10 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
           {formatCalendarDate(date)} is outside the window: a reason is required.
         </p>
       )}
-      {(kind !== 'done' || outside) && (
+      {(kind === 'done' || kind === 'notes') && (
+        <Field label="Notes">{(id) => <textarea id={id} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
+      )}
+      {((kind !== 'done' && kind !== 'notes') || outside) && (
         <Field label={kind === 'done' ? 'Reason for the deviation' : 'Reason'}>{(id) => <textarea id={id} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required />}</Field>
       )}
       <ActionError error={act.error} />
