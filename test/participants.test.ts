@@ -156,8 +156,8 @@ describe('screening and enrollment', () => {
     const w8 = by(m)['post-w8']!;
     const n = ok('setVisitNotes', { visitId: w8.id, notes: 'Prefers mornings', by: 'CO' });
     expect(by(n)['post-w8']!.notes).toBe('Prefers mornings');
-    const c = ok('cancelVisit', { visitId: w8.id, reason: 'Site closed', by: 'CO' });
-    expect(by(c)['post-w8']).toMatchObject({ status: 'cancelled', reason: 'Site closed', notes: 'Prefers mornings' });
+    const cancelled = ok('cancelVisit', { visitId: w8.id, reason: 'Site closed', by: 'CO' });
+    expect(by(cancelled)['post-w8']).toMatchObject({ status: 'cancelled', reason: 'Site closed', notes: 'Prefers mornings' });
   });
 });
 
