@@ -1,5 +1,6 @@
 // Types and rules for participants shared by the API, the service and the renderer.
 import { z } from 'zod';
+import type { ScheduledVisit } from './schedule.js';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export const PARTICIPANT_STATUSES = ['screening', 'screen-failed', 'enrolled', 'withdrawn'] as const;
@@ -31,25 +32,29 @@ export interface AssignmentView {
   readonly stratum: string | null;
 }
 
-export interface VisitView {
+/** A stored visit: the engine's fields, plus what happened and who recorded it. */
+export interface VisitView
+  extends Pick<
+    ScheduledVisit,
+    | 'key'
+    | 'label'
+    | 'kind'
+    | 'doseNumber'
+    | 'plannedDate'
+    | 'projectedDate'
+    | 'windowStart'
+    | 'windowEnd'
+    | 'windowText'
+    | 'windowStated'
+    | 'studyDay'
+    | 'anchor'
+    | 'procedures'
+    | 'status'
+    | 'actualDate'
+    | 'outOfWindow'
+    | 'rescheduled'
+  > {
   readonly id: number;
-  readonly key: string;
-  readonly label: string;
-  readonly kind: string;
-  readonly doseNumber: number | null;
-  readonly plannedDate: string;
-  readonly projectedDate: string;
-  readonly windowStart: string;
-  readonly windowEnd: string;
-  readonly windowText: string | null;
-  readonly windowStated: boolean;
-  readonly studyDay: number;
-  readonly anchor: string;
-  readonly procedures: readonly string[];
-  readonly status: 'planned' | 'done' | 'missed' | 'cancelled';
-  readonly actualDate: string | null;
-  readonly outOfWindow: boolean;
-  readonly rescheduled: boolean;
   readonly reason: string | null;
   readonly notes: string | null;
   readonly updatedBy: string | null;

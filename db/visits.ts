@@ -162,7 +162,7 @@ export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol
       id: r.id,
       key: r.key,
       label: r.label,
-      kind: r.kind,
+      kind: r.kind as VisitView['kind'],
       doseNumber: r.dose_number,
       plannedDate: r.planned_date,
       projectedDate: r.projected_date,

@@ -16,3 +16,8 @@ export function todayIso(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
+
+/** "16 Mar 2024" for a single day, "16 Mar 2024 – 17 Mar 2024" for a range. */
+export function formatDateRange(start: string, end: string): string {
+  return start === end ? formatCalendarDate(start) : `${formatCalendarDate(start)} – ${formatCalendarDate(end)}`;
+}

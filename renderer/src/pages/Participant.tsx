@@ -1,14 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { doseTotal } from '../../../core/dose';
-import type { ParticipantDetail, VisitView } from '../../../core/participants';
+import type { ParticipantDetail } from '../../../core/participants';
 import { invoke } from '../api';
-import { formatCalendarDate, formatInstant, todayIso } from '../dates';
-import { ActionError, Dialog, Field, useAction } from '../components/forms';
+import { formatCalendarDate, formatInstant } from '../dates';
 import { Timeline } from '../components/Timeline';
+import { WindowCell } from '../components/WindowCell';
 import { Badge, ErrorNotice, Facts, Loading, NotStated, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
-import { useUser } from '../user';
+import { ReasonDialog, VisitDialog, type VisitAction } from './participant/VisitDialogs';
+import { Screening } from './participant/Screening';
 import { STATUS_TONE } from './Participants';
 
 export function Participant() {
@@ -78,140 +78,6 @@ function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onCh
   );
 }
 
-function Screening({ detail, onChange }: { detail: ParticipantDetail; onChange: (d: ParticipantDetail) => void }) {
-  const by = useUser();
-  const e = detail.eligibility;
-  const editable = detail.participant.status === 'screening';
-  const [answers, setAnswers] = useState<Record<string, boolean | undefined>>(() => Object.fromEntries(e.criteria.map((c) => [c.key, c.met ?? undefined])));
-  const save = useAction();
-  const enroll = useAction();
-  const fail = useAction();
-  const [day1, setDay1] = useState(todayIso());
-  const [stratum, setStratum] = useState('');
-  const [reason, setReason] = useState('');
-
-  const saveAnswers = async (ev: FormEvent) => {
-    ev.preventDefault();
-    const given = Object.entries(answers).filter((x): x is [string, boolean] => x[1] !== undefined);
-    const d = await save.run(() => invoke('answerEligibility', { participantId: detail.participant.id, answers: given.map(([key, met]) => ({ key, met })), by }));
-    if (d) onChange(d);
-  };
-  return (
-    <>
-      <Section id="eligibility" title="Eligibility">
-        <p>
-          Age on the consent date: <strong>{e.ageYears ?? 'unknown'}</strong> (protocol: {e.ageRange}){' '}
-          {e.ageOk === true && <Badge tone="success">in range</Badge>}
-          {e.ageOk === false && <Badge tone="warning">out of range</Badge>}
-        </p>
-        <form onSubmit={saveAnswers}>
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th scope="col">Criterion</th>
-                <th scope="col">Answer</th>
-                <th scope="col">Answered</th>
-              </tr>
-            </thead>
-            <tbody>
-              {e.criteria.map((c) => (
-                <tr key={c.key}>
-                  <th scope="row">
-                    <span className="sub">{c.kind === 'inclusion' ? 'Inclusion' : 'Exclusion'}</span>
-                    <div>
-                      {c.group && <span className="muted">{c.group}: </span>}
-                      {c.text}
-                    </div>
-                  </th>
-                  <td>
-                    <fieldset className="choice" disabled={!editable}>
-                      <legend className="visually-hidden">{c.text}</legend>
-                      {[true, false].map((met) => (
-                        <label key={String(met)}>
-                          <input type="radio" name={c.key} checked={answers[c.key] === met} onChange={() => setAnswers({ ...answers, [c.key]: met })} /> {met ? 'Met' : 'Not met'}
-                        </label>
-                      ))}
-                    </fieldset>
-                  </td>
-                  <td className="sub">{c.answeredBy ? `${c.answeredBy}, ${formatInstant(c.answeredAt!)}` : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <ActionError error={save.error} />
-          {editable && (
-            <div className="form-actions">
-              <button type="submit" className="button" disabled={save.busy}>
-                Save answers
-              </button>
-            </div>
-          )}
-        </form>
-        {e.eligible ? (
-          <div className="notice notice-success" role="status">
-            <strong>Eligible.</strong> Every criterion is answered and the age is in range.
-          </div>
-        ) : (
-          <div className="notice notice-info" role="status">
-            <strong>Not eligible yet.</strong>
-            <ul>
-              {e.reasons.map((r) => (
-                <li key={r}>{r}</li>
-              ))}
-            </ul>
-          </div>
-        )}
-      </Section>
-      {editable && (
-        <div className="two-col">
-          <Section id="enroll" title="Enroll and randomize">
-            <form
-              className="form"
-              onSubmit={async (ev) => {
-                ev.preventDefault();
-                const d = await enroll.run(() =>
-                  invoke('enrollParticipant', { participantId: detail.participant.id, day1, by, ...(stratum.trim() ? { stratum: stratum.trim() } : {}) }),
-                );
-                if (d) onChange(d);
-              }}
-            >
-              <Field label="Study Day 1 (planned first dose)">{(id) => <input id={id} type="date" value={day1} onChange={(x) => setDay1(x.target.value)} required />}</Field>
-              <Field label="Stratum (optional)" hint="Each stratum has its own randomization list">
-                {(id, hint) => <input id={id} value={stratum} onChange={(x) => setStratum(x.target.value)} aria-describedby={hint} />}
-              </Field>
-              <ActionError error={enroll.error} title="Enrollment refused" />
-              <div className="form-actions">
-                <button type="submit" className="button" disabled={enroll.busy}>
-                  Enroll and randomize
-                </button>
-              </div>
-            </form>
-          </Section>
-          <Section id="screen-fail" title="Screen failure">
-            <form
-              className="form"
-              onSubmit={async (ev) => {
-                ev.preventDefault();
-                const d = await fail.run(() => invoke('recordScreenFailure', { participantId: detail.participant.id, reason, by }));
-                if (d) onChange(d);
-              }}
-            >
-              <Field label="Reason">{(id) => <textarea id={id} value={reason} onChange={(x) => setReason(x.target.value)} rows={3} />}</Field>
-              <ActionError error={fail.error} />
-              <div className="form-actions">
-                <button type="submit" className="button button-secondary" disabled={fail.busy}>
-                  Record screen failure
-                </button>
-              </div>
-            </form>
-          </Section>
-        </div>
-      )}
-    </>
-  );
-}
-
-type VisitAction = { kind: 'done' | 'missed' | 'reschedule' | 'cancel' | 'notes'; visit: VisitView };
 
 function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (d: ParticipantDetail) => void }) {
   const [action, setAction] = useState<VisitAction | null>(null);
@@ -287,8 +153,7 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
                     {v.rescheduled && <div className="sub">rescheduled</div>}
                   </td>
                   <td className="nowrap">
-                    {!v.windowStated ? <NotStated what="Window" /> : v.windowStart === v.windowEnd ? 'On the day' : `${formatCalendarDate(v.windowStart)} – ${formatCalendarDate(v.windowEnd)}`}
-                    {v.windowText && <div className="sub">{v.windowText}</div>}
+                    <WindowCell visit={v} />
                   </td>
                   <td>
                     <Badge tone={v.status === 'done' ? (v.outOfWindow ? 'warning' : 'success') : v.status === 'planned' ? 'neutral' : 'warning'}>
@@ -366,146 +231,3 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
   );
 }
 
-function VisitDialog(props: { action: VisitAction | null; detail: ParticipantDetail; onClose: () => void; onDone: (d: ParticipantDetail) => void }) {
-  const v = props.action?.visit;
-  const kind = props.action?.kind;
-  const titles = { done: 'Mark done', missed: 'Mark missed', reschedule: 'Reschedule', cancel: 'Cancel visit', notes: 'Notes' } as const;
-  const title = v && kind ? `${titles[kind]}: ${v.label}` : '';
-  return (
-    <Dialog title={title} open={props.action !== null} onClose={props.onClose}>
-      {v && kind && <VisitForm key={`${v.id}-${kind}`} visit={v} kind={kind} detail={props.detail} onCancel={props.onClose} onDone={props.onDone} />}
-    </Dialog>
-  );
-}
-
-function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail: ParticipantDetail; onCancel: () => void; onDone: (d: ParticipantDetail) => void }) {
-  const { visit: v, kind, detail } = props;
-  const by = useUser();
-  const act = useAction();
-  const today = todayIso();
-  const [date, setDate] = useState(kind === 'reschedule' ? v.plannedDate : v.plannedDate <= today ? v.plannedDate : today);
-  const [reason, setReason] = useState('');
-  const [notes, setNotes] = useState(v.notes ?? '');
-  const [lot, setLot] = useState('');
-  const [time, setTime] = useState('09:00');
-  const [weight, setWeight] = useState(detail.participant.weightKg === null ? '' : String(detail.participant.weightKg));
-  const isDose = kind === 'done' && v.kind === 'dose';
-  const outside = (kind === 'done' || kind === 'reschedule') && (date < v.windowStart || date > v.windowEnd);
-  const rule = detail.doseRule;
-  const working =
-    isDose && rule.amount !== null && rule.unit
-      ? doseTotal(rule.perKg ? { kind: 'perKg', amount: rule.amount, unit: rule.unit } : { kind: 'fixed', amount: rule.amount, unit: rule.unit, per: 'session' }, weight === '' ? null : Number(weight)).text
-      : null;
-  const preview = working === null ? rule.text : rule.blinded ? `Blinded study treatment (if active: ${working})` : working;
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const d = await act.run(() => {
-      switch (kind) {
-        case 'done':
-          return invoke('markVisitDone', {
-            visitId: v.id,
-            actualDate: date,
-            by,
-            ...(reason.trim() ? { reason: reason.trim() } : {}),
-            ...(notes.trim() ? { notes: notes.trim() } : {}),
-            ...(isDose ? { dose: { lotNumber: lot, givenAt: `${date}T${time}`, weightKg: weight === '' ? null : Number(weight) } } : {}),
-          });
-        case 'missed':
-          return invoke('markVisitMissed', { visitId: v.id, reason, by });
-        case 'reschedule':
-          return invoke('rescheduleVisit', { visitId: v.id, newDate: date, reason, by });
-        case 'cancel':
-          return invoke('cancelVisit', { visitId: v.id, reason, by });
-        case 'notes':
-          return invoke('setVisitNotes', { visitId: v.id, notes, by });
-      }
-    });
-    if (d) props.onDone(d);
-  };
-  return (
-    <form className="form" onSubmit={submit}>
-      <p className="muted">
-        Planned {formatCalendarDate(v.plannedDate)}; window{' '}
-        {v.windowStart === v.windowEnd ? `${formatCalendarDate(v.windowStart)} only` : `${formatCalendarDate(v.windowStart)} – ${formatCalendarDate(v.windowEnd)}`}
-        {!v.windowStated && ' (the protocol states no window)'}.
-      </p>
-      {(kind === 'done' || kind === 'reschedule') && (
-        <Field label={kind === 'done' ? 'Date done' : 'New date'}>
-          {(id) => <input id={id} type="date" value={date} max={kind === 'done' ? today : undefined} onChange={(e) => setDate(e.target.value)} required />}
-        </Field>
-      )}
-      {isDose && (
-        <>
-          <Field label="Time given">{(id) => <input id={id} type="time" value={time} onChange={(e) => setTime(e.target.value)} required />}</Field>
-          <Field label="Lot number">{(id) => <input id={id} value={lot} onChange={(e) => setLot(e.target.value)} required autoComplete="off" />}</Field>
-          {rule.perKg && <Field label="Weight (kg)">{(id) => <input id={id} type="number" step="0.1" min={1} value={weight} onChange={(e) => setWeight(e.target.value)} required />}</Field>}
-          <p className="dose-preview" role="status">
-            Dose: <strong>{preview}</strong>
-          </p>
-        </>
-      )}
-      {outside && (
-        <p className="notice notice-warning" role="status">
-          {formatCalendarDate(date)} is outside the window: a reason is required.
-        </p>
-      )}
-      {(kind === 'done' || kind === 'notes') && (
-        <Field label="Notes">{(id) => <textarea id={id} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
-      )}
-      {((kind !== 'done' && kind !== 'notes') || outside) && (
-        <Field label={kind === 'done' ? 'Reason for the deviation' : 'Reason'}>{(id) => <textarea id={id} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required />}</Field>
-      )}
-      <ActionError error={act.error} />
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={act.busy}>
-          Confirm
-        </button>
-        <button type="button" className="button button-secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function ReasonDialog(props: {
-  open: boolean;
-  title: string;
-  explain: string;
-  confirm: string;
-  withDate?: boolean;
-  onClose: () => void;
-  submit: (reason: string, by: string, date?: string) => Promise<ParticipantDetail>;
-  onDone: (d: ParticipantDetail) => void;
-}) {
-  const by = useUser();
-  const act = useAction();
-  const [reason, setReason] = useState('');
-  const [date, setDate] = useState(todayIso());
-  return (
-    <Dialog title={props.title} open={props.open} onClose={props.onClose}>
-      <form
-        className="form"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const d = await act.run(() => props.submit(reason, by, date));
-          if (d) props.onDone(d);
-        }}
-      >
-        <p>{props.explain}</p>
-        {props.withDate && <Field label="Date">{(id) => <input id={id} type="date" value={date} onChange={(e) => setDate(e.target.value)} required />}</Field>}
-        <Field label="Reason">{(id) => <textarea id={id} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required />}</Field>
-        <ActionError error={act.error} />
-        <div className="form-actions">
-          <button type="submit" className="button button-danger" disabled={act.busy}>
-            {props.confirm}
-          </button>
-          <button type="button" className="button button-secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}

@@ -2,9 +2,10 @@ import { useId } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { ProtocolDetail } from '../../../core/api';
 import { humanize } from '../../../core/format';
-import type { Schedule, ScheduledVisit } from '../../../core/schedule';
+import type { Schedule } from '../../../core/schedule';
 import { formatCalendarDate, todayIso } from '../dates';
-import { ErrorNotice, Loading, NotStated, Page, Section } from '../components/ui';
+import { ErrorNotice, Loading, Page, Section } from '../components/ui';
+import { WindowCell } from '../components/WindowCell';
 import { useApi } from '../useApi';
 
 /** A participant-free schedule for any arm and Study Day 1: what enrolling someone today would give. */
@@ -134,17 +135,6 @@ function ScheduleTable(props: { protocolId: string; armKey: string; armLabel: st
           </ul>
         </Section>
       )}
-    </>
-  );
-}
-
-function WindowCell({ visit: v }: { visit: ScheduledVisit }) {
-  if (!v.windowStated) return <NotStated what="Window" />;
-  const range = v.windowStart === v.windowEnd ? formatCalendarDate(v.windowStart) : `${formatCalendarDate(v.windowStart)} – ${formatCalendarDate(v.windowEnd)}`;
-  return (
-    <>
-      {range}
-      {v.windowText && <div className="sub">{v.windowText}</div>}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
-import { formatCalendarDate, todayIso } from '../dates';
+import { formatCalendarDate, formatDateRange, todayIso } from '../dates';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
 
@@ -58,7 +58,7 @@ function WorkTable(props: { id: string; title: string; rows: readonly WorklistRo
                   <td>{r.protocolTitle}</td>
                   <td>{r.visitLabel}</td>
                   <td className="nowrap">{formatCalendarDate(r.plannedDate)}</td>
-                  <td className="nowrap">{r.windowStart === r.windowEnd ? 'On the day' : `${formatCalendarDate(r.windowStart)} – ${formatCalendarDate(r.windowEnd)}`}</td>
+                  <td className="nowrap">{formatDateRange(r.windowStart, r.windowEnd)}</td>
                   {props.showActual && (
                     <td>
                       {r.actualDate && formatCalendarDate(r.actualDate)}
