@@ -125,6 +125,8 @@ export interface ParticipantDetail {
   };
   readonly visits: readonly VisitView[];
   readonly open: readonly { key: string; label: string; reason: string }[];
+  /** Arms that may be chosen by hand at enrollment: open-label trials with more than one arm; empty otherwise. */
+  readonly manualArms: readonly { readonly key: string; readonly label: string }[];
   /** How a dose at a dose visit is computed, for showing before confirming. */
   readonly doseRule: { readonly text: string; readonly perKg: boolean; readonly amount: number | null; readonly unit: string | null; readonly blinded: boolean };
 }

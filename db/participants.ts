@@ -218,6 +218,7 @@ export function participantDetail(db: ReadableDB, id: number): ParticipantDetail
     },
     visits,
     open,
+    manualArms: !isBlinded(protocol) && protocol.arms.length > 1 ? protocol.arms.map((a) => ({ key: a.key, label: a.label })) : [],
     doseRule: doseRuleFor(protocol, p),
   };
 }

@@ -113,3 +113,23 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   await expectNoArmLeak(page);
   await expectAccessible(page);
 });
+
+test('an open-label trial shows the arm and lets the coordinator assign it by hand', async ({ page, app }) => {
+  await page.goto(`${app.url}#/participants/new?protocol=hucmsc-decompensated-cirrhosis`);
+  await page.getByLabel('Your initials').fill('JS');
+  await page.getByLabel('Study ID').fill('B-001');
+  await page.getByLabel('Initials', { exact: true }).fill('MN');
+  await page.getByLabel('Date of birth').fill('1970-05-04');
+  await page.getByLabel('Consent date').fill('2025-03-01');
+  await page.getByRole('button', { name: 'Start screening' }).click();
+  await expect(page.getByText('Age on the consent date: 54')).toBeVisible();
+  await answer(page, null);
+  await page.getByLabel('Study Day 1 (planned first dose)').fill('2025-03-03');
+  await page.getByLabel('Arm', { exact: true }).selectOption('high');
+  await expectAccessible(page);
+  await screenshot(page, 'screening-open-label');
+  await page.getByRole('button', { name: 'Enroll and randomize' }).click();
+  await expect(page.getByText('Arm: Conventional therapy plus hUC-MSCs treatment (high dose)')).toBeVisible();
+  await expect(page.getByRole('row', { name: /hUC-MSC transplantation \(high dose\) 1/ })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -161,6 +161,33 @@ describe('screening and enrollment', () => {
   });
 });
 
+describe('refusals change nothing', () => {
+  it('every refused action leaves the database as it was and says why', () => {
+    const { conn, call, ok } = setup();
+    const d = ok('enrollParticipant', { participantId: answerAll(ok, screenSepsis(ok, 'S-020')).participant.id, day1: '2025-06-10', by: 'CO' });
+    const [dose, day28] = d.visits;
+    const before = dumpTables(conn);
+    const refusals: [string, unknown, RegExp][] = [
+      ['markVisitDone', { visitId: dose!.id, actualDate: '2025-07-01', by: 'CO', dose: { lotNumber: 'L', givenAt: '2025-07-01T09:00', weightKg: null } }, /in the future/],
+      ['markVisitDone', { visitId: dose!.id, actualDate: '2025-06-10', by: 'CO' }, /record the lot number/],
+      ['markVisitDone', { visitId: day28!.id, actualDate: '2025-06-10', by: 'CO', dose: { lotNumber: 'L', givenAt: '2025-06-10T09:00', weightKg: null } }, /outside the window|not a dose/],
+      ['rescheduleVisit', { visitId: day28!.id, newDate: '2025-07-08', reason: '', by: 'CO' }, /a reason is required/],
+      ['withdrawParticipant', { participantId: d.participant.id, date: '2025-12-01', reason: 'x', by: 'CO' }, /in the future/],
+      ['answerEligibility', { participantId: d.participant.id, answers: [{ key: 'inc-age', met: false }], by: 'CO' }, /only be answered during screening/],
+      ['enrollParticipant', { participantId: d.participant.id, day1: '2025-06-10', by: 'CO' }, /only a participant in screening/],
+      ['unblindParticipant', { participantId: d.participant.id, reason: 'x', by: '' }, /say who is doing this/],
+      ['screenParticipant', { protocolId: 'ucmsc-sepsis', studyId: 'S-020', initials: 'AB', ageYears: 1, sex: 'male', consentDate: '2025-06-01', by: 'CO' }, /already used/],
+      ['screenParticipant', { protocolId: 'ucmsc-sepsis', studyId: 'S-021', initials: 'Jane', ageYears: 1, sex: 'male', consentDate: '2025-06-01', by: 'CO' }, /initials are 1 to 4 capital letters/],
+    ];
+    for (const [method, input, why] of refusals) {
+      const r = call(method, input);
+      expect(r.ok, method).toBe(false);
+      if (!r.ok) expect(r.error.message, method).toMatch(why);
+      expect(dumpTables(conn), method).toEqual(before);
+    }
+  });
+});
+
 describe('participant import from CSV', () => {
   it('imports enrolled participants with actual dates, scheduled from their arm', () => {
     const { ok } = setup();

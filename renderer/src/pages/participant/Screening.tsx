@@ -17,6 +17,7 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
   const fail = useAction();
   const [day1, setDay1] = useState(todayIso());
   const [stratum, setStratum] = useState('');
+  const [arm, setArm] = useState('');
   const [reason, setReason] = useState('');
 
   const saveAnswers = async (ev: FormEvent) => {
@@ -99,7 +100,13 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
               onSubmit={async (ev) => {
                 ev.preventDefault();
                 const d = await enroll.run(() =>
-                  invoke('enrollParticipant', { participantId: detail.participant.id, day1, by, ...(stratum.trim() ? { stratum: stratum.trim() } : {}) }),
+                  invoke('enrollParticipant', {
+                    participantId: detail.participant.id,
+                    day1,
+                    by,
+                    ...(stratum.trim() ? { stratum: stratum.trim() } : {}),
+                    ...(arm ? { armKey: arm } : {}),
+                  }),
                 );
                 if (d) onChange(d);
               }}
@@ -108,6 +115,20 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
               <Field label="Stratum (optional)" hint="Each stratum has its own randomization list">
                 {(id, hint) => <input id={id} value={stratum} onChange={(x) => setStratum(x.target.value)} aria-describedby={hint} />}
               </Field>
+              {detail.manualArms.length > 0 && (
+                <Field label="Arm" hint="Open-label trial: randomize, or assign an arm by hand">
+                  {(id, hint) => (
+                    <select id={id} value={arm} onChange={(x) => setArm(x.target.value)} aria-describedby={hint}>
+                      <option value="">Randomize</option>
+                      {detail.manualArms.map((a) => (
+                        <option key={a.key} value={a.key}>
+                          {a.label}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+              )}
               <ActionError error={enroll.error} title="Enrollment refused" />
               <div className="form-actions">
                 <button type="submit" className="button" disabled={enroll.busy}>
