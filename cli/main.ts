@@ -9,7 +9,7 @@ import type { ApiResult, Input, Method, Output } from '../core/api.js';
 import { formatAge, formatDose, formatSeries, formatTiming, formatWindow, humanize } from '../core/format.js';
 import { allocationRatio } from '../core/protocol.js';
 import { openBackend, type AppBackend } from '../db/app.js';
-import { DatabaseFromFutureError } from '../db/errors.js';
+import { DatabaseDamagedError, DatabaseFromFutureError } from '../db/errors.js';
 import { resolveDatabaseFile } from '../db/paths.js';
 import { dispatch, scheduleOrExplain } from '../db/service.js';
 import { AppError } from '../db/errors.js';
@@ -18,6 +18,8 @@ import { computeSchedule, parseActuals, protocolFromFile, renderSchedule, valida
 import { openInBrowser } from './open-browser.js';
 import { startServer } from './server.js';
 import { participantCommands } from './participant-commands.js';
+import { auditExport, auditVerify, backupCommand, restoreCommand } from './records-commands.js';
+import { dailyBackup } from '../db/backup.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEEDS_DIR = path.join(ROOT, 'seeds');
@@ -43,6 +45,11 @@ Commands:
          [--weight KG] --consent D --day1 D [--arm KEY] [--stratum S] --confirm-eligibility [--json]
   visit done|missed|reschedule --protocol <id> --participant <study id> --visit <key>
          [--date D] [--reason TEXT] [--lot LOT --time HH:MM [--weight KG]] [--json]
+  audit verify                              Check the audit trail's hash chain (exit 3 if broken)
+  audit export [--protocol <id> --participant <study id>] [--out FILE] [--bom]
+                                            The audit trail as CSV
+  backup [--out FILE]                       Copy the database (online backup) to the backups folder or FILE
+  restore <file>                            Replace the database with a checked backup; the current one is kept aside
   serve [--port N] [--open]                 Browser mode on 127.0.0.1 (prints the URL with its token)
 
 Options:
@@ -85,6 +92,8 @@ function main(argv: string[]): Promise<number> | number {
       reason: { type: 'string' },
       lot: { type: 'string' },
       time: { type: 'string' },
+      out: { type: 'string' },
+      bom: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,6 +109,24 @@ function main(argv: string[]): Promise<number> | number {
   if (command === 'schedule') {
     if (sub !== undefined) throw new UsageError(`schedule takes options only, not "${sub}"`);
     return schedule(backend, { protocol: values.protocol, arm: values.arm, start: values.start, actual: values.actual, missed: values.missed, format: values.format });
+  }
+  const failWith = (message: string): never => {
+    throw new UsageError(message);
+  };
+  if (command === 'restore') return restoreCommand(sub, dbFile, failWith);
+  if (command === 'backup' || command === 'audit') {
+    const b = backend();
+    const run = async () => {
+      try {
+        if (command === 'backup') return await backupCommand(b.conn, values.out);
+        if (sub === 'verify') return auditVerify(b.conn);
+        if (sub === 'export') return auditExport(b.conn, { protocol: values.protocol, participant: values.participant, out: values.out, bom: values.bom }, failWith);
+        return failWith(`Unknown audit command "${sub ?? ''}". Use verify or export.`);
+      } finally {
+        b.conn.close();
+      }
+    };
+    return run();
   }
   if (command === 'participants' || command === 'enroll' || command === 'visit') {
     const b = backend();
@@ -244,6 +271,9 @@ function protocolImport(b: AppBackend, file: string, asNewVersion: boolean, note
 async function serve(b: AppBackend, portFlag: string | undefined, open: boolean): Promise<number> {
   const port = portFlag === undefined ? 0 : Number(portFlag);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${portFlag}".`);
+  if (b.auditProblem) console.log(`Warning: ${b.auditProblem}. Run "trialcoord audit verify" and keep this database for inspection.`);
+  const backup = await dailyBackup(b.conn);
+  if (backup) console.log(`Backed up to ${backup}`);
   const server = await startServer({ handlers: b.handlers, rendererDir: RENDERER_DIR, port });
   console.log(`Trial Coordinator (browser mode) at ${server.url}`);
   console.log(`Database: ${b.conn.file}`);
@@ -264,7 +294,7 @@ function appVersion(): string {
 }
 
 function report(error: unknown): number {
-  if (error instanceof UsageError || error instanceof DatabaseFromFutureError) {
+  if (error instanceof UsageError || error instanceof DatabaseFromFutureError || error instanceof DatabaseDamagedError || error instanceof AppError) {
     console.error(`error: ${error.message}`);
     const details = (error as { details?: readonly string[] }).details ?? [];
     if (details.length > 1) for (const d of details) console.error(`  ${d}`);

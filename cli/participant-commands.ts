@@ -74,7 +74,7 @@ export function participantCommands(b: AppBackend, command: string, args: readon
       fail('enroll needs --confirm-eligibility: it records every inclusion criterion as met and every exclusion criterion as not met, by --by');
     const protocolId = need(f.protocol, 'protocol');
     // Screening, answers and enrollment are one transaction: a refusal leaves no half-screened participant behind.
-    const enrolled = b.conn.write(() => {
+    const enrolled = b.conn.write({ by, method: 'enroll (CLI)', at: new Date().toISOString() }, () => {
     const screened = call('screenParticipant', {
       protocolId,
       studyId: need(f['study-id'], 'study-id'),

@@ -13,6 +13,7 @@ import {
   StudyIdSchema,
   type ParticipantDetail,
   type ParticipantSummary,
+  type AuditEntry,
   type Worklists,
 } from './participants.js';
 
@@ -127,7 +128,7 @@ export const contract = {
   listProtocols: method<z.ZodObject<{}>, ProtocolSummary[]>(z.object({}).strict()),
   getProtocol: method<z.ZodObject<{ id: typeof ProtocolId }>, ProtocolDetail>(z.object({ id: ProtocolId }).strict()),
   importProtocol: method<
-    z.ZodObject<{ document: z.ZodUnknown; asNewVersion: z.ZodDefault<z.ZodBoolean>; note: z.ZodOptional<z.ZodString> }>,
+    z.ZodObject<{ document: z.ZodUnknown; asNewVersion: z.ZodDefault<z.ZodBoolean>; note: z.ZodOptional<z.ZodString>; by: z.ZodOptional<typeof ByUserSchema> }>,
     ImportResult
   >(
     z
@@ -135,6 +136,7 @@ export const contract = {
         document: z.unknown(),
         asNewVersion: z.boolean().default(false),
         note: z.string().trim().min(1).max(2000).optional(),
+        by: ByUserSchema.optional(),
       })
       .strict(),
   ),
@@ -173,6 +175,7 @@ export const contract = {
   unblindParticipant: method<typeof UnblindInput, ParticipantDetail>(UnblindInput),
   worklists: method<typeof WorklistsInput, Worklists>(WorklistsInput),
   importParticipants: method<typeof ImportParticipantsInput, ImportParticipantsResult>(ImportParticipantsInput),
+  participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef),
 } as const;
 
 export type Contract = typeof contract;

@@ -163,3 +163,17 @@ export interface Worklists {
 export function blindedDoseLabel(doseNumber: number, count: number | null): string {
   return count === null ? `Study treatment ${doseNumber}` : `Study treatment ${doseNumber} of ${count}`;
 }
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly by: string;
+  readonly method: string;
+  readonly reason: string | null;
+  readonly entity: string;
+  readonly entityId: string;
+  readonly action: string;
+  readonly participantId: number | null;
+  /** Fields that changed: name → [old, new] (for an insert, old is null). Blinded values are shown as "(blinded)". */
+  readonly changes: Readonly<Record<string, readonly [unknown, unknown]>>;
+}

@@ -1,20 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { clearAuditContext, installAudit, setAuditContext, type AuditContext } from './audit.js';
+import { DatabaseDamagedError } from './errors.js';
 import { assertNotFromFuture, migrate, type MigrationResult } from './migrate.js';
 import type { ReadableDB, WritableDB } from './types.js';
 
 export interface OpenOptions {
   /** Path to a better_sqlite3.node built for another runtime (Electron in development). */
   readonly nativeBinding?: string;
+  /** Run integrity_check and foreign_key_check first, and refuse a damaged file (app start). */
+  readonly checkIntegrity?: boolean;
 }
 
 export interface Connection {
   readonly file: string;
   readonly migration: MigrationResult;
   read<T>(fn: (db: ReadableDB) => T): T;
-  /** Runs fn in one IMMEDIATE transaction: all of it is written, or none of it. */
-  write<T>(fn: (db: WritableDB) => T): T;
+  /**
+   * Runs fn in one IMMEDIATE transaction: all of it is written, or none of it. Every row it
+   * changes is written to the audit trail under ctx (who, which method, why).
+   */
+  write<T>(ctx: AuditContext, fn: (db: WritableDB) => T): T;
+  /** A consistent copy of the live database, made with SQLite's online backup API. */
+  backup(file: string): Promise<void>;
   close(): void;
 }
 
@@ -24,6 +33,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
   try {
     // Checked before anything else: switching to WAL would already write to a newer app's file.
     assertNotFromFuture(raw as WritableDB);
+    if (options.checkIntegrity) assertIntact(raw, file);
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
     // A second process (CLI while the app runs) waits for the lock instead of failing at once.
@@ -32,15 +42,48 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
     raw.pragma('synchronous = FULL');
     const db = raw as WritableDB;
     const migration = migrate(db);
+    installAudit(db);
+    const getCtx = db.prepare('SELECT at, by_user AS by, method, reason FROM temp.audit_ctx');
     return {
       file,
       migration,
       read: (fn) => fn(db),
-      write: (fn) => db.transaction(() => fn(db)).immediate(),
+      write: (ctx, fn) =>
+        db
+          .transaction(() => {
+            // A write inside a write (a script's several calls as one) gets its own context,
+            // and the outer one is put back after it.
+            const outer = getCtx.get() as AuditContext | undefined;
+            setAuditContext(db, ctx);
+            try {
+              return fn(db);
+            } finally {
+              if (outer) setAuditContext(db, outer);
+              else clearAuditContext(db);
+            }
+          })
+          .immediate(),
+      backup: async (file) => {
+        await raw.backup(file);
+        // A backup is one self-contained file: out of WAL mode, so opening it creates no -wal/-shm.
+        const copy = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+        try {
+          copy.pragma('journal_mode = DELETE');
+        } finally {
+          copy.close();
+        }
+      },
       close: () => raw.close(),
     };
   } catch (error) {
     raw.close();
     throw error;
   }
+}
+
+function assertIntact(raw: Database.Database, file: string): void {
+  const problems = (raw.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).filter((m) => m !== 'ok');
+  const fk = raw.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+  for (const f of fk.slice(0, 10)) problems.push(`row ${f.rowid} of ${f.table} points to a missing ${f.parent} row`);
+  if (problems.length) throw new DatabaseDamagedError(file, problems);
 }

@@ -22,3 +22,16 @@ export class DatabaseFromFutureError extends Error {
     this.name = 'DatabaseFromFutureError';
   }
 }
+
+export class DatabaseDamagedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `The database ${file} is damaged and has not been changed: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}. ` +
+        'Restore a backup (trialcoord restore <file>; backups are in the "backups" folder beside the database).',
+    );
+    this.name = 'DatabaseDamagedError';
+  }
+}

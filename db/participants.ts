@@ -2,7 +2,8 @@
 // and the participant page's data. Every exported writer runs inside the caller's transaction.
 import { evaluateEligibility, isBlinded } from '../core/eligibility.js';
 import { formatAge } from '../core/format.js';
-import type { AssignmentView, CriterionAnswer, ParticipantDetail, ParticipantStatus, ParticipantSummary } from '../core/participants.js';
+import type { AssignmentView, AuditEntry, CriterionAnswer, ParticipantDetail, ParticipantStatus, ParticipantSummary } from '../core/participants.js';
+import { auditRows } from './audit.js';
 import type { ParsedInput } from '../core/api.js';
 import type { Protocol } from '../core/protocol.js';
 import { AppError } from './errors.js';
@@ -278,3 +279,37 @@ export function findParticipant(db: ReadableDB, protocolId: string, studyId: str
 function touch(db: WritableDB, id: number, clock: Clock): void {
   db.prepare('UPDATE participants SET updated_at = ? WHERE id = ?').run(clock.now, id);
 }
+
+/**
+ * Audit entries, oldest first, as changed fields: one participant's, or (null) the whole trail.
+ * Where a participant is in a blinded trial and has not been unblinded, the arm is shown as
+ * "(blinded)"; the stored trail keeps it.
+ */
+export function auditEntries(db: ReadableDB, participantId: number | null): AuditEntry[] {
+  if (participantId !== null) participantRow(db, participantId);
+  const hidden = new Map<number, boolean>();
+  const hideArm = (pid: number | null) => {
+    if (pid === null) return false;
+    if (!hidden.has(pid)) {
+      const p = participantRow(db, pid);
+      const protocol = protocolFor(db, p);
+      hidden.set(pid, isBlinded(protocol) && assignmentOf(db, p, protocol).unblinded === null);
+    }
+    return hidden.get(pid)!;
+  };
+  return auditRows(db, participantId).map((r) => {
+    const before = r.oldValues ? (JSON.parse(r.oldValues) as Record<string, unknown>) : {};
+    const after = r.newValues ? (JSON.parse(r.newValues) as Record<string, unknown>) : {};
+    const blind = hideArm(r.participantId);
+    const changes: Record<string, readonly [unknown, unknown]> = {};
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const o = before[k] ?? null;
+      const n = after[k] ?? null;
+      if (JSON.stringify(o) === JSON.stringify(n)) continue;
+      changes[k] = blind && BLINDED_FIELDS.has(k) ? ['(blinded)', '(blinded)'] : [o, n];
+    }
+    return { id: r.id, at: r.at, by: r.by, method: r.method, reason: r.reason, entity: r.entity, entityId: r.entityId, action: r.action, participantId: r.participantId, changes };
+  });
+}
+
+const BLINDED_FIELDS = new Set(['arm_key']);

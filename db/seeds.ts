@@ -22,7 +22,7 @@ export function importSeedsOnFirstStart(conn: Connection, dir: string, now: Date
   const done = conn.read((db) => db.prepare('SELECT value FROM app_meta WHERE key = ?').get(SEEDED_KEY));
   if (done) return 0;
   const seeds = readSeedFiles(dir);
-  return conn.write((db) => {
+  return conn.write({ by: 'system', method: 'importSeeds', reason: 'first start', at: now.toISOString() }, (db) => {
     for (const seed of seeds) importProtocol(db, seed.document, { asNewVersion: false, now: now.toISOString() });
     db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?)').run(SEEDED_KEY, now.toISOString());
     return seeds.length;

@@ -3,6 +3,7 @@ import { contract, isMethod, type ApiErrorBody, type ApiResult, type AppInfo, ty
 import { describeIssues } from '../core/protocol.js';
 import { computeSchedule, ScheduleError } from '../core/schedule.js';
 import type { Connection } from './connection.js';
+import type { WritableDB } from './types.js';
 import { AppError } from './errors.js';
 import { getProtocol, importProtocol, listProtocols } from './protocols.js';
 import { importParticipants } from './import-participants.js';
@@ -10,6 +11,7 @@ import {
   answerEligibility,
   enrollParticipant,
   listParticipants,
+  auditEntries,
   participantDetail,
   recordScreenFailure,
   screenParticipant,
@@ -32,6 +34,9 @@ export function createHandlers(ctx: ServiceContext): Handlers {
   const now = ctx.now ?? (() => new Date());
   const clock = () => clockAt(now());
   const { conn } = ctx;
+  /** One transaction, audited as this method, by whoever the input names, with its reason. */
+  const write = <T>(method: string, input: { by?: string | undefined; reason?: string | undefined }, fn: (db: WritableDB) => T): T =>
+    conn.write({ by: input.by ?? 'system', method, reason: input.reason ?? null, at: now().toISOString() }, fn);
   return {
     appInfo: () => ({
       appVersion: ctx.appVersion,
@@ -45,24 +50,25 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       const { protocol } = conn.read((db) => getProtocol(db, protocolId));
       return scheduleOrExplain(() => computeSchedule({ protocol, armKey, start, actual, missed }));
     },
-    importProtocol: ({ document, asNewVersion, note }) =>
-      conn.write((db) => importProtocol(db, document, { asNewVersion, note, now: now().toISOString() })),
+    importProtocol: (input) =>
+      write('importProtocol', { by: input.by, reason: input.note }, (db) => importProtocol(db, input.document, { asNewVersion: input.asNewVersion, note: input.note, now: now().toISOString() })),
 
     listParticipants: ({ protocolId }) => conn.read((db) => listParticipants(db, protocolId)),
     getParticipant: ({ participantId }) => conn.read((db) => participantDetail(db, participantId)),
-    screenParticipant: (input) => conn.write((db) => participantDetail(db, screenParticipant(db, input, clock()))),
-    answerEligibility: (input) => conn.write((db) => (answerEligibility(db, input, clock()), participantDetail(db, input.participantId))),
-    recordScreenFailure: (input) => conn.write((db) => (recordScreenFailure(db, input, clock()), participantDetail(db, input.participantId))),
-    enrollParticipant: (input) => conn.write((db) => (enrollParticipant(db, input, clock()), participantDetail(db, input.participantId))),
-    withdrawParticipant: (input) => conn.write((db) => (withdrawParticipant(db, input, clock()), participantDetail(db, input.participantId))),
-    unblindParticipant: (input) => conn.write((db) => (unblindParticipant(db, input, clock()), participantDetail(db, input.participantId))),
-    markVisitDone: (input) => conn.write((db) => participantDetail(db, markVisitDone(db, input, clock()))),
-    markVisitMissed: (input) => conn.write((db) => participantDetail(db, markVisitMissed(db, input, clock()))),
-    cancelVisit: (input) => conn.write((db) => participantDetail(db, cancelVisit(db, input, clock()))),
-    rescheduleVisit: (input) => conn.write((db) => participantDetail(db, rescheduleVisit(db, input, clock()))),
-    setVisitNotes: (input) => conn.write((db) => participantDetail(db, setVisitNotes(db, input, clock()))),
+    screenParticipant: (input) => write('screenParticipant', input, (db) => participantDetail(db, screenParticipant(db, input, clock()))),
+    answerEligibility: (input) => write('answerEligibility', input, (db) => (answerEligibility(db, input, clock()), participantDetail(db, input.participantId))),
+    recordScreenFailure: (input) => write('recordScreenFailure', input, (db) => (recordScreenFailure(db, input, clock()), participantDetail(db, input.participantId))),
+    enrollParticipant: (input) => write('enrollParticipant', input, (db) => (enrollParticipant(db, input, clock()), participantDetail(db, input.participantId))),
+    withdrawParticipant: (input) => write('withdrawParticipant', input, (db) => (withdrawParticipant(db, input, clock()), participantDetail(db, input.participantId))),
+    unblindParticipant: (input) => write('unblindParticipant', input, (db) => (unblindParticipant(db, input, clock()), participantDetail(db, input.participantId))),
+    markVisitDone: (input) => write('markVisitDone', input, (db) => participantDetail(db, markVisitDone(db, input, clock()))),
+    markVisitMissed: (input) => write('markVisitMissed', input, (db) => participantDetail(db, markVisitMissed(db, input, clock()))),
+    cancelVisit: (input) => write('cancelVisit', input, (db) => participantDetail(db, cancelVisit(db, input, clock()))),
+    rescheduleVisit: (input) => write('rescheduleVisit', input, (db) => participantDetail(db, rescheduleVisit(db, input, clock()))),
+    setVisitNotes: (input) => write('setVisitNotes', input, (db) => participantDetail(db, setVisitNotes(db, input, clock()))),
     worklists: ({ today }) => conn.read((db) => worklists(db, today)),
-    importParticipants: ({ protocolId, csv, by }) => conn.write((db) => importParticipants(db, protocolId, csv, by, clock())),
+    participantAudit: ({ participantId }) => conn.read((db) => auditEntries(db, participantId)),
+    importParticipants: (input) => write('importParticipants', input, (db) => importParticipants(db, input.protocolId, input.csv, input.by, clock())),
   };
 }
 

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import { openBackend, type AppBackend } from '../db/app.js';
 import { resolveDatabaseFile } from '../db/paths.js';
+import { backupNow, backupsDir, dailyBackup, restoreBackup, validateBackup } from '../db/backup.js';
 import { dispatch } from '../db/service.js';
 import { menuTemplate } from './menu.js';
 import { hardenedWebPreferences, isAppUrl } from './security.js';
@@ -53,6 +54,42 @@ function bindApi(handlers: AppBackend['handlers']): void {
   });
 }
 
+async function backUpNow(): Promise<void> {
+  if (!backend) return;
+  try {
+    const file = await backupNow(backend.conn);
+    await dialog.showMessageBox({ type: 'info', message: 'Backed up', detail: file });
+  } catch (e) {
+    dialog.showErrorBox('The backup failed', e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Restore: pick a file, check it, close the database, swap the file (keeping the old one aside), restart. */
+async function restoreFromFile(): Promise<void> {
+  if (!backend) return;
+  const picked = await dialog.showOpenDialog({ title: 'Restore a backup', defaultPath: backupsDir(backend.conn.file), filters: [{ name: 'Trial Coordinator database', extensions: ['sqlite'] }], properties: ['openFile'] });
+  const file = picked.filePaths[0];
+  if (picked.canceled || !file) return;
+  try {
+    validateBackup(file);
+  } catch (e) {
+    dialog.showErrorBox('This file cannot be restored', e instanceof Error ? e.message : String(e));
+    return;
+  }
+  const answer = await dialog.showMessageBox({ type: 'warning', buttons: ['Restore and restart', 'Cancel'], defaultId: 1, cancelId: 1, message: 'Replace the current database with this backup?', detail: `${file}\n\nThe current database is kept aside, not deleted.` });
+  if (answer.response !== 0) return;
+  const dbFile = backend.conn.file;
+  backend.conn.close();
+  backend = null;
+  try {
+    restoreBackup(file, dbFile);
+  } catch (e) {
+    dialog.showErrorBox('The restore failed', e instanceof Error ? e.message : String(e));
+  }
+  app.relaunch();
+  app.exit(0);
+}
+
 function start(): void {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -85,12 +122,16 @@ function start(): void {
       return;
     }
     bindApi(backend.handlers);
+    if (backend.auditProblem) dialog.showErrorBox('The audit trail does not verify', `${backend.auditProblem}. Keep this database for inspection.`);
+    void dailyBackup(backend.conn).catch((e: unknown) => dialog.showErrorBox('The daily backup failed', String(e)));
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         menuTemplate({
           isMac: process.platform === 'darwin',
           appName: app.getName(),
           go: (route) => mainWindow?.webContents.send('navigate', route),
+          backUpNow: () => void backUpNow(),
+          restore: () => void restoreFromFile(),
         }),
       ),
     );

@@ -1,13 +1,27 @@
 import type { MenuItemConstructorOptions } from 'electron';
 
 /** The application menu: the usual roles and accelerators, plus the app's own places. */
-export function menuTemplate(opts: { isMac: boolean; appName: string; go: (route: string) => void }): MenuItemConstructorOptions[] {
+export function menuTemplate(opts: {
+  isMac: boolean;
+  appName: string;
+  go: (route: string) => void;
+  backUpNow: () => void;
+  restore: () => void;
+}): MenuItemConstructorOptions[] {
   const { isMac, appName, go } = opts;
   return [
     ...(isMac
       ? [{ label: appName, submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }] } as MenuItemConstructorOptions]
       : []),
-    { label: '&File', submenu: [isMac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Back Up Now', accelerator: 'CmdOrCtrl+Shift+B', click: opts.backUpNow },
+        { label: 'Restore…', click: opts.restore },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     {
       label: '&Edit',
       submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
@@ -15,7 +29,9 @@ export function menuTemplate(opts: { isMac: boolean; appName: string; go: (route
     {
       label: '&View',
       submenu: [
-        { label: 'Protocols', accelerator: 'CmdOrCtrl+1', click: () => go('/protocols') },
+        { label: 'Worklists', accelerator: 'CmdOrCtrl+1', click: () => go('/worklists') },
+        { label: 'Participants', accelerator: 'CmdOrCtrl+2', click: () => go('/participants') },
+        { label: 'Protocols', accelerator: 'CmdOrCtrl+3', click: () => go('/protocols') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

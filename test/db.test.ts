@@ -69,7 +69,7 @@ describe('database and migrations', () => {
   it('write() is all or nothing', () => {
     const { conn } = freshDb();
     expect(() =>
-      conn.write((db) => {
+      conn.write({ by: 'test', method: 'test', at: '2026-01-01T00:00:00Z' }, (db) => {
         db.prepare("INSERT INTO app_meta (key, value) VALUES ('a', '1')").run();
         throw new Error('boom');
       }),

@@ -1,0 +1,118 @@
+// The audit trail. Every change to a record table writes one audit row per row changed, with
+// old and new values, who, when, which API method and the reason given. Temporary triggers on
+// each connection do the writing, so no code path can change a record and forget the trail;
+// a write without a stated context is refused. Rows are chained: each carries a hash over its
+// content and the previous row's hash, so an edited or removed row breaks the chain.
+import crypto from 'node:crypto';
+import type { ReadableDB, WritableDB } from './types.js';
+
+export interface AuditContext {
+  readonly by: string;
+  readonly method: string;
+  readonly reason?: string | null | undefined;
+  readonly at: string;
+}
+
+/** Record tables, how to name a row, and which participant it belongs to. */
+const AUDITED: readonly { table: string; id: (r: string) => string; participant: (r: string) => string; events: readonly ('INSERT' | 'UPDATE' | 'DELETE')[] }[] = [
+  { table: 'protocols', id: (r) => `${r}.id`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'protocol_versions', id: (r) => `${r}.protocol_id || ':' || ${r}.version`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'participants', id: (r) => `${r}.id`, participant: (r) => `${r}.id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'eligibility_answers', id: (r) => `${r}.participant_id || ':' || ${r}.criterion_key`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'randomization_lists', id: (r) => `${r}.protocol_id || ':' || ${r}.stratum`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
+  // Slots are generated in batches; what matters is who was given which slot, and any change.
+  { table: 'randomization_slots', id: (r) => `${r}.protocol_id || ':' || ${r}.stratum || ':' || ${r}.seq`, participant: (r) => `${r}.participant_id`, events: ['UPDATE', 'DELETE'] },
+  { table: 'unblindings', id: (r) => `${r}.id`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'visits', id: (r) => `${r}.id`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'doses', id: (r) => `${r}.id`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'app_meta', id: (r) => `${r}.key`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
+];
+
+const HASH_FIELDS = ['prev_hash', 'at', 'by_user', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'old_values', 'new_values'] as const;
+
+/** The chain hash: SHA-256 over the row's content and the previous row's hash. */
+export function auditHash(...fields: unknown[]): string {
+  return crypto.createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** Creates this connection's audit triggers and context table. Call once per connection, after migrating. */
+export function installAudit(db: WritableDB): void {
+  db.function('tc_audit_hash', { deterministic: true, varargs: true }, (...args: unknown[]) => auditHash(...args));
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS audit_ctx (at TEXT NOT NULL, by_user TEXT NOT NULL, method TEXT NOT NULL, reason TEXT) STRICT');
+  for (const t of AUDITED) {
+    const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t.table) as { name: string }[]).map((c) => c.name);
+    const json = (r: string) => `json_object(${cols.map((c) => `'${c}', ${r}."${c}"`).join(', ')})`;
+    for (const event of t.events) {
+      const row = event === 'DELETE' ? 'OLD' : 'NEW';
+      const oldJson = event === 'INSERT' ? 'NULL' : json('OLD');
+      const newJson = event === 'DELETE' ? 'NULL' : json('NEW');
+      const action = event.toLowerCase();
+      // An UPDATE that changes nothing is not a change: no audit row.
+      const when = event === 'UPDATE' ? `WHEN ${json('OLD')} IS NOT ${json('NEW')}` : '';
+      db.exec(`
+        CREATE TEMP TRIGGER IF NOT EXISTS audit_${t.table}_${action} AFTER ${event} ON main.${t.table} ${when}
+        BEGIN
+          SELECT RAISE(ABORT, 'refused: a change to ${t.table} without an audit context (who and why)')
+            WHERE NOT EXISTS (SELECT 1 FROM temp.audit_ctx);
+          INSERT INTO main.audit_log (at, by_user, method, reason, entity, entity_id, action, participant_id, old_values, new_values, prev_hash, hash)
+          SELECT c.at, c.by_user, c.method, c.reason, '${t.table}', CAST(${t.id(row)} AS TEXT), '${action}', ${t.participant(row)}, o.v, n.v, p.h,
+                 tc_audit_hash(p.h, c.at, c.by_user, c.method, c.reason, '${t.table}', CAST(${t.id(row)} AS TEXT), '${action}', ${t.participant(row)}, o.v, n.v)
+          FROM temp.audit_ctx c,
+               (SELECT ${oldJson} AS v) o,
+               (SELECT ${newJson} AS v) n,
+               (SELECT coalesce((SELECT hash FROM main.audit_log ORDER BY id DESC LIMIT 1), '') AS h) p;
+        END`);
+    }
+  }
+}
+
+export function setAuditContext(db: WritableDB, ctx: AuditContext): void {
+  db.prepare('DELETE FROM temp.audit_ctx').run();
+  db.prepare('INSERT INTO temp.audit_ctx (at, by_user, method, reason) VALUES (?, ?, ?, ?)').run(ctx.at, ctx.by, ctx.method, ctx.reason ?? null);
+}
+
+export function clearAuditContext(db: WritableDB): void {
+  db.prepare('DELETE FROM temp.audit_ctx').run();
+}
+
+export type AuditVerification = { ok: true; rows: number } | { ok: false; rows: number; firstBadId: number; problem: string };
+
+/** Walks the chain from the first row; reports the first row whose hash or link does not hold. */
+export function verifyAudit(db: ReadableDB): AuditVerification {
+  let prev = '';
+  let rows = 0;
+  let expectedId: number | null = null;
+  for (const r of db.prepare(`SELECT id, hash, ${HASH_FIELDS.join(', ')} FROM audit_log ORDER BY id`).iterate() as IterableIterator<Record<string, unknown> & { id: number; hash: string; prev_hash: string }>) {
+    rows++;
+    if (expectedId !== null && r.id !== expectedId) return { ok: false, rows, firstBadId: expectedId, problem: `row ${expectedId} is missing (the next row is ${r.id})` };
+    if (r.prev_hash !== prev) return { ok: false, rows, firstBadId: r.id, problem: `row ${r.id} does not link to the row before it` };
+    if (auditHash(...HASH_FIELDS.map((f) => r[f])) !== r.hash) return { ok: false, rows, firstBadId: r.id, problem: `row ${r.id} was changed after it was written (its hash does not match its content)` };
+    prev = r.hash;
+    expectedId = r.id + 1;
+  }
+  return { ok: true, rows };
+}
+
+export interface AuditRow {
+  readonly id: number;
+  readonly at: string;
+  readonly by: string;
+  readonly method: string;
+  readonly reason: string | null;
+  readonly entity: string;
+  readonly entityId: string;
+  readonly action: string;
+  readonly participantId: number | null;
+  readonly oldValues: string | null;
+  readonly newValues: string | null;
+}
+
+export function auditRows(db: ReadableDB, participantId: number | null): AuditRow[] {
+  return db
+    .prepare(
+      `SELECT id, at, by_user AS by, method, reason, entity, entity_id AS entityId, action, participant_id AS participantId,
+         old_values AS oldValues, new_values AS newValues
+       FROM audit_log WHERE (@p IS NULL OR participant_id = @p) ORDER BY id`,
+    )
+    .all({ p: participantId }) as AuditRow[];
+}
