@@ -97,6 +97,10 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   await expect(first).toContainText('Cell product delivered late');
   const day28 = schedule.getByRole('row', { name: /Day 28 survival/ });
   await expect(day28).toContainText('first projected');
+  await page.getByText('Audit trail').click();
+  const history = page.getByRole('region', { name: 'History' });
+  await expect(history.getByRole('row', { name: /markVisitDone/ }).first()).toContainText('Cell product delivered late');
+  await expect(history).toContainText('(blinded)');
   await expectNoArmLeak(page);
   await expectAccessible(page);
   await screenshot(page, 'participant-sepsis');

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import type { ParticipantDetail } from '../../../core/participants';
 import { invoke } from '../api';
 import { formatCalendarDate, formatInstant } from '../dates';
+import { AuditTrail } from '../components/AuditTrail';
 import { Timeline } from '../components/Timeline';
 import { WindowCell } from '../components/WindowCell';
 import { Badge, ErrorNotice, Facts, Loading, NotStated, Page, Section } from '../components/ui';
@@ -33,6 +34,9 @@ export function Participant() {
 
 function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onChange: (d: ParticipantDetail) => void }) {
   const p = detail.participant;
+  // Every change re-renders with a new detail object; the trail reloads with it.
+  const [revision, setRevision] = useState(0);
+  useEffect(() => setRevision((r) => r + 1), [detail]);
   const a = detail.assignment;
   return (
     <Page
@@ -74,6 +78,9 @@ function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onCh
       )}
       {(p.status === 'screening' || p.status === 'screen-failed') && <Screening detail={detail} onChange={onChange} />}
       {(p.status === 'enrolled' || p.status === 'withdrawn') && <Enrolled detail={detail} onChange={onChange} />}
+      <Section id="audit" title="History">
+        <AuditTrail key={revision} participantId={p.id} />
+      </Section>
     </Page>
   );
 }
