@@ -116,6 +116,18 @@ const UnblindInput = z.object({ participantId: ParticipantId, reason: ReasonSche
 const WorklistsInput = z.object({ today: IsoDateSchema }).strict();
 const ImportParticipantsInput = z.object({ protocolId: ProtocolId, csv: z.string().max(20_000_000), by: ByUserSchema }).strict();
 
+const AddUserInput = z
+  .object({
+    initials: z.string().trim().regex(/^[A-Z]{1,8}$/, 'initials are 1 to 8 capital letters'),
+    name: z.string().trim().min(1, 'a name is required').max(120),
+  })
+  .strict();
+
+export interface User {
+  readonly initials: string;
+  readonly name: string;
+}
+
 export interface ImportParticipantsResult {
   readonly imported: number;
   readonly visits: number;
@@ -176,6 +188,8 @@ export const contract = {
   worklists: method<typeof WorklistsInput, Worklists>(WorklistsInput),
   importParticipants: method<typeof ImportParticipantsInput, ImportParticipantsResult>(ImportParticipantsInput),
   participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef),
+  listUsers: method<z.ZodObject<{}>, User[]>(z.object({}).strict()),
+  addUser: method<typeof AddUserInput, User[]>(AddUserInput),
 } as const;
 
 export type Contract = typeof contract;

@@ -26,6 +26,7 @@ const AUDITED: readonly { table: string; id: (r: string) => string; participant:
   { table: 'visits', id: (r) => `${r}.id`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
   { table: 'doses', id: (r) => `${r}.id`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
   { table: 'app_meta', id: (r) => `${r}.key`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'users', id: (r) => `${r}.initials`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
 ];
 
 const HASH_FIELDS = ['prev_hash', 'at', 'by_user', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'old_values', 'new_values'] as const;

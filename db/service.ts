@@ -1,9 +1,9 @@
 import { ZodError } from 'zod';
-import { contract, isMethod, type ApiErrorBody, type ApiResult, type AppInfo, type Handlers } from '../core/api.js';
+import { contract, isMethod, type ApiErrorBody, type ApiResult, type AppInfo, type Handlers, type User } from '../core/api.js';
 import { describeIssues } from '../core/protocol.js';
 import { computeSchedule, ScheduleError } from '../core/schedule.js';
 import type { Connection } from './connection.js';
-import type { WritableDB } from './types.js';
+import type { ReadableDB, WritableDB } from './types.js';
 import { AppError } from './errors.js';
 import { getProtocol, importProtocol, listProtocols } from './protocols.js';
 import { importParticipants } from './import-participants.js';
@@ -68,8 +68,19 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     setVisitNotes: (input) => write('setVisitNotes', input, (db) => participantDetail(db, setVisitNotes(db, input, clock()))),
     worklists: ({ today }) => conn.read((db) => worklists(db, today)),
     participantAudit: ({ participantId }) => conn.read((db) => auditEntries(db, participantId)),
+    listUsers: () => conn.read(listUsers),
+    addUser: (input) =>
+      write('addUser', { by: input.initials }, (db) => {
+        if (db.prepare('SELECT 1 FROM users WHERE initials = ?').get(input.initials)) throw new AppError('conflict', `Initials ${input.initials} are already in use.`);
+        db.prepare('INSERT INTO users (initials, name, created_at) VALUES (?, ?, ?)').run(input.initials, input.name, now().toISOString());
+        return listUsers(db);
+      }),
     importParticipants: (input) => write('importParticipants', input, (db) => importParticipants(db, input.protocolId, input.csv, input.by, clock())),
   };
+}
+
+function listUsers(db: ReadableDB): User[] {
+  return db.prepare('SELECT initials, name FROM users ORDER BY name COLLATE NOCASE, initials').all() as User[];
 }
 
 /** "When" as an instant, and "today" as the local calendar date of this machine. */

@@ -68,3 +68,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Chooses who is working: adds the person on first use, as a coordinator would. */
+export async function workAs(page: Page, initials: string, name: string): Promise<void> {
+  await page.getByLabel('Working as').selectOption('__add__');
+  const dialog = page.getByRole('dialog', { name: 'Add a person who works here' });
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByLabel('Initials').fill(initials);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByLabel('Working as')).toHaveValue(initials);
+  await expect(page).toHaveTitle(`Trial Coordinator — ${name} (${initials})`);
+}

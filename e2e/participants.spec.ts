@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, screenshot, test } from './fixtures';
+import { expect, expectAccessible, screenshot, test, workAs } from './fixtures';
 
 // Words that would tell the sepsis trial's arms apart. None may appear on a participant screen.
 const ARM_WORDS = [/Experimental group/i, /Sham comparator/i, /CD83/i, /regulatory MSC/i, /control solution/i, /1×10⁸/, /\bsham\b/i, /\bexperimental\b/i];
@@ -39,7 +39,7 @@ async function answer(page: Page, exclusionMet: string | null) {
 
 test('screen, refuse, enroll with a blinded code, record a late first dose, and see the worklists change', async ({ page, app }) => {
   await page.goto(app.url);
-  await page.getByLabel('Your initials').fill('CO');
+  await workAs(page, 'CO', 'Chris Okafor');
   const today = await page.evaluate(() => {
     const d = new Date();
     return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -120,7 +120,7 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
 
 test('an open-label trial shows the arm and lets the coordinator assign it by hand', async ({ page, app }) => {
   await page.goto(`${app.url}#/participants/new?protocol=hucmsc-decompensated-cirrhosis`);
-  await page.getByLabel('Your initials').fill('JS');
+  await workAs(page, 'JS', 'Jana Svoboda');
   await page.getByLabel('Study ID').fill('B-001');
   await page.getByLabel('Initials', { exact: true }).fill('MN');
   await page.getByLabel('Date of birth').fill('1970-05-04');

@@ -21,6 +21,12 @@ export function up(db: WritableDB): void {
     ) STRICT;
     CREATE INDEX audit_by_participant ON audit_log (participant_id, id) WHERE participant_id IS NOT NULL;
     CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    -- Who works here: chosen at start, written beside every change.
+    CREATE TABLE users (
+      initials   TEXT PRIMARY KEY CHECK (initials GLOB '[A-Z]*' AND length(initials) BETWEEN 1 AND 8),
+      name       TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+      created_at TEXT NOT NULL
+    ) STRICT;
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
   `);
 }

@@ -8,7 +8,7 @@ import { Participant } from './pages/Participant';
 import { Participants } from './pages/Participants';
 import { ScreenParticipant } from './pages/ScreenParticipant';
 import { Worklists } from './pages/Worklists';
-import { setUser, useUser } from './user';
+import { WorkingAs } from './components/WorkingAs';
 import { Page } from './components/ui';
 
 export function App() {
@@ -68,17 +68,6 @@ function MenuNavigation() {
   const navigate = useNavigate();
   useEffect(() => bridge()?.onNavigate((route) => void navigate(route)), [navigate]);
   return null;
-}
-
-/** Who is working: initials recorded with every change. */
-function WorkingAs() {
-  const user = useUser();
-  return (
-    <div className="working-as">
-      <label htmlFor="working-as">Your initials</label>
-      <input id="working-as" value={user} maxLength={8} size={5} autoComplete="off" onChange={(e) => setUser(e.target.value)} placeholder="e.g. JS" />
-    </div>
-  );
 }
 
 function NotFound() {
