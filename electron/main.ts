@@ -8,7 +8,7 @@ import { resolveDatabaseFile } from '../db/paths.js';
 import { backupNow, backupsDir, dailyBackup, restoreBackup, validateBackup } from '../db/backup.js';
 import { dispatch } from '../db/service.js';
 import { menuTemplate } from './menu.js';
-import { hardenedWebPreferences, isAppUrl } from './security.js';
+import { isAppUrl } from './security.js';
 
 const appRoot = path.resolve(__dirname, '..', '..');
 const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
@@ -31,7 +31,23 @@ function createWindow(): BrowserWindow {
     minHeight: 560,
     title: 'Trial Coordinator',
     show: false,
-    webPreferences: hardenedWebPreferences(path.join(__dirname, 'preload.cjs')),
+    // Written out here, not built elsewhere, so that electronegativity (npm test) can read them;
+    // test/electron-security.test.ts asserts each one from this source.
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+    },
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {

@@ -16,6 +16,7 @@ const steps = [
     ['run', 'test/schedule.test.ts', 'test/dates.test.ts'],
     { TZ },
   ]),
+  ['Electron security review (electronegativity)', process.execPath, ['scripts/electronegativity.mjs']],
   ['Build', process.execPath, ['scripts/build.mjs']],
   ['End-to-end tests (browser mode; Electron where installed)', bin('playwright'), ['test']],
 ];
