@@ -11,6 +11,8 @@ export interface OpenOptions {
   readonly nativeBinding?: string;
   /** Run integrity_check and foreign_key_check first, and refuse a damaged file (app start). */
   readonly checkIntegrity?: boolean;
+  /** How long a write waits for another process's write to finish (default 5 s). */
+  readonly busyTimeoutMs?: number;
 }
 
 export interface Connection {
@@ -37,7 +39,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
     // A second process (CLI while the app runs) waits for the lock instead of failing at once.
-    raw.pragma('busy_timeout = 5000');
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     // Trial records are evidence: an acknowledged write survives power loss, not just a crash.
     raw.pragma('synchronous = FULL');
     const db = raw as WritableDB;

@@ -106,6 +106,18 @@ async function restoreFromFile(): Promise<void> {
   app.exit(0);
 }
 
+function restoreOnFailedStart(dbFile: string): void {
+  const picked = dialog.showOpenDialogSync({ title: 'Restore a backup', defaultPath: backupsDir(dbFile), filters: [{ name: 'Trial Coordinator database', extensions: ['sqlite'] }], properties: ['openFile'] });
+  const file = picked?.[0];
+  if (!file) return;
+  try {
+    restoreBackup(file, dbFile);
+    app.relaunch();
+  } catch (e) {
+    dialog.showErrorBox('The restore failed', e instanceof Error ? e.message : String(e));
+  }
+}
+
 function start(): void {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -133,7 +145,18 @@ function start(): void {
         open: process.env.TRIALCOORD_NATIVE_BINDING ? { nativeBinding: process.env.TRIALCOORD_NATIVE_BINDING } : {},
       });
     } catch (error) {
-      dialog.showErrorBox('Trial Coordinator cannot open its database', error instanceof Error ? error.message : String(error));
+      // Nothing has been written to a damaged or newer-version file; offer to restore a backup.
+      const dbFile = resolveDatabaseFile(dbFlag(process.argv), app.getPath('userData'));
+      const choice = dialog.showMessageBoxSync({
+        type: 'error',
+        title: 'Trial Coordinator cannot open its database',
+        message: 'Trial Coordinator cannot open its database',
+        detail: error instanceof Error ? error.message : String(error),
+        buttons: ['Restore a backup…', 'Quit'],
+        defaultId: 0,
+        cancelId: 1,
+      });
+      if (choice === 0) restoreOnFailedStart(dbFile);
       app.exit(1);
       return;
     }

@@ -78,3 +78,20 @@ describe('database and migrations', () => {
     conn.close();
   });
 });
+
+describe('two writers on one file', () => {
+  it('the second gets a clear busy message and changes nothing; the first is unharmed', async () => {
+    const { createHandlers, dispatch } = await import('../db/service.js');
+    const { file, conn } = freshDb();
+    const other = openDatabase(file, { busyTimeoutMs: 50 });
+    const handlers = createHandlers({ conn: other, mode: 'cli', appVersion: 'test' });
+    conn.read((db) => db.exec('BEGIN IMMEDIATE'));
+    const r = dispatch(handlers, 'addUser', { initials: 'AB', name: 'A B' }, () => {});
+    expect(r).toEqual({ ok: false, error: { code: 'database', message: 'The database is busy: another Trial Coordinator process is writing. Try again.', details: [] } });
+    conn.read((db) => db.exec('COMMIT'));
+    expect(dispatch(handlers, 'addUser', { initials: 'AB', name: 'A B' }, () => {}).ok).toBe(true);
+    expect(conn.read((db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
+    other.close();
+    conn.close();
+  });
+});
