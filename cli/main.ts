@@ -20,6 +20,7 @@ import { startServer } from './server.js';
 import { participantCommands } from './participant-commands.js';
 import { auditExport, auditVerify, backupCommand, restoreCommand } from './records-commands.js';
 import { dailyBackup } from '../db/backup.js';
+import { exportCommand } from './export-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEEDS_DIR = path.join(ROOT, 'seeds');
@@ -48,6 +49,9 @@ Commands:
   audit verify                              Check the audit trail's hash chain (exit 3 if broken)
   audit export [--protocol <id> --participant <study id>] [--out FILE] [--bom]
                                             The audit trail as CSV
+  export visits|participants|doses [--format csv|ics] [--trial <id>] [--participant <study id>]
+         [--from D --to D] [--out FILE] [--bom]
+                                            CSV (or iCalendar for visits) to standard output or FILE
   backup [--out FILE]                       Copy the database (online backup) to the backups folder or FILE
   restore <file>                            Replace the database with a checked backup; the current one is kept aside
   serve [--port N] [--open]                 Browser mode on 127.0.0.1 (prints the URL with its token)
@@ -94,6 +98,9 @@ function main(argv: string[]): Promise<number> | number {
       time: { type: 'string' },
       out: { type: 'string' },
       bom: { type: 'boolean', default: false },
+      trial: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -114,6 +121,14 @@ function main(argv: string[]): Promise<number> | number {
     throw new UsageError(message);
   };
   if (command === 'restore') return restoreCommand(sub, dbFile, failWith);
+  if (command === 'export') {
+    const b = backend();
+    try {
+      return exportCommand(b.conn, sub, { format: values.format, trial: values.trial, participant: values.participant, from: values.from, to: values.to, out: values.out, bom: values.bom }, failWith);
+    } finally {
+      b.conn.close();
+    }
+  }
   if (command === 'backup' || command === 'audit') {
     const b = backend();
     const run = async () => {

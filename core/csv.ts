@@ -4,11 +4,15 @@ import { stringify } from 'csv-stringify/sync';
 
 export type Cell = string | number | boolean | null;
 
+/** The one set of CSV rules, for every CSV the app writes. */
+export const CSV_OPTIONS = {
+  escape_formulas: true,
+  record_delimiter: '\r\n',
+  // A bare LF or CR inside a cell is quoted too, or a spreadsheet would break the row there.
+  quoted_match: /[\r\n]/,
+  cast: { boolean: (b: boolean) => (b ? 'true' : 'false') },
+} as const;
+
 export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[], options: { bom?: boolean } = {}): string {
-  return stringify([header as Cell[], ...(rows as Cell[][])], {
-    escape_formulas: true,
-    record_delimiter: '\r\n',
-    bom: options.bom ?? false,
-    cast: { boolean: (b) => (b ? 'true' : 'false') },
-  });
+  return stringify([header as Cell[], ...(rows as Cell[][])], { ...CSV_OPTIONS, bom: options.bom ?? false });
 }

@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import ICAL from 'ical.js';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { ParticipantDetail } from '../core/participants.js';
+import { EXPORT_HEADERS, exportRows, visitsIcs, writeCsv, type ExportKind } from '../db/exports.js';
+import { importSeedsOnFirstStart } from '../db/seeds.js';
+import { createHandlers, dispatch } from '../db/service.js';
+import { freshDb, ROOT, SEEDS_DIR } from './helpers/db.js';
+
+const TRICKY = ['Late, because of "traffic"', 'Line one\nline two', '=HYPERLINK("http://x")', '+1 day', '-2', '@sum', '\tindent', 'café ✓'];
+
+function setup() {
+  const { conn, file } = freshDb();
+  importSeedsOnFirstStart(conn, SEEDS_DIR);
+  const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => new Date('2025-06-20T09:00:00') });
+  const ok = <T = ParticipantDetail>(m: string, input: unknown): T => {
+    const r = dispatch(handlers, m, input, (e) => {
+      throw e;
+    });
+    if (!r.ok) throw new Error(`${m}: ${r.error.message}`);
+    return r.value as T;
+  };
+  const enroll = (protocolId: string, studyId: string, armKey?: string) => {
+    const s = ok('screenParticipant', { protocolId, studyId, initials: 'AB', ageYears: 40, sex: 'female', weightKg: 70, consentDate: '2025-05-01', by: 'CO' });
+    ok('answerEligibility', { participantId: s.participant.id, by: 'CO', answers: s.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });
+    return ok('enrollParticipant', { participantId: s.participant.id, day1: '2025-05-05', by: 'CO', ...(armKey ? { armKey } : {}) });
+  };
+  const c = enroll('ucmsc-covid19', 'C-1');
+  TRICKY.forEach((reason, i) => ok('markVisitMissed', { visitId: c.visits[i + 1]!.id, reason, by: 'CO' }));
+  const s = enroll('ucmsc-sepsis', 'S-1');
+  ok('markVisitDone', { visitId: s.visits[0]!.id, actualDate: '2025-05-06', reason: 'Late, "really"\n=late', dose: { lotNumber: '=LOT,1', givenAt: '2025-05-06T08:00', weightKg: 71 }, by: 'CO' });
+  enroll('hucmsc-decompensated-cirrhosis', 'B-1', 'low');
+  return { conn, file };
+}
+
+/** Reverses the documented formula neutralization: a leading ' before = + - @ tab or CR. */
+const unneutralize = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
+
+function csvOf(conn: ReturnType<typeof setup>['conn'], kind: ExportKind, filter = {}) {
+  let out = '';
+  const rows = conn.read((db) => writeCsv(db, kind, filter, (chunk) => void (out += chunk)));
+  return { out, rows };
+}
+
+describe('CSV export', () => {
+  it.each(['visits', 'participants', 'doses'] as const)('%s round-trip through a standard CSV parser to the same rows as the database', (kind) => {
+    const { conn } = setup();
+    const { out, rows } = csvOf(conn, kind);
+    expect(out.split('\r\n')[0]).toBe(EXPORT_HEADERS[kind].join(','));
+    const parsed = parse(out, { columns: false, skip_empty_lines: true, relax_quotes: false }) as string[][];
+    expect(parsed[0]).toEqual(EXPORT_HEADERS[kind]);
+    const fromDb = conn.read((db) => [...exportRows(db, kind, {})]);
+    expect(parsed.length - 1).toBe(rows);
+    expect(parsed.slice(1).map((r) => r.map(unneutralize))).toEqual(fromDb.map((r) => r.map((v) => (v === null ? '' : String(v)))));
+    conn.close();
+  });
+
+  it('neutralizes formula cells and keeps commas, quotes and newlines intact', () => {
+    const { conn } = setup();
+    const { out } = csvOf(conn, 'visits');
+    expect(out).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(out).toContain(`'+1 day`);
+    expect(out).toContain('"Late, because of ""traffic"""');
+    expect(out).toContain('"Line one\nline two"');
+    const doses = csvOf(conn, 'doses').out;
+    expect(doses).toContain(`"'=LOT,1"`);
+    conn.close();
+  });
+
+  it('a BOM for Excel when asked; filters by trial, participant and date range', () => {
+    const { conn } = setup();
+    let out = '';
+    conn.read((db) => writeCsv(db, 'participants', {}, (c) => void (out += c), { bom: true }));
+    expect(out.startsWith('\uFEFFparticipant,')).toBe(true);
+    const one = conn.read((db) => [...exportRows(db, 'visits', { protocolId: 'ucmsc-sepsis', studyId: 'S-1' })]);
+    expect(new Set(one.map((r) => r[0]))).toEqual(new Set(['S-1']));
+    const june = conn.read((db) => [...exportRows(db, 'visits', { from: '2025-06-01', to: '2025-06-30' })]);
+    expect(june.length).toBeGreaterThan(0);
+    for (const r of june) expect(String(r[7]) >= '2025-06-01' && String(r[7]) <= '2025-06-30').toBe(true);
+    expect(() => conn.read((db) => [...exportRows(db, 'visits', { studyId: 'S-1' })])).toThrow(/give the trial too/);
+    conn.close();
+  });
+
+  it('never names the arm of a blinded trial', () => {
+    const { conn } = setup();
+    const all = ['visits', 'participants', 'doses'].map((k) => csvOf(conn, k as ExportKind).out).join('\n') + conn.read((db) => visitsIcs(db, { protocolId: 'ucmsc-sepsis' }, 'x'));
+    const sepsis = all.split(/\r?\n/).filter((l) => l.includes('ucmsc-sepsis') || l.includes('S-1'));
+    expect(sepsis.length).toBeGreaterThan(0);
+    for (const line of sepsis) expect(line).not.toMatch(/Experimental group|Sham comparator|CD83|regulatory MSC|control solution|1×10⁸|\bsham\b|\bexperimental\b/i);
+    // Open label: the arm is named.
+    expect(all).toContain('Conventional plus hUC-MSCs treatment (low dose)');
+    conn.close();
+  });
+});
+
+describe('iCalendar export', () => {
+  it('parses back with one all-day event per visit, windows in the description, stable UIDs', () => {
+    const { conn } = setup();
+    const text = conn.read((db) => visitsIcs(db, { protocolId: 'ucmsc-covid19' }, 'COVID-19'));
+    const cal = new ICAL.Component(ICAL.parse(text));
+    const events = cal.getAllSubcomponents('vevent').map((e) => new ICAL.Event(e));
+    const visits = conn.read((db) => [...exportRows(db, 'visits', { protocolId: 'ucmsc-covid19' })]);
+    expect(events).toHaveLength(visits.length);
+    for (const e of events) {
+      expect(e.startDate.isDate).toBe(true);
+      expect(e.description).toMatch(/Window: \d{4}-\d{2}-\d{2}/);
+    }
+    expect(events[0]!.uid).toBe('ucmsc-covid19.C-1.infusion-1@trial-coordinator');
+    expect(events[0]!.startDate.toString()).toBe('2025-05-05');
+    const again = conn.read((db) => visitsIcs(db, { protocolId: 'ucmsc-covid19' }, 'COVID-19'));
+    const uids = (t: string) => [...t.matchAll(/^UID:(.*)$/gm)].map((m) => m[1]);
+    expect(uids(again)).toEqual(uids(text));
+    expect(new Set(uids(text)).size).toBe(events.length);
+    conn.close();
+  });
+});
+
+describe('trialcoord export', () => {
+  it('writes to --out, and refuses bad flags with exit 2', () => {
+    const { file, conn } = setup();
+    conn.close();
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'cli/main.ts'), '--db', file, 'export', ...args], { encoding: 'utf8' });
+    const out = path.join(path.dirname(file), 'v.csv');
+    const r = run('visits', '--format', 'csv', '--trial', 'ucmsc-covid19', '--out', out);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`Exported 10 rows to ${out}\n`);
+    expect(fs.readFileSync(out, 'utf8').split('\r\n')[0]).toBe(EXPORT_HEADERS.visits.join(','));
+    expect([run('doses', '--format', 'ics').status, run('visits', '--from', '2025-13-01').status, run('everything').status]).toEqual([2, 2, 2]);
+  });
+});
