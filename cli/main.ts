@@ -21,6 +21,7 @@ import { participantCommands } from './participant-commands.js';
 import { auditExport, auditVerify, backupCommand, restoreCommand } from './records-commands.js';
 import { dailyBackup } from '../db/backup.js';
 import { exportCommand } from './export-command.js';
+import { printCalendar } from './print-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEEDS_DIR = path.join(ROOT, 'seeds');
@@ -52,6 +53,10 @@ Commands:
   export visits|participants|doses [--format csv|ics] [--trial <id>] [--participant <study id>]
          [--from D --to D] [--out FILE] [--bom]
                                             CSV (or iCalendar for visits) to standard output or FILE
+  print calendar --participant <study id> [--trial <id>] --out FILE.pdf [--paper a4|letter]
+                                            The participant's printable calendar as PDF (needs Chromium or Chrome)
+  settings [set site_name|backup_keep <value>]
+                                            Show or change settings (the site name is printed on calendars)
   backup [--out FILE]                       Copy the database (online backup) to the backups folder or FILE
   restore <file>                            Replace the database with a checked backup; the current one is kept aside
   serve [--port N] [--open]                 Browser mode on 127.0.0.1 (prints the URL with its token)
@@ -99,6 +104,7 @@ function main(argv: string[]): Promise<number> | number {
       out: { type: 'string' },
       bom: { type: 'boolean', default: false },
       trial: { type: 'string' },
+      paper: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -121,6 +127,27 @@ function main(argv: string[]): Promise<number> | number {
     throw new UsageError(message);
   };
   if (command === 'restore') return restoreCommand(sub, dbFile, failWith);
+  if (command === 'print') {
+    if (sub !== 'calendar') throw new UsageError('Use "print calendar --participant <study id> --out file.pdf".');
+    const b = backend();
+    return printCalendar(b, { participant: values.participant, trial: values.trial, out: values.out, paper: values.paper }, RENDERER_DIR, failWith).finally(() => b.conn.close());
+  }
+  if (command === 'settings') {
+    const b = backend();
+    try {
+      if (sub === 'set') {
+        const [key, value] = rest;
+        call(b, 'setSetting', { key: key as 'site_name', value: value ?? '', by: values.by ?? process.env.TRIALCOORD_USER ?? 'cli' });
+        console.log(`${key} set to ${value}`);
+        return 0;
+      }
+      const info = call(b, 'appInfo', {});
+      console.log(`site_name: ${info.siteName ?? '(not set)'}`);
+      return 0;
+    } finally {
+      b.conn.close();
+    }
+  }
   if (command === 'export') {
     const b = backend();
     try {

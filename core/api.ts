@@ -52,6 +52,8 @@ export interface ImportResult {
 
 export interface AppInfo {
   readonly appVersion: string;
+  /** The site's name for printed calendars; null until set. */
+  readonly siteName: string | null;
   readonly databaseFile: string;
   readonly schemaVersion: number;
   readonly mode: 'electron' | 'browser' | 'cli';
@@ -115,6 +117,16 @@ const WithdrawInput = z.object({ participantId: ParticipantId, date: IsoDateSche
 const UnblindInput = z.object({ participantId: ParticipantId, reason: ReasonSchema, by: ByUserSchema }).strict();
 const WorklistsInput = z.object({ today: IsoDateSchema }).strict();
 const ImportParticipantsInput = z.object({ protocolId: ProtocolId, csv: z.string().max(20_000_000), by: ByUserSchema }).strict();
+
+export const SETTINGS = ['site_name', 'backup_keep'] as const;
+const SetSettingInput = z
+  .object({
+    key: z.enum(SETTINGS),
+    value: z.string().trim().min(1, 'a value is required').max(200),
+    by: ByUserSchema,
+  })
+  .strict()
+  .refine((s) => s.key !== 'backup_keep' || /^[1-9]\d{0,3}$/.test(s.value), { message: 'backup_keep is a whole number of backups, 1 to 9999', path: ['value'] });
 
 const AddUserInput = z
   .object({
@@ -189,6 +201,7 @@ export const contract = {
   importParticipants: method<typeof ImportParticipantsInput, ImportParticipantsResult>(ImportParticipantsInput),
   participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef),
   listUsers: method<z.ZodObject<{}>, User[]>(z.object({}).strict()),
+  setSetting: method<typeof SetSettingInput, AppInfo>(SetSettingInput),
   addUser: method<typeof AddUserInput, User[]>(AddUserInput),
 } as const;
 

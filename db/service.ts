@@ -33,17 +33,24 @@ export interface ServiceContext {
 export function createHandlers(ctx: ServiceContext): Handlers {
   const now = ctx.now ?? (() => new Date());
   const clock = () => clockAt(now());
+  const appInfo = (db: ReadableDB): AppInfo => ({
+    appVersion: ctx.appVersion,
+    siteName: (db.prepare("SELECT value FROM app_meta WHERE key = 'site_name'").get() as { value: string } | undefined)?.value ?? null,
+    databaseFile: ctx.conn.file,
+    schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    mode: ctx.mode,
+  });
   const { conn } = ctx;
   /** One transaction, audited as this method, by whoever the input names, with its reason. */
   const write = <T>(method: string, input: { by?: string | undefined; reason?: string | undefined }, fn: (db: WritableDB) => T): T =>
     conn.write({ by: input.by ?? 'system', method, reason: input.reason ?? null, at: now().toISOString() }, fn);
   return {
-    appInfo: () => ({
-      appVersion: ctx.appVersion,
-      databaseFile: conn.file,
-      schemaVersion: conn.read((db) => db.pragma('user_version', { simple: true }) as number),
-      mode: ctx.mode,
-    }),
+    appInfo: () => conn.read(appInfo),
+    setSetting: (input) =>
+      write('setSetting', input, (db) => {
+        db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(input.key, input.value);
+        return appInfo(db);
+      }),
     listProtocols: () => conn.read(listProtocols),
     getProtocol: ({ id }) => conn.read((db) => getProtocol(db, id)),
     previewSchedule: ({ protocolId, armKey, start, actual, missed }) => {

@@ -136,4 +136,9 @@ test('an open-label trial shows the arm and lets the coordinator assign it by ha
   await expect(page.getByText('Arm: Conventional therapy plus hUC-MSCs treatment (high dose)')).toBeVisible();
   await expect(page.getByRole('row', { name: /hUC-MSC transplantation \(high dose\) 1/ })).toBeVisible();
   await expectAccessible(page);
+  await page.getByRole('link', { name: 'Print calendar' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Visit calendar: B-001' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'March 2025' })).toContainText('hUC-MSC transplantation (high dose) 1');
+  await expectAccessible(page);
+  await screenshot(page, 'calendar-screen');
 });

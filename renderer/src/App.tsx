@@ -5,6 +5,7 @@ import { ProtocolDetail } from './pages/ProtocolDetail';
 import { ProtocolList } from './pages/ProtocolList';
 import { SchedulePreview } from './pages/SchedulePreview';
 import { Participant } from './pages/Participant';
+import { PrintCalendar } from './pages/PrintCalendar';
 import { Participants } from './pages/Participants';
 import { ScreenParticipant } from './pages/ScreenParticipant';
 import { Worklists } from './pages/Worklists';
@@ -47,6 +48,7 @@ export function App() {
           <Route path="/participants" element={<Participants />} />
           <Route path="/participants/new" element={<ScreenParticipant />} />
           <Route path="/participants/:id" element={<Participant />} />
+          <Route path="/participants/:id/calendar" element={<PrintCalendar />} />
           <Route path="/protocols" element={<ProtocolList />} />
           <Route path="/protocols/:id" element={<ProtocolDetail />} />
           <Route path="/protocols/:id/schedule" element={<SchedulePreview />} />

@@ -117,6 +117,9 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
               Unblind this participant…
             </button>
           )}
+          <Link className="button button-secondary" to={`/participants/${detail.participant.id}/calendar`}>
+            Print calendar
+          </Link>
           {active && (
             <button type="button" className="button button-secondary" onClick={() => setWithdraw(true)}>
               Withdraw…

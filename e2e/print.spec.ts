@@ -1,0 +1,46 @@
+// The printed participant calendar: a real PDF from `trialcoord print calendar`, read back with
+// pdftotext (poppler-utils) and turned into PNG pages with pdftoppm for people to look at.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, SCREENSHOT_DIR, test } from './fixtures';
+
+const cli = (db: string, ...args: string[]) => {
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', db, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`trialcoord ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+};
+
+test('a cirrhosis participant calendar prints every planned date, on A4 and US Letter', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trialcoord-print-'));
+  const db = path.join(dir, 'db.sqlite');
+  const csv = path.join(dir, 'p.csv');
+  fs.writeFileSync(csv, 'study_id,initials,arm,day1,weight_kg,actual:infusion-1,actual:infusion-2\nH-001,AB,QX7R2M,2024-01-31,70,2024-01-31,2024-03-01\n');
+  cli(db, 'participants', 'import', csv, '--protocol', 'ucmsc-cirrhosis');
+  cli(db, 'settings', 'set', 'site_name', 'Liver Unit, City Hospital');
+  const visits = JSON.parse(cli(db, 'participants', 'list', '--json')) as { id: number }[];
+  expect(visits).toHaveLength(1);
+  const planned = cli(db, 'export', 'visits', '--trial', 'ucmsc-cirrhosis')
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((line) => line.split(',')[7]!);
+  expect(planned).toHaveLength(7);
+
+  for (const paper of ['a4', 'letter']) {
+    const pdf = path.join(dir, `calendar-${paper}.pdf`);
+    spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', db, 'print', 'calendar', '--participant', 'H-001', '--out', pdf, '--paper', paper], { stdio: 'inherit' });
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    for (const date of planned) expect(text, `planned date ${date}`).toContain(date);
+    expect(text.toLowerCase()).toContain('liver unit, city hospital');
+    expect(text).toContain('Visit calendar: H-001');
+    // The trial's title names both arms; nothing names this participant's.
+    expect(text).not.toMatch(/Arm A|Arm B|Saline infusion|UC-MSC infusion/i);
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    expect(info).toMatch(paper === 'a4' ? /Page size:\s+595\.\d+ x 841\.\d+|Page size:\s+595\.\d+ x 842\.\d+/ : /Page size:\s+612 x 792/);
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    execFileSync('pdftoppm', ['-r', '70', '-png', pdf, path.join(SCREENSHOT_DIR, `calendar-${paper}`)]);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});

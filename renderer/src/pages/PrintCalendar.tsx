@@ -1,0 +1,187 @@
+import { useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { calendarPlan, datesBetween, monthGrid } from '../../../core/calendar';
+import type { AppInfo } from '../../../core/api';
+import type { ParticipantDetail, VisitView } from '../../../core/participants';
+import { formatCalendarDate } from '../dates';
+import { ErrorNotice, Loading } from '../components/ui';
+import { useApi } from '../useApi';
+
+const MONTH = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const MONTH_SHORT = new Intl.DateTimeFormat(undefined, { month: 'short', timeZone: 'UTC' });
+const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: 'UTC' });
+const monthName = (y: number, m: number, f = MONTH) => f.format(new Date(Date.UTC(y, m - 1, 1)));
+const WEEKDAYS = Array.from({ length: 7 }, (_, i) => WEEKDAY.format(new Date(Date.UTC(2024, 0, 1 + i)))); // 2024-01-01 was a Monday
+
+/** The participant's calendar as a printable handout: month grids, then a list of every visit. */
+export function PrintCalendar() {
+  const { id = '' } = useParams();
+  const detail = useApi('getParticipant', { participantId: Number(id) });
+  const info = useApi('appInfo', {});
+  if (detail.state === 'loading' || info.state === 'loading') return <Loading what="the calendar" />;
+  if (detail.state === 'error') return <ErrorNotice error={detail.error} />;
+  if (info.state === 'error') return <ErrorNotice error={info.error} />;
+  return <Calendar detail={detail.value} info={info.value} />;
+}
+
+function Calendar({ detail, info }: { detail: ParticipantDetail; info: AppInfo }) {
+  const [params] = useSearchParams();
+  const [paper, setPaper] = useState(params.get('paper') === 'letter' ? 'letter' : 'a4');
+  const p = detail.participant;
+  const visits = detail.visits.filter((v) => v.status !== 'cancelled');
+  if (visits.length === 0)
+    return (
+      <main className="print-page">
+        <p>{p.studyId} has no visits to print.</p>
+      </main>
+    );
+  const onDay = new Map<string, VisitView[]>();
+  const inWindow = new Set<string>();
+  for (const v of visits) {
+    const day = v.actualDate ?? v.plannedDate;
+    onDay.set(day, [...(onDay.get(day) ?? []), v]);
+    if (v.status === 'planned' && v.windowStart !== v.windowEnd) for (const d of datesBetween(v.windowStart, v.windowEnd)) inWindow.add(d);
+  }
+  const days = [...onDay.keys()].sort();
+  const plan = calendarPlan(days[0]!, days.at(-1)!);
+  const years = [...new Set(plan.compact.map((m) => m.year))];
+  const assignment = detail.assignment.blinded ? (detail.assignment.code ? `Code ${detail.assignment.code}` : null) : detail.assignment.armLabel;
+  return (
+    <div className={`print-page paper-${paper}`} data-ready="true">
+      <div className="print-toolbar no-print">
+        <Link to={`/participants/${p.id}`}>← Back to {p.studyId}</Link>
+        <label>
+          Paper{' '}
+          <select value={paper} onChange={(e) => setPaper(e.target.value)}>
+            <option value="a4">A4</option>
+            <option value="letter">US Letter</option>
+          </select>
+        </label>
+        <button type="button" className="button" onClick={() => window.print()}>
+          Print…
+        </button>
+      </div>
+      <header className="print-head">
+        <div className="print-site">{info.siteName ?? 'Study site'}</div>
+        <h1>Visit calendar: {p.studyId}</h1>
+        <p>{p.protocolTitle}</p>
+        <p>
+          Study Day 1: {p.day1 ? formatCalendarDate(p.day1) : 'not set'}
+          {assignment && <> · {assignment}</>}
+        </p>
+      </header>
+
+      <section className="print-months" aria-label="Month calendars">
+        {plan.detailed.map(({ year, month }) => (
+          <table key={`${year}-${month}`} className="month">
+            <caption>{monthName(year, month)}</caption>
+            <thead>
+              <tr>
+                {WEEKDAYS.map((d) => (
+                  <th key={d} scope="col">
+                    {d}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {monthGrid(year, month).weeks.map((week, i) => (
+                <tr key={i}>
+                  {week.map((d, j) => (
+                    <td key={j} className={d === null ? 'outside' : onDay.has(d) ? 'visit-day' : inWindow.has(d) ? 'window-day' : undefined}>
+                      {d && (
+                        <>
+                          <span className="day-number">{Number(d.slice(8))}</span>
+                          {onDay.get(d)?.map((v) => (
+                            <span key={v.id} className="visit-label">
+                              {v.label}
+                              {v.status === 'done' ? ' ✓' : ''}
+                            </span>
+                          ))}
+                        </>
+                      )}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ))}
+      </section>
+
+      {years.map((year) => (
+        <section key={year} className="print-year" aria-label={`Year ${year}`}>
+          <h2>{year}: visit days</h2>
+          <div className="mini-months">
+            {plan.compact
+              .filter((m) => m.year === year)
+              .map(({ month }) => (
+                <table key={month} className="mini-month">
+                  <caption>{monthName(year, month, MONTH_SHORT)}</caption>
+                  <tbody>
+                    {monthGrid(year, month).weeks.map((week, i) => (
+                      <tr key={i}>
+                        {week.map((d, j) => (
+                          <td key={j} className={d && onDay.has(d) ? 'visit-day' : undefined}>
+                            {d ? Number(d.slice(8)) : ''}
+                          </td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ))}
+          </div>
+          <ul className="year-visits">
+            {days
+              .filter((d) => d.startsWith(`${year}-`))
+              .flatMap((d) => onDay.get(d)!.map((v) => ({ d, v })))
+              .map(({ d, v }) => (
+                <li key={v.id}>
+                  <strong>{d}</strong> {v.label}
+                </li>
+              ))}
+          </ul>
+        </section>
+      ))}
+
+      <section className="print-list">
+        <h2>All visits</h2>
+        <table className="visit-table">
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Day</th>
+              <th scope="col">Visit</th>
+              <th scope="col">Window</th>
+              <th scope="col">Procedures</th>
+            </tr>
+          </thead>
+          <tbody>
+            {visits.map((v) => (
+              <tr key={v.id}>
+                <td className="nowrap">
+                  {/* ISO in files: the printed list carries the exact date as well as the local form. */}
+                  <strong>{v.actualDate ?? v.plannedDate}</strong>
+                  <div className="sub">{formatCalendarDate(v.actualDate ?? v.plannedDate)}</div>
+                  {v.actualDate && v.actualDate !== v.plannedDate && <div className="sub">planned {v.plannedDate}</div>}
+                </td>
+                <td>{v.studyDay}</td>
+                <th scope="row">
+                  {v.label}
+                  {v.status !== 'planned' && <div className="sub">{v.status === 'done' ? `done ${v.actualDate}` : v.status}</div>}
+                </th>
+                <td>
+                  {!v.windowStated ? 'No window stated' : v.windowStart === v.windowEnd ? 'On the day' : `${v.windowStart} to ${v.windowEnd}`}
+                  {v.windowText && <div className="sub">{v.windowText}</div>}
+                </td>
+                <td>{v.procedures.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="legend">Boxed days: visits (✓ done). Dotted days: a visit's window. Dates are year-month-day.</p>
+      </section>
+    </div>
+  );
+}
