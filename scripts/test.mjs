@@ -21,13 +21,30 @@ const steps = [
   ['End-to-end tests (browser mode; Electron where installed)', bin('playwright'), ['test']],
 ];
 
+// Counts from the runners' own summaries, for one closing line over every step.
+const totals = { passed: 0, failed: 0, skipped: 0 };
+function count(output) {
+  const vitest = /Tests\s+(?:(\d+) failed \| )?(\d+) passed(?: \| (\d+) skipped)?/.exec(output);
+  if (vitest) {
+    totals.failed += Number(vitest[1] ?? 0);
+    totals.passed += Number(vitest[2]);
+    totals.skipped += Number(vitest[3] ?? 0);
+    return;
+  }
+  for (const [, n, what] of output.matchAll(/^\s+(\d+) (passed|failed|skipped|flaky)/gm)) totals[what === 'flaky' ? 'failed' : what] += Number(n);
+}
+
 for (const [title, cmd, args, extraEnv] of steps) {
   console.log(`\n=== ${title}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
+  const r = spawnSync(cmd, args, { stdio: ['inherit', 'pipe', 'inherit'], env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  process.stdout.write(r.stdout ?? '');
+  count(r.stdout ?? '');
   if (r.status !== 0) {
     console.error(`\n${title}: failed (exit ${r.status ?? r.signal}).`);
+    console.log(`tests: ${totals.passed} passed, ${Math.max(1, totals.failed)} failed`);
     process.exit(r.status || 1);
   }
   console.log(`--- ${title}: ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
