@@ -164,7 +164,8 @@ export function blindedDoseLabel(doseNumber: number, count: number | null): stri
   return count === null ? `Study treatment ${doseNumber}` : `Study treatment ${doseNumber} of ${count}`;
 }
 
-export interface AuditEntry {
+/** One row of the audit trail: who changed which record, when, through which action, and why. */
+export interface AuditRecord {
   readonly id: number;
   readonly at: string;
   readonly by: string;
@@ -174,6 +175,9 @@ export interface AuditEntry {
   readonly entityId: string;
   readonly action: string;
   readonly participantId: number | null;
+}
+
+export interface AuditEntry extends AuditRecord {
   /** Fields that changed: name → [old, new] (for an insert, old is null). Blinded values are shown as "(blinded)". */
   readonly changes: Readonly<Record<string, readonly [unknown, unknown]>>;
 }

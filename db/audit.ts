@@ -4,6 +4,7 @@
 // a write without a stated context is refused. Rows are chained: each carries a hash over its
 // content and the previous row's hash, so an edited or removed row breaks the chain.
 import crypto from 'node:crypto';
+import type { AuditRecord } from '../core/participants.js';
 import type { ReadableDB, WritableDB } from './types.js';
 
 export interface AuditContext {
@@ -94,16 +95,7 @@ export function verifyAudit(db: ReadableDB): AuditVerification {
   return { ok: true, rows };
 }
 
-export interface AuditRow {
-  readonly id: number;
-  readonly at: string;
-  readonly by: string;
-  readonly method: string;
-  readonly reason: string | null;
-  readonly entity: string;
-  readonly entityId: string;
-  readonly action: string;
-  readonly participantId: number | null;
+export interface AuditRow extends AuditRecord {
   readonly oldValues: string | null;
   readonly newValues: string | null;
 }

@@ -2,23 +2,15 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry, ParticipantDetail } from '../core/participants.js';
+import type { AuditEntry } from '../core/participants.js';
 import { verifyAudit } from '../db/audit.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { createHandlers, dispatch } from '../db/service.js';
-import { freshDb, ROOT, SEEDS_DIR } from './helpers/db.js';
+import { freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
 
 function setup() {
   const { conn, file } = freshDb();
   importSeedsOnFirstStart(conn, SEEDS_DIR);
-  const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => new Date('2025-06-20T09:00:00') });
-  const ok = <T = ParticipantDetail>(m: string, input: unknown): T => {
-    const r = dispatch(handlers, m, input, (e) => {
-      throw e;
-    });
-    if (!r.ok) throw new Error(`${m}: ${r.error.message}`);
-    return r.value as T;
-  };
+  const { ok } = serviceFor(conn);
   const s = ok('screenParticipant', { protocolId: 'ucmsc-sepsis', studyId: 'S-1', initials: 'AB', ageYears: 40, sex: 'male', consentDate: '2025-06-01', by: 'JS' });
   ok('answerEligibility', { participantId: s.participant.id, by: 'JS', answers: s.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });
   const d = ok('enrollParticipant', { participantId: s.participant.id, day1: '2025-06-10', by: 'JS' });

@@ -4,25 +4,16 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { ParticipantDetail } from '../core/participants.js';
 import { EXPORT_HEADERS, exportRows, visitsIcs, writeCsv, type ExportKind } from '../db/exports.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { createHandlers, dispatch } from '../db/service.js';
-import { freshDb, ROOT, SEEDS_DIR } from './helpers/db.js';
+import { freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
 
 const TRICKY = ['Late, because of "traffic"', 'Line one\nline two', '=HYPERLINK("http://x")', '+1 day', '-2', '@sum', '\tindent', 'café ✓'];
 
 function setup() {
   const { conn, file } = freshDb();
   importSeedsOnFirstStart(conn, SEEDS_DIR);
-  const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => new Date('2025-06-20T09:00:00') });
-  const ok = <T = ParticipantDetail>(m: string, input: unknown): T => {
-    const r = dispatch(handlers, m, input, (e) => {
-      throw e;
-    });
-    if (!r.ok) throw new Error(`${m}: ${r.error.message}`);
-    return r.value as T;
-  };
+  const { ok } = serviceFor(conn);
   const enroll = (protocolId: string, studyId: string, armKey?: string) => {
     const s = ok('screenParticipant', { protocolId, studyId, initials: 'AB', ageYears: 40, sex: 'female', weightKg: 70, consentDate: '2025-05-01', by: 'CO' });
     ok('answerEligibility', { participantId: s.participant.id, by: 'CO', answers: s.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
+import type { ParticipantDetail } from '../../core/participants.js';
 import { openDatabase, type Connection } from '../../db/connection.js';
+import { createHandlers, dispatch } from '../../db/service.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -33,3 +35,18 @@ export function dumpTables(conn: Connection): Record<string, unknown[]> {
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const SEEDS_DIR = path.join(ROOT, 'seeds');
+
+/** The API over a test database, as the app uses it: `call` returns the result, `ok` the value or throws. */
+export function serviceFor(conn: Connection, now = new Date('2025-06-20T09:00:00')) {
+  const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => now });
+  const call = (method: string, input: unknown) =>
+    dispatch(handlers, method, input, (e) => {
+      throw e;
+    });
+  const ok = <T = ParticipantDetail>(method: string, input: unknown): T => {
+    const r = call(method, input);
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+    return r.value as T;
+  };
+  return { handlers, call, ok };
+}
