@@ -14,6 +14,7 @@ import {
   type ParticipantDetail,
   type ParticipantSummary,
   type AuditEntry,
+  type WorklistRow,
   type Worklists,
 } from './participants.js';
 
@@ -116,6 +117,10 @@ const NotesInput = z.object({ visitId: z.number().int().positive(), notes: z.str
 const WithdrawInput = z.object({ participantId: ParticipantId, date: IsoDateSchema, reason: ReasonSchema, by: ByUserSchema }).strict();
 const UnblindInput = z.object({ participantId: ParticipantId, reason: ReasonSchema, by: ByUserSchema }).strict();
 const WorklistsInput = z.object({ today: IsoDateSchema }).strict();
+const SiteCalendarInput = z
+  .object({ from: IsoDateSchema, to: IsoDateSchema, protocolId: ProtocolId.optional() })
+  .strict()
+  .refine((i) => i.from <= i.to, { message: '"from" is after "to"', path: ['to'] });
 const ImportParticipantsInput = z.object({ protocolId: ProtocolId, csv: z.string().max(20_000_000), by: ByUserSchema }).strict();
 
 export const SETTINGS = ['site_name', 'backup_keep'] as const;
@@ -198,6 +203,7 @@ export const contract = {
   withdrawParticipant: method<typeof WithdrawInput, ParticipantDetail>(WithdrawInput),
   unblindParticipant: method<typeof UnblindInput, ParticipantDetail>(UnblindInput),
   worklists: method<typeof WorklistsInput, Worklists>(WorklistsInput),
+  siteCalendar: method<typeof SiteCalendarInput, WorklistRow[]>(SiteCalendarInput),
   importParticipants: method<typeof ImportParticipantsInput, ImportParticipantsResult>(ImportParticipantsInput),
   participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef),
   listUsers: method<z.ZodObject<{}>, User[]>(z.object({}).strict()),

@@ -11,7 +11,7 @@ import { AppError } from './errors.js';
 import type { Clock } from './participants.js';
 import { getProtocol } from './protocols.js';
 import type { WritableDB } from './types.js';
-import { replan, scheduleArmFor } from './visits.js';
+import { replan, replayActuals, scheduleArmFor } from './visits.js';
 
 export const REQUIRED_COLUMNS = ['study_id', 'initials', 'arm', 'day1', 'weight_kg'] as const;
 const ACTUAL_PREFIX = 'actual:';
@@ -35,22 +35,16 @@ export function importParticipants(db: WritableDB, protocolId: string, csv: stri
        created_at, created_by, updated_at)
      VALUES (?, ?, ?, ?, 'unknown', ?, 'enrolled', ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const done = db.prepare(
-    `UPDATE visits SET status = 'done', actual_date = ?, out_of_window = (? < window_start OR ? > window_end), reason = 'Imported from CSV',
-       updated_by = ?, updated_at = ? WHERE participant_id = ? AND key = ?`,
-  );
+  const count = db.prepare('SELECT count(*) AS n FROM visits WHERE participant_id = ?');
   let visits = 0;
   for (const r of rows) {
     const id = Number(
       insert.run(protocol.id, summary.version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
     );
-    replan(db, id, clock);
-    // Actual dates go in one at a time, in date order, so that each re-plans what follows it.
-    for (const [key, date] of [...r.actual].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) {
-      done.run(date, date, date, by, clock.now, id, key);
-      replan(db, id, clock);
-    }
-    visits += (db.prepare('SELECT count(*) AS n FROM visits WHERE participant_id = ?').get(id) as { n: number }).n;
+    // Actual dates are replayed in date order, each re-planning what follows it, then written once.
+    const replayed = replayActuals(protocol, (r.armKey ?? scheduleArmFor(protocol, null))!, r.day1, r.actual);
+    replan(db, id, clock, { ...replayed, by, reason: 'Imported from CSV' });
+    visits += (count.get(id) as { n: number }).n;
   }
   return { imported: rows.length, visits };
 }

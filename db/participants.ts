@@ -47,10 +47,20 @@ export function participantRow(db: ReadableDB, id: number): ParticipantRow {
   return row;
 }
 
+// Protocol versions never change once written, so a parsed document can be reused; the cache is
+// keyed by the document text itself, so two databases can never share a wrong entry.
+const parsedProtocols = new Map<string, Protocol>();
+
 /** The protocol version a participant is on. */
 export function protocolFor(db: ReadableDB, row: { protocol_id: string; protocol_version: number }): Protocol {
   const doc = db.prepare('SELECT document FROM protocol_versions WHERE protocol_id = ? AND version = ?').get(row.protocol_id, row.protocol_version) as { document: string };
-  return JSON.parse(doc.document) as Protocol;
+  let protocol = parsedProtocols.get(doc.document);
+  if (!protocol) {
+    if (parsedProtocols.size > 200) parsedProtocols.clear();
+    protocol = JSON.parse(doc.document) as Protocol;
+    parsedProtocols.set(doc.document, protocol);
+  }
+  return protocol;
 }
 
 export function screenParticipant(db: WritableDB, input: ParsedInput<'screenParticipant'>, clock: Clock): number {

@@ -20,7 +20,7 @@ import {
   type Clock,
 } from './participants.js';
 import { cancelVisit, markVisitDone, markVisitMissed, rescheduleVisit, setVisitNotes } from './visits.js';
-import { worklists } from './worklists.js';
+import { siteCalendar, worklists } from './worklists.js';
 
 export interface ServiceContext {
   readonly conn: Connection;
@@ -74,6 +74,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     rescheduleVisit: (input) => write('rescheduleVisit', input, (db) => participantDetail(db, rescheduleVisit(db, input, clock()))),
     setVisitNotes: (input) => write('setVisitNotes', input, (db) => participantDetail(db, setVisitNotes(db, input, clock()))),
     worklists: ({ today }) => conn.read((db) => worklists(db, today)),
+    siteCalendar: ({ from, to, protocolId }) => conn.read((db) => siteCalendar(db, from, to, protocolId ?? null)),
     participantAudit: ({ participantId }) => conn.read((db) => auditEntries(db, participantId)),
     listUsers: () => conn.read(listUsers),
     addUser: (input) =>

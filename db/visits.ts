@@ -45,10 +45,14 @@ interface VisitRow {
  */
 export function scheduleArmFor(protocol: Protocol, armKey: string | null): string | null {
   if (armKey) return armKey;
-  const shape = (key: string) => JSON.stringify(computeSchedule({ protocol, armKey: key, start: '2000-01-01' }).visits.map((v) => [v.key, v.plannedDate, v.windowStart, v.windowEnd]));
-  const first = shape(protocol.arms[0]!.key);
-  return protocol.arms.every((a) => shape(a.key) === first) ? protocol.arms[0]!.key : null;
+  if (!sharedArm.has(protocol)) {
+    const shape = (key: string) => JSON.stringify(computeSchedule({ protocol, armKey: key, start: '2000-01-01' }).visits.map((v) => [v.key, v.plannedDate, v.windowStart, v.windowEnd]));
+    const first = shape(protocol.arms[0]!.key);
+    sharedArm.set(protocol, protocol.arms.every((a) => shape(a.key) === first) ? protocol.arms[0]!.key : null);
+  }
+  return sharedArm.get(protocol)!;
 }
+const sharedArm = new WeakMap<Protocol, string | null>();
 
 function scheduleArm(protocol: Protocol, p: ParticipantRow): string {
   const arm = scheduleArmFor(protocol, p.arm_key);
@@ -56,15 +60,23 @@ function scheduleArm(protocol: Protocol, p: ParticipantRow): string {
   return arm;
 }
 
-function runEngine(protocol: Protocol, p: ParticipantRow, rows: readonly VisitRow[]) {
+/** Visits already done when a participant is first scheduled (an import): dates, and the planned dates they had then. */
+export interface InitialRecord {
+  readonly actual: Readonly<Record<string, string>>;
+  readonly frozenPlanned: Readonly<Record<string, string>>;
+  readonly by: string;
+  readonly reason: string;
+}
+
+function runEngine(protocol: Protocol, p: ParticipantRow, rows: readonly VisitRow[], initial: InitialRecord | undefined) {
   const done = rows.filter((r) => r.status === 'done');
   try {
     return computeSchedule({
       protocol,
       armKey: scheduleArm(protocol, p),
       start: p.day1!,
-      actual: Object.fromEntries(done.map((r) => [r.key, r.actual_date!])),
-      frozenPlanned: Object.fromEntries(done.map((r) => [r.key, r.planned_date])),
+      actual: { ...initial?.actual, ...Object.fromEntries(done.map((r) => [r.key, r.actual_date!])) },
+      frozenPlanned: { ...initial?.frozenPlanned, ...Object.fromEntries(done.map((r) => [r.key, r.planned_date])) },
       missed: rows.filter((r) => r.status === 'missed').map((r) => r.key),
       cancelled: rows.filter((r) => r.status === 'cancelled').map((r) => r.key),
       rescheduled: Object.fromEntries(rows.filter((r) => r.status === 'planned' && r.rescheduled_date).map((r) => [r.key, r.rescheduled_date!])),
@@ -84,19 +96,19 @@ function seriesOf(protocol: Protocol, armKey: string, seriesKey: string | null):
  * table lacks (first projection written once), and updates planned dates, windows and study days
  * of the rest. Done visits keep the planned date they had when done.
  */
-export function replan(db: WritableDB, participantId: number, clock: Clock): void {
+export function replan(db: WritableDB, participantId: number, clock: Clock, initial?: InitialRecord): void {
   const p = participantRow(db, participantId);
   if (p.day1 === null) return;
   const protocol = protocolFor(db, p);
   const rows = db.prepare('SELECT * FROM visits WHERE participant_id = ?').all(p.id) as VisitRow[];
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  const schedule = runEngine(protocol, p, rows);
+  const schedule = runEngine(protocol, p, rows, rows.length === 0 ? initial : undefined);
   const blinded = isBlinded(protocol);
   const insert = db.prepare(
     `INSERT INTO visits (participant_id, key, position, label, kind, series, dose_number, planned_date, projected_date, window_start, window_end,
-       window_text, window_stated, study_day, anchor, procedures, status, updated_at)
+       window_text, window_stated, study_day, anchor, procedures, status, actual_date, out_of_window, reason, updated_by, updated_at)
      VALUES (@participant_id, @key, @position, @label, @kind, @series, @dose_number, @planned_date, @projected_date, @window_start, @window_end,
-       @window_text, @window_stated, @study_day, @anchor, @procedures, 'planned', @now)`,
+       @window_text, @window_stated, @study_day, @anchor, @procedures, @status, @actual_date, @out_of_window, @reason, @updated_by, @now)`,
   );
   const update = db.prepare(
     `UPDATE visits SET position = @position, planned_date = @planned_date, window_start = @window_start, window_end = @window_end,
@@ -132,9 +144,30 @@ export function replan(db: WritableDB, participantId: number, clock: Clock): voi
       window_text: v.windowText,
       window_stated: v.windowStated ? 1 : 0,
       procedures: JSON.stringify(v.procedures),
+      status: v.status,
+      actual_date: v.actualDate,
+      out_of_window: v.outOfWindow ? 1 : 0,
+      reason: v.actualDate ? (initial?.reason ?? null) : null,
+      updated_by: v.actualDate ? (initial?.by ?? null) : null,
       now: clock.now,
     });
   });
+}
+
+/**
+ * Replays visits done before a participant reaches the app (an import) in date order through the
+ * engine, in memory: each visit's planned date is the one it had when it was done, exactly as if
+ * each had been recorded in turn.
+ */
+export function replayActuals(protocol: Protocol, armKey: string, day1: string, actuals: readonly (readonly [key: string, date: string])[]): { actual: Record<string, string>; frozenPlanned: Record<string, string> } {
+  const actual: Record<string, string> = {};
+  const frozenPlanned: Record<string, string> = {};
+  for (const [key, date] of [...actuals].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) {
+    const s = computeSchedule({ protocol, armKey, start: day1, actual, frozenPlanned });
+    frozenPlanned[key] = s.visits.find((v) => v.key === key)!.plannedDate;
+    actual[key] = date;
+  }
+  return { actual, frozenPlanned };
 }
 
 export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol): { visits: VisitView[]; open: OpenItem[] } {

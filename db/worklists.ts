@@ -12,30 +12,43 @@ const ROW_SQL = `
 
 type Raw = Omit<WorklistRow, 'assignment'> & { masking: string | null; arm_key: string | null; blinded_code: string | null };
 
-/** Today's, this week's (Monday to Sunday), overdue and out-of-window visits across all trials. */
-export function worklists(db: ReadableDB, today: string): Worklists {
-  const d = parseDate(today);
-  const weekStart = d.subtract({ days: d.dayOfWeek - 1 }).toString();
-  const weekEnd = d.add({ days: 7 - d.dayOfWeek }).toString();
+/** Runs a visit query (ROW_SQL plus a tail) and names each row's assignment: the code in blinded trials, never the arm. */
+function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknown>) => WorklistRow[] {
   const armLabels = new Map(
     (db.prepare('SELECT a.protocol_id, a.key, a.label FROM arms a JOIN protocols p ON p.id = a.protocol_id AND p.current_version = a.version').all() as { protocol_id: string; key: string; label: string }[]).map(
       (a) => [`${a.protocol_id}\u001f${a.key}`, a.label],
     ),
   );
-  const rows = (sql: string, ...params: unknown[]): WorklistRow[] =>
-    (db.prepare(`${ROW_SQL} ${sql}`).all(...params) as Raw[]).map(({ masking, arm_key, blinded_code, ...r }) => ({
+  return (tail, params) =>
+    (db.prepare(`${ROW_SQL} ${tail}`).all(params) as Raw[]).map(({ masking, arm_key, blinded_code, ...r }) => ({
       ...r,
-      // Blinded trials show the code, never the arm.
       assignment: masking !== 'NONE' ? blinded_code : arm_key === null ? null : (armLabels.get(`${r.protocolId}\u001f${arm_key}`) ?? arm_key),
     }));
+}
+
+/** Today's, this week's (Monday to Sunday), overdue and out-of-window visits across all trials. */
+export function worklists(db: ReadableDB, today: string): Worklists {
+  const d = parseDate(today);
+  const weekStart = d.subtract({ days: d.dayOfWeek - 1 }).toString();
+  const weekEnd = d.add({ days: 7 - d.dayOfWeek }).toString();
+  const rows = visitRows(db);
   const active = "p.status = 'enrolled' AND v.status = 'planned'";
   return {
     today,
     weekStart,
     weekEnd,
-    dueToday: rows(`WHERE ${active} AND v.planned_date = ? ORDER BY pr.title, p.study_id, v.position`, today),
-    thisWeek: rows(`WHERE ${active} AND v.planned_date BETWEEN ? AND ? ORDER BY v.planned_date, pr.title, p.study_id, v.position`, weekStart, weekEnd),
-    overdue: rows(`WHERE ${active} AND v.window_end < ? ORDER BY v.window_end, pr.title, p.study_id`, today),
-    outOfWindow: rows(`WHERE v.out_of_window = 1 ORDER BY v.actual_date DESC, pr.title, p.study_id`),
+    dueToday: rows(`WHERE ${active} AND v.planned_date = @today ORDER BY pr.title, p.study_id, v.position`, { today }),
+    thisWeek: rows(`WHERE ${active} AND v.planned_date BETWEEN @weekStart AND @weekEnd ORDER BY v.planned_date, pr.title, p.study_id, v.position`, { weekStart, weekEnd }),
+    overdue: rows(`WHERE ${active} AND v.window_end < @today ORDER BY v.window_end, pr.title, p.study_id`, { today }),
+    outOfWindow: rows(`WHERE v.out_of_window = 1 ORDER BY v.actual_date DESC, pr.title, p.study_id`, {}),
   };
+}
+
+/** Every visit between two dates across all trials and participants: the site calendar's data. */
+export function siteCalendar(db: ReadableDB, from: string, to: string, protocolId: string | null): WorklistRow[] {
+  return visitRows(db)(`WHERE v.planned_date BETWEEN @from AND @to AND (@trial IS NULL OR p.protocol_id = @trial) ORDER BY v.planned_date, pr.title, p.study_id, v.position`, {
+    from,
+    to,
+    trial: protocolId,
+  });
 }

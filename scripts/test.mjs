@@ -19,6 +19,8 @@ const steps = [
   ['Electron security review (electronegativity)', process.execPath, ['scripts/electronegativity.mjs']],
   ['Build', process.execPath, ['scripts/build.mjs']],
   ['End-to-end tests (browser mode; Electron where installed)', bin('playwright'), ['test']],
+  // The benchmark's steps on a small database: proves `npm run bench` works; its timings mean nothing.
+  ['Benchmark smoke run', process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/bench.ts', '--smoke']],
 ];
 
 // Counts from the runners' own summaries, for one closing line over every step.

@@ -1,0 +1,216 @@
+// npm run bench: builds a database of many participants across the five seed trials through the
+// real service code, then measures the figures issue 7 names, printing one JSON line per figure
+// and a last line with the ratios to their targets. `--smoke` runs the same steps on a small
+// database (npm test runs it; its timings mean nothing).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { chromium } from 'playwright-core';
+import { openDatabase } from '../db/connection.js';
+import { writeCsv } from '../db/exports.js';
+import { importSeedsOnFirstStart } from '../db/seeds.js';
+import { createHandlers, dispatch } from '../db/service.js';
+
+const smoke = process.argv.includes('--smoke');
+const PARTICIPANTS = smoke ? 200 : 10_000;
+const RUNS = smoke ? 20 : 200;
+const START_RUNS = smoke ? 1 : 5;
+const ROOT = path.resolve(import.meta.dirname, '..');
+const TODAY = '2026-06-15';
+
+const results: Record<string, number> = {};
+const line = (figure: string, values: Record<string, unknown>) => console.log(JSON.stringify({ figure, ...values }));
+
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { median: round(at(0.5)), p95: round(at(0.95)), runs: s.length };
+}
+const round = (n: number) => Math.round(n * 1000) / 1000;
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+// Trials in proportion to a busy site: blinded trials take codes, open-label ones arm keys.
+const TRIALS = [
+  { id: 'ucmsc-cirrhosis', share: 0.3, arm: (i: number) => `BC${i}`, actual: ['infusion-1', 'infusion-2', 'infusion-3', 'week-12', 'week-24', 'week-48'] },
+  { id: 'ucmsc-covid19', share: 0.3, arm: (i: number) => `CV${i}`, actual: ['infusion-1', 'infusion-2', 'infusion-3', 'infusion-4', 'post-24h', 'post-w1', 'post-w2', 'day-28', 'post-w4', 'post-w8'] },
+  { id: 'ucmsc-sepsis', share: 0.2, arm: (i: number) => `SP${i}`, actual: ['infusion-1', 'day-28'] },
+  { id: 'hucmsc-decompensated-cirrhosis', share: 0.1, arm: (i: number) => ['low', 'medium', 'high'][i % 3]!, actual: ['transplant-1'] },
+  { id: 'msc-exo-covid19', share: 0.1, arm: () => 'msc-exo', actual: ['inhalation-1'] },
+];
+
+/** A deterministic pseudo-random sequence, so every bench run builds the same data. */
+function rng(seed: number) {
+  let x = seed;
+  return () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+}
+
+function csvFor(trial: (typeof TRIALS)[number], from: number, count: number, random: () => number): string {
+  const header = ['study_id', 'initials', 'arm', 'day1', 'weight_kg', ...trial.actual.map((k) => `actual:${k}`)];
+  const rows = [header.join(',')];
+  for (let i = from; i < from + count; i++) {
+    // Day 1 spread over three years before "today"; visits before today were done (with slips of
+    // up to 3 days either way) or, one in twelve, missed (left without a date).
+    const day1 = new Date(Date.UTC(2023, 5, 15) + Math.floor(random() * 1096) * 86_400_000);
+    const plan = plannedDates(trial.id, day1);
+    const actual = trial.actual.map((k) => {
+      const d = plan[k];
+      if (!d || d >= TODAY || random() < 1 / 12) return '';
+      return shift(d, Math.round((random() - 0.5) * 6));
+    });
+    rows.push([`${trial.id.slice(0, 3).toUpperCase()}-${i}`, 'AB', trial.arm(i), day1.toISOString().slice(0, 10), String(50 + Math.floor(random() * 40)), ...actual].join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+const shift = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+// Planned dates only to decide which visits lie in the past; the service computes the real ones.
+function plannedDates(trial: string, day1: Date): Record<string, string> {
+  const d = (n: number) => new Date(day1.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+  switch (trial) {
+    case 'ucmsc-cirrhosis':
+      return { 'infusion-1': d(0), 'infusion-2': d(28), 'infusion-3': d(56), 'week-12': d(84), 'week-24': d(168), 'week-48': d(336) };
+    case 'ucmsc-covid19':
+      return { 'infusion-1': d(0), 'infusion-2': d(2), 'infusion-3': d(4), 'infusion-4': d(6), 'post-24h': d(7), 'post-w1': d(13), 'post-w2': d(20), 'day-28': d(27), 'post-w4': d(34), 'post-w8': d(62) };
+    case 'ucmsc-sepsis':
+      return { 'infusion-1': d(0), 'day-28': d(27) };
+    default:
+      return { 'transplant-1': d(0), 'inhalation-1': d(0) };
+  }
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trialcoord-bench-'));
+  const file = path.join(dir, 'bench.sqlite');
+  const conn = openDatabase(file);
+  importSeedsOnFirstStart(conn, path.join(ROOT, 'seeds'));
+  const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'bench', now: () => new Date(`${TODAY}T09:00:00`) });
+  const call = (method: string, input: unknown) => {
+    const r = dispatch(handlers, method, input);
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+    return r.value;
+  };
+
+  // 1. Bulk enroll through the service (CSV import in chunks, each one transaction) ...
+  const random = rng(20261122);
+  const chunks: { trial: string; csv: string }[] = [];
+  let n = 0;
+  for (const t of TRIALS) {
+    const count = Math.round(PARTICIPANTS * t.share);
+    for (let from = 0; from < count; from += 500) chunks.push({ trial: t.id, csv: csvFor(t, n + from, Math.min(500, count - from), random) });
+    n += count;
+  }
+  const t0 = process.hrtime.bigint();
+  for (const c of chunks) call('importParticipants', { protocolId: c.trial, csv: c.csv, by: 'BENCH' });
+  const ours = ms(t0);
+  const counts = conn.read((db) => db.prepare('SELECT (SELECT count(*) FROM participants) AS participants, (SELECT count(*) FROM visits) AS visits, (SELECT count(*) FROM audit_log) AS audit FROM (SELECT 1)').get()) as {
+    participants: number;
+    visits: number;
+    audit: number;
+  };
+  // ... against a raw insert of the same visit rows, one prepared statement, one transaction.
+  const rawFile = path.join(dir, 'raw.sqlite');
+  const raw = new Database(rawFile);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  const schema = conn.read((db) => (db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'visits'").get() as { sql: string }).sql).replace(/REFERENCES participants \(id\)/, '');
+  raw.exec(schema);
+  const visitRows = conn.read((db) => db.prepare('SELECT * FROM visits').raw().all()) as unknown[][];
+  const insert = raw.prepare(`INSERT INTO visits VALUES (${visitRows[0]!.map(() => '?').join(', ')})`);
+  const t1 = process.hrtime.bigint();
+  raw.transaction(() => {
+    for (const r of visitRows) insert.run(r);
+  })();
+  const rawMs = ms(t1);
+  raw.close();
+  results.bulkEnroll = round(ours / rawMs / 2);
+  line('bulkEnroll', { ...counts, oursMs: round(ours), rawInsertMs: round(rawMs), ratioToRaw: round(ours / rawMs), target: '≤ 2 × raw' });
+
+  // 2. Worklists and the site calendar month, through the API.
+  for (const [figure, method, input] of [
+    ['worklists', 'worklists', { today: TODAY }],
+    ['siteCalendarMonth', 'siteCalendar', { from: '2026-06-01', to: '2026-06-30' }],
+  ] as const) {
+    const samples: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const t = process.hrtime.bigint();
+      const v = call(method, input) as unknown[] | Record<string, unknown[]>;
+      samples.push(ms(t));
+      rows = Array.isArray(v) ? v.length : Object.values(v).filter(Array.isArray).reduce((a, l) => a + l.length, 0);
+    }
+    const s = stats(samples);
+    results[figure] = round(s.p95 / 5);
+    line(figure, { ...s, rows, unit: 'ms', target: 'p95 < 5 ms' });
+  }
+
+  // 3. The participant page: the participant with all visits, and the audit trail.
+  const ids = conn.read((db) => (db.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).map((r) => r.id));
+  const pick = rng(7);
+  const page: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const participantId = ids[Math.floor(pick() * ids.length)]!;
+    const t = process.hrtime.bigint();
+    call('getParticipant', { participantId });
+    call('participantAudit', { participantId });
+    page.push(ms(t));
+  }
+  const ps = stats(page);
+  results.participantPage = round(ps.p95 / 5);
+  line('participantPage', { ...ps, unit: 'ms', target: 'p95 < 5 ms' });
+
+  // 4. CSV export of all visits: time, and peak memory for a third of the rows against all of them.
+  const exportOnce = (to: string | undefined) => {
+    let bytes = 0;
+    let peak = process.memoryUsage().rss;
+    global.gc?.();
+    const base = process.memoryUsage().rss;
+    const t = process.hrtime.bigint();
+    const rows = conn.read((db) =>
+      writeCsv(db, 'visits', { to }, (chunk) => void (bytes += Buffer.byteLength(chunk)), { progress: () => (peak = Math.max(peak, process.memoryUsage().rss)) }),
+    );
+    return { rows, bytes, ms: round(ms(t)), peakGrowthMb: round((Math.max(peak, process.memoryUsage().rss) - base) / 1e6) };
+  };
+  const third = conn.read((db) => (db.prepare('SELECT planned_date FROM visits ORDER BY planned_date LIMIT 1 OFFSET ?').get(Math.floor(counts.visits / 3)) as { planned_date: string }).planned_date);
+  const small = exportOnce(third);
+  const all = exportOnce(undefined);
+  results.csvExport = round(all.ms / 1500);
+  results.csvMemory = round(small.peakGrowthMb > 0 ? all.peakGrowthMb / Math.max(small.peakGrowthMb, 1) : 1);
+  line('csvExport', { all, third: small, target: '< 1.5 s; memory not growing with rows' });
+  conn.close();
+
+  // 5. App start in browser mode to the first worklist rendered, with the browser already open.
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const starts: number[] = [];
+  for (let i = 0; i < START_RUNS; i++) {
+    const t = process.hrtime.bigint();
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'cli/main.ts'), '--db', file, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    const pageHandle = await browser.newPage();
+    await pageHandle.goto(url);
+    await pageHandle.getByRole('heading', { name: /Overdue/ }).waitFor();
+    starts.push(ms(t));
+    await pageHandle.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  await browser.close();
+  const ss = stats(starts);
+  results.appStart = round(ss.median / 1500);
+  line('appStart', { ...ss, unit: 'ms', target: 'median < 1.5 s' });
+
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(JSON.stringify({ ratios: results, smoke }));
+}
+
+await main();
