@@ -57,7 +57,8 @@ function csvFor(trial: (typeof TRIALS)[number], from: number, count: number, ran
     const actual = trial.actual.map((k) => {
       const d = plan[k];
       if (!d || d >= TODAY || random() < 1 / 12) return '';
-      return shift(d, Math.round((random() - 0.5) * 6));
+      const done = shift(d, Math.round((random() - 0.5) * 6));
+      return done < TODAY ? done : '';
     });
     rows.push([`${trial.id.slice(0, 3).toUpperCase()}-${i}`, 'AB', trial.arm(i), day1.toISOString().slice(0, 10), String(50 + Math.floor(random() * 40)), ...actual].join(','));
   }
