@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { User } from '../../../core/api';
 import { invoke } from '../api';
 import { setUser, useUser } from '../user';
-import { ActionError, Dialog, Field, useAction } from './forms';
+import { Dialog, DialogActions, Field, useAction } from './forms';
 
 const ADD = '__add__';
 
@@ -63,15 +63,7 @@ function AddPerson(props: { open: boolean; onClose: () => void; onAdded: (users:
         <Field label="Initials" hint="Recorded beside every change you make">
           {(id, hint) => <input id={id} value={initials} onChange={(e) => setInitials(e.target.value)} required maxLength={8} aria-describedby={hint} />}
         </Field>
-        <ActionError error={act.error} />
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={act.busy}>
-            Add
-          </button>
-          <button type="button" className="button button-secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogActions error={act.error} busy={act.busy} confirm="Add" onCancel={props.onClose} />
       </form>
     </Dialog>
   );

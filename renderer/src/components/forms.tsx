@@ -58,3 +58,20 @@ export function Dialog(props: { title: string; open: boolean; onClose: () => voi
     </dialog>
   );
 }
+
+/** A dialog form's error, then its confirm and cancel buttons. */
+export function DialogActions(props: { error: ApiError | null; busy: boolean; confirm: string; danger?: boolean; onCancel: () => void }) {
+  return (
+    <>
+      <ActionError error={props.error} />
+      <div className="form-actions">
+        <button type="submit" className={props.danger ? 'button button-danger' : 'button'} disabled={props.busy}>
+          {props.confirm}
+        </button>
+        <button type="button" className="button button-secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}

@@ -3,7 +3,7 @@ import { doseTotal } from '../../../../core/dose';
 import type { ParticipantDetail, VisitView } from '../../../../core/participants';
 import { invoke } from '../../api';
 import { formatCalendarDate, formatDateRange, todayIso } from '../../dates';
-import { ActionError, Dialog, Field, useAction } from '../../components/forms';
+import { Dialog, DialogActions, Field, useAction } from '../../components/forms';
 import { useUser } from '../../user';
 
 export type VisitAction = { kind: 'done' | 'missed' | 'reschedule' | 'cancel' | 'notes'; visit: VisitView };
@@ -98,15 +98,7 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
       {((kind !== 'done' && kind !== 'notes') || outside) && (
         <Field label={kind === 'done' ? 'Reason for the deviation' : 'Reason'}>{(id) => <textarea id={id} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required />}</Field>
       )}
-      <ActionError error={act.error} />
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={act.busy}>
-          Confirm
-        </button>
-        <button type="button" className="button button-secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <DialogActions error={act.error} busy={act.busy} confirm="Confirm" onCancel={props.onCancel} />
     </form>
   );
 }
@@ -138,15 +130,7 @@ export function ReasonDialog(props: {
         <p>{props.explain}</p>
         {props.withDate && <Field label="Date">{(id) => <input id={id} type="date" value={date} onChange={(e) => setDate(e.target.value)} required />}</Field>}
         <Field label="Reason">{(id) => <textarea id={id} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required />}</Field>
-        <ActionError error={act.error} />
-        <div className="form-actions">
-          <button type="submit" className="button button-danger" disabled={act.busy}>
-            {props.confirm}
-          </button>
-          <button type="button" className="button button-secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogActions error={act.error} busy={act.busy} confirm={props.confirm} danger onCancel={props.onClose} />
       </form>
     </Dialog>
   );
