@@ -38,7 +38,7 @@ test('sepsis protocol detail shows arms, 3:1 sizes, masking and exclusion criter
 
   const design = page.getByRole('region', { name: 'Design' });
   await expect(design.getByText('Double blind')).toBeVisible();
-  await expect(design.getByText('3:1')).toBeVisible();
+  await expect(design.getByText('3:1', { exact: true })).toBeVisible();
 
   const exclusion = page.getByRole('list', { name: /Exclusion criteria/ });
   await expect(exclusion.getByRole('listitem')).toHaveCount(12);
