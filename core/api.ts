@@ -116,7 +116,7 @@ const RescheduleInput = z.object({ visitId: z.number().int().positive(), newDate
 const NotesInput = z.object({ visitId: z.number().int().positive(), notes: z.string().trim().max(4000), by: ByUserSchema }).strict();
 const WithdrawInput = z.object({ participantId: ParticipantId, date: IsoDateSchema, reason: ReasonSchema, by: ByUserSchema }).strict();
 const UnblindInput = z.object({ participantId: ParticipantId, reason: ReasonSchema, by: ByUserSchema }).strict();
-const WorklistsInput = z.object({ today: IsoDateSchema }).strict();
+const WorklistsInput = z.object({ today: IsoDateSchema, limit: z.number().int().min(1).max(1_000_000).default(200) }).strict();
 const SiteCalendarInput = z
   .object({ from: IsoDateSchema, to: IsoDateSchema, protocolId: ProtocolId.optional() })
   .strict()

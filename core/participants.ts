@@ -157,6 +157,9 @@ export interface Worklists {
   readonly thisWeek: readonly WorklistRow[];
   readonly overdue: readonly WorklistRow[];
   readonly outOfWindow: readonly WorklistRow[];
+  /** How many rows each list has in all; a list holds at most `limit` of them. */
+  readonly totals: { readonly dueToday: number; readonly thisWeek: number; readonly overdue: number; readonly outOfWindow: number };
+  readonly limit: number;
 }
 
 /** Label for a dose visit in a blinded trial: nothing that names the product or the arm. */

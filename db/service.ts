@@ -73,7 +73,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     cancelVisit: (input) => write('cancelVisit', input, (db) => participantDetail(db, cancelVisit(db, input, clock()))),
     rescheduleVisit: (input) => write('rescheduleVisit', input, (db) => participantDetail(db, rescheduleVisit(db, input, clock()))),
     setVisitNotes: (input) => write('setVisitNotes', input, (db) => participantDetail(db, setVisitNotes(db, input, clock()))),
-    worklists: ({ today }) => conn.read((db) => worklists(db, today)),
+    worklists: ({ today, limit }) => conn.read((db) => worklists(db, today, limit)),
     siteCalendar: ({ from, to, protocolId }) => conn.read((db) => siteCalendar(db, from, to, protocolId ?? null)),
     participantAudit: ({ participantId }) => conn.read((db) => auditEntries(db, participantId)),
     listUsers: () => conn.read(listUsers),

@@ -26,21 +26,38 @@ function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknow
     }));
 }
 
-/** Today's, this week's (Monday to Sunday), overdue and out-of-window visits across all trials. */
-export function worklists(db: ReadableDB, today: string): Worklists {
+/**
+ * Today's, this week's (Monday to Sunday), overdue and out-of-window visits across all trials:
+ * the first `limit` rows of each list, and how many each has in all. A site with years of
+ * history has thousands of past deviations; the page shows the first ones and asks for more.
+ */
+export function worklists(db: ReadableDB, today: string, limit = 200): Worklists {
   const d = parseDate(today);
   const weekStart = d.subtract({ days: d.dayOfWeek - 1 }).toString();
   const weekEnd = d.add({ days: 7 - d.dayOfWeek }).toString();
   const rows = visitRows(db);
   const active = "p.status = 'enrolled' AND v.status = 'planned'";
+  const lists = {
+    dueToday: { where: `WHERE ${active} AND v.planned_date = @today`, order: 'pr.title, p.study_id, v.position' },
+    thisWeek: { where: `WHERE ${active} AND v.planned_date BETWEEN @weekStart AND @weekEnd`, order: 'v.planned_date, pr.title, p.study_id, v.position' },
+    overdue: { where: `WHERE ${active} AND v.window_end < @today`, order: 'v.window_end, pr.title, p.study_id' },
+    outOfWindow: { where: 'WHERE v.out_of_window = 1', order: 'v.actual_date DESC, pr.title, p.study_id' },
+  } as const;
+  const params = { today, weekStart, weekEnd, limit };
+  const used = (sql: string) => Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`@${k}`)));
+  const list = (l: { where: string; order: string }) => rows(`${l.where} ORDER BY ${l.order} LIMIT @limit`, used(`${l.where} @limit`));
+  const total = (l: { where: string }) =>
+    (db.prepare(`SELECT count(*) AS n FROM visits v JOIN participants p ON p.id = v.participant_id ${l.where}`).get(used(l.where)) as { n: number }).n;
   return {
     today,
     weekStart,
     weekEnd,
-    dueToday: rows(`WHERE ${active} AND v.planned_date = @today ORDER BY pr.title, p.study_id, v.position`, { today }),
-    thisWeek: rows(`WHERE ${active} AND v.planned_date BETWEEN @weekStart AND @weekEnd ORDER BY v.planned_date, pr.title, p.study_id, v.position`, { weekStart, weekEnd }),
-    overdue: rows(`WHERE ${active} AND v.window_end < @today ORDER BY v.window_end, pr.title, p.study_id`, { today }),
-    outOfWindow: rows(`WHERE v.out_of_window = 1 ORDER BY v.actual_date DESC, pr.title, p.study_id`, {}),
+    dueToday: list(lists.dueToday),
+    thisWeek: list(lists.thisWeek),
+    overdue: list(lists.overdue),
+    outOfWindow: list(lists.outOfWindow),
+    totals: { dueToday: total(lists.dueToday), thisWeek: total(lists.thisWeek), overdue: total(lists.overdue), outOfWindow: total(lists.outOfWindow) },
+    limit,
   };
 }
 

@@ -161,6 +161,19 @@ describe('screening and enrollment', () => {
   });
 });
 
+describe('worklists', () => {
+  it('give the first rows of each list and how many there are in all', () => {
+    const { ok } = setup();
+    const c = ok('screenParticipant', { protocolId: 'ucmsc-covid19', studyId: 'C-9', initials: 'WL', ageYears: 40, sex: 'male', weightKg: 80, consentDate: '2025-04-01', by: 'CO' });
+    ok('enrollParticipant', { participantId: answerAll(ok, c).participant.id, day1: '2025-04-02', by: 'CO' });
+    const few = ok<{ overdue: unknown[]; totals: { overdue: number }; limit: number }>('worklists', { today: '2025-06-20', limit: 3 });
+    expect(few.overdue).toHaveLength(3);
+    expect(few.totals.overdue).toBe(10); // every visit, the last on 3 June, is past its window by 20 June
+    const all = ok<{ overdue: { visitLabel: string }[] }>('worklists', { today: '2025-06-20' });
+    expect(all.overdue.map((r) => r.visitLabel).slice(0, 2)).toEqual(['Study treatment 1 of 4', 'Study treatment 2 of 4']);
+  });
+});
+
 describe('refusals change nothing', () => {
   it('every refused action leaves the database as it was and says why', () => {
     const { conn, call, ok } = setup();

@@ -1,36 +1,61 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
 import { formatCalendarDate, formatDateRange, todayIso } from '../dates';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
 
+const FIRST = 200;
+
 export function Worklists() {
   const today = todayIso();
-  const lists = useApi('worklists', { today });
+  // The first rows of each list; "Show all" asks for every row.
+  const [limit, setLimit] = useState(FIRST);
+  const lists = useApi('worklists', { today, limit });
+  const more = lists.state === 'ready' ? () => setLimit(1_000_000) : undefined;
   return (
     <Page title="Worklists" eyebrow={`Today is ${formatCalendarDate(today)}`}>
       {lists.state === 'loading' && <Loading what="the worklists" />}
       {lists.state === 'error' && <ErrorNotice error={lists.error} title="The worklists could not be loaded" />}
       {lists.state === 'ready' && (
         <>
-          <WorkTable id="today" title="Due today" rows={lists.value.dueToday} empty="Nothing is due today." />
+          <WorkTable id="today" title="Due today" rows={lists.value.dueToday} total={lists.value.totals.dueToday} onMore={more} empty="Nothing is due today." />
           <WorkTable
             id="week"
             title={`This week (${formatCalendarDate(lists.value.weekStart)} – ${formatCalendarDate(lists.value.weekEnd)})`}
             rows={lists.value.thisWeek}
+            total={lists.value.totals.thisWeek}
+            onMore={more}
             empty="Nothing is planned this week."
           />
-          <WorkTable id="overdue" title="Overdue (window has closed)" rows={lists.value.overdue} empty="Nothing is overdue." tone="warning" />
-          <WorkTable id="out-of-window" title="Done out of window" rows={lists.value.outOfWindow} empty="No visit was done outside its window." showActual />
+          <WorkTable id="overdue" title="Overdue (window has closed)" rows={lists.value.overdue} total={lists.value.totals.overdue} onMore={more} empty="Nothing is overdue." tone="warning" />
+          <WorkTable
+            id="out-of-window"
+            title="Done out of window"
+            rows={lists.value.outOfWindow}
+            total={lists.value.totals.outOfWindow}
+            onMore={more}
+            empty="No visit was done outside its window."
+            showActual
+          />
         </>
       )}
     </Page>
   );
 }
 
-function WorkTable(props: { id: string; title: string; rows: readonly WorklistRow[]; empty: string; tone?: 'warning'; showActual?: boolean }) {
+function WorkTable(props: {
+  id: string;
+  title: string;
+  rows: readonly WorklistRow[];
+  total: number;
+  onMore: (() => void) | undefined;
+  empty: string;
+  tone?: 'warning';
+  showActual?: boolean;
+}) {
   return (
-    <Section id={props.id} title={props.title} count={props.rows.length}>
+    <Section id={props.id} title={props.title} count={props.total}>
       {props.rows.length === 0 ? (
         <p className="muted">{props.empty}</p>
       ) : (
@@ -69,6 +94,16 @@ function WorkTable(props: { id: string; title: string; rows: readonly WorklistRo
               ))}
             </tbody>
           </table>
+          {props.rows.length < props.total && (
+            <p className="muted">
+              Showing the first {props.rows.length} of {props.total}.{' '}
+              {props.onMore && (
+                <button type="button" className="link-button" onClick={props.onMore}>
+                  Show all {props.total}
+                </button>
+              )}
+            </p>
+          )}
         </div>
       )}
     </Section>
