@@ -145,6 +145,26 @@ export interface User {
   readonly name: string;
 }
 
+const ExportChunkInput = z
+  .object({
+    kind: z.enum(['visits', 'participants', 'doses']),
+    protocolId: ProtocolId.optional(),
+    from: IsoDateSchema.optional(),
+    to: IsoDateSchema.optional(),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(20_000),
+    bom: z.boolean().default(false),
+  })
+  .strict();
+
+/** One slice of a CSV export: the header comes with the first (offset 0), and `total` says how many rows there are. */
+export interface ExportChunk {
+  readonly csv: string;
+  readonly rows: number;
+  readonly total: number;
+  readonly done: boolean;
+}
+
 export interface ImportParticipantsResult {
   readonly imported: number;
   readonly visits: number;
@@ -204,6 +224,7 @@ export const contract = {
   unblindParticipant: method<typeof UnblindInput, ParticipantDetail>(UnblindInput),
   worklists: method<typeof WorklistsInput, Worklists>(WorklistsInput),
   siteCalendar: method<typeof SiteCalendarInput, WorklistRow[]>(SiteCalendarInput),
+  exportCsvChunk: method<typeof ExportChunkInput, ExportChunk>(ExportChunkInput),
   importParticipants: method<typeof ImportParticipantsInput, ImportParticipantsResult>(ImportParticipantsInput),
   participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef),
   listUsers: method<z.ZodObject<{}>, User[]>(z.object({}).strict()),

@@ -139,3 +139,15 @@ export function visitsIcs(db: ReadableDB, f: ExportFilter, calendarName: string)
   if (error || !value) throw new Error(`The calendar could not be written: ${String(error)}`);
   return value;
 }
+
+/** One slice of a CSV export, for an export that shows its progress and can be cancelled. */
+export function csvChunk(db: ReadableDB, kind: ExportKind, f: ExportFilter, offset: number, limit: number, bom: boolean): { csv: string; rows: number; total: number; done: boolean } {
+  let total = 0;
+  const slice: Cell[][] = [];
+  for (const row of exportRows(db, kind, f)) {
+    if (total >= offset && slice.length < limit) slice.push(row);
+    total++;
+  }
+  const header = offset === 0 ? stringify([EXPORT_HEADERS[kind] as string[]], { ...CSV_OPTIONS, bom }) : '';
+  return { csv: header + (slice.length ? stringify(slice, CSV_OPTIONS) : ''), rows: slice.length, total, done: offset + slice.length >= total };
+}

@@ -32,6 +32,7 @@ export function menuTemplate(opts: {
         { label: 'Worklists', accelerator: 'CmdOrCtrl+1', click: () => go('/worklists') },
         { label: 'Participants', accelerator: 'CmdOrCtrl+2', click: () => go('/participants') },
         { label: 'Protocols', accelerator: 'CmdOrCtrl+3', click: () => go('/protocols') },
+        { label: 'Exports', accelerator: 'CmdOrCtrl+4', click: () => go('/exports') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

@@ -9,6 +9,7 @@ import { PrintCalendar } from './pages/PrintCalendar';
 import { Participants } from './pages/Participants';
 import { ScreenParticipant } from './pages/ScreenParticipant';
 import { Worklists } from './pages/Worklists';
+import { Exports } from './pages/Exports';
 import { WorkingAs } from './components/WorkingAs';
 import { Page } from './components/ui';
 
@@ -37,6 +38,9 @@ export function App() {
             <li>
               <NavLink to="/protocols">Protocols</NavLink>
             </li>
+            <li>
+              <NavLink to="/exports">Exports</NavLink>
+            </li>
           </ul>
         </nav>
         <WorkingAs />
@@ -50,6 +54,7 @@ export function App() {
           <Route path="/participants/:id" element={<Participant />} />
           <Route path="/participants/:id/calendar" element={<PrintCalendar />} />
           <Route path="/protocols" element={<ProtocolList />} />
+          <Route path="/exports" element={<Exports />} />
           <Route path="/protocols/:id" element={<ProtocolDetail />} />
           <Route path="/protocols/:id/schedule" element={<SchedulePreview />} />
           <Route path="*" element={<NotFound />} />

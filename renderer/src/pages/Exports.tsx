@@ -1,0 +1,129 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { invoke } from '../api';
+import { ActionError, Field, useAction } from '../components/forms';
+import { ErrorNotice, Loading, Page, Section } from '../components/ui';
+import { useApi } from '../useApi';
+
+const KINDS = [
+  ['visits', 'Visits'],
+  ['participants', 'Participants'],
+  ['doses', 'Dose log'],
+] as const;
+const CHUNK = 2000;
+
+/** CSV exports with a progress bar and a Cancel button; the file is saved when the last rows arrive. */
+export function Exports() {
+  const protocols = useApi('listProtocols', {});
+  const [kind, setKind] = useState<(typeof KINDS)[number][0]>('visits');
+  const [protocolId, setProtocolId] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [bom, setBom] = useState(false);
+  const [progress, setProgress] = useState<{ rows: number; total: number } | null>(null);
+  const [message, setMessage] = useState('');
+  const cancelled = useRef(false);
+  const act = useAction();
+
+  const run = async (e: FormEvent) => {
+    e.preventDefault();
+    cancelled.current = false;
+    setMessage('');
+    const parts: string[] = [];
+    const result = await act.run(async () => {
+      let offset = 0;
+      for (;;) {
+        const chunk = await invoke('exportCsvChunk', {
+          kind,
+          offset,
+          limit: CHUNK,
+          bom,
+          ...(protocolId ? { protocolId } : {}),
+          ...(from ? { from } : {}),
+          ...(to ? { to } : {}),
+        });
+        parts.push(chunk.csv);
+        offset += chunk.rows;
+        setProgress({ rows: offset, total: chunk.total });
+        if (chunk.done) return offset;
+        if (cancelled.current) return null;
+      }
+    });
+    if (result === null) setMessage('Export cancelled: nothing was saved.');
+    else if (result !== undefined) {
+      const name = `trial-coordinator-${kind}${protocolId ? `-${protocolId}` : ''}.csv`;
+      const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setMessage(`Exported ${result} rows to ${name}.`);
+    }
+    setProgress(null);
+  };
+
+  return (
+    <Page title="Exports" eyebrow="CSV for spreadsheets and other systems">
+      {protocols.state === 'loading' && <Loading what="trials" />}
+      {protocols.state === 'error' && <ErrorNotice error={protocols.error} />}
+      {protocols.state === 'ready' && (
+        <Section id="export" title="Export as CSV">
+          <form className="form" onSubmit={run}>
+            <div className="form-grid">
+              <Field label="What">
+                {(id) => (
+                  <select id={id} value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+                    {KINDS.map(([k, label]) => (
+                      <option key={k} value={k}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Trial">
+                {(id) => (
+                  <select id={id} value={protocolId} onChange={(e) => setProtocolId(e.target.value)}>
+                    <option value="">All trials</option>
+                    {protocols.value.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {p.title}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="From (optional)">{(id) => <input id={id} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />}</Field>
+              <Field label="To (optional)">{(id) => <input id={id} type="date" value={to} onChange={(e) => setTo(e.target.value)} />}</Field>
+            </div>
+            <label className="check">
+              <input type="checkbox" checked={bom} onChange={(e) => setBom(e.target.checked)} /> Add a byte-order mark (for Excel)
+            </label>
+            <ActionError error={act.error} title="The export failed" />
+            {progress && (
+              <div className="progress">
+                <label htmlFor="export-progress">
+                  {progress.rows} of {progress.total} rows
+                </label>
+                <progress id="export-progress" max={progress.total || 1} value={progress.rows} />
+                <button type="button" className="button button-secondary" onClick={() => (cancelled.current = true)}>
+                  Cancel
+                </button>
+              </div>
+            )}
+            {message && (
+              <p role="status" className="muted">
+                {message}
+              </p>
+            )}
+            <div className="form-actions">
+              <button type="submit" className="button" disabled={act.busy}>
+                Export
+              </button>
+            </div>
+          </form>
+        </Section>
+      )}
+    </Page>
+  );
+}
