@@ -1,5 +1,6 @@
 // Electron main process: window, menu, IPC binding of the API contract, hardening. Thin on
 // purpose; the app's behaviour lives in core/ and db/, shared with browser mode and the CLI.
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
@@ -68,6 +69,19 @@ function bindApi(handlers: AppBackend['handlers']): void {
     }
     return dispatch(handlers, method, input);
   });
+}
+
+/** The page on screen (a participant's calendar, say) as a PDF, where the person chooses. */
+async function saveAsPdf(): Promise<void> {
+  if (!mainWindow) return;
+  const target = await dialog.showSaveDialog(mainWindow, { title: 'Save as PDF', defaultPath: 'calendar.pdf', filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+  if (target.canceled || !target.filePath) return;
+  try {
+    const pdf = await mainWindow.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
+    await fs.promises.writeFile(target.filePath, pdf);
+  } catch (e) {
+    dialog.showErrorBox('The PDF could not be saved', e instanceof Error ? e.message : String(e));
+  }
 }
 
 async function backUpNow(): Promise<void> {
@@ -171,6 +185,8 @@ function start(): void {
           go: (route) => mainWindow?.webContents.send('navigate', route),
           backUpNow: () => void backUpNow(),
           restore: () => void restoreFromFile(),
+          print: () => mainWindow?.webContents.print({ printBackground: true }),
+          saveAsPdf: () => void saveAsPdf(),
         }),
       ),
     );

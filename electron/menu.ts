@@ -7,6 +7,8 @@ export function menuTemplate(opts: {
   go: (route: string) => void;
   backUpNow: () => void;
   restore: () => void;
+  print: () => void;
+  saveAsPdf: () => void;
 }): MenuItemConstructorOptions[] {
   const { isMac, appName, go } = opts;
   return [
@@ -16,6 +18,9 @@ export function menuTemplate(opts: {
     {
       label: '&File',
       submenu: [
+        { label: 'Print…', accelerator: 'CmdOrCtrl+P', click: opts.print },
+        { label: 'Save as PDF…', accelerator: 'CmdOrCtrl+Shift+P', click: opts.saveAsPdf },
+        { type: 'separator' },
         { label: 'Back Up Now', accelerator: 'CmdOrCtrl+Shift+B', click: opts.backUpNow },
         { label: 'Restore…', click: opts.restore },
         { type: 'separator' },

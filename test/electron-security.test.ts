@@ -58,11 +58,12 @@ describe('Electron hardening', () => {
   });
 
   it('has a menu with the usual accelerators', () => {
-    const template = menuTemplate({ isMac: false, appName: 'Trial Coordinator', go: () => {}, backUpNow: () => {}, restore: () => {} });
+    const template = menuTemplate({ isMac: false, appName: 'Trial Coordinator', go: () => {}, backUpNow: () => {}, restore: () => {}, print: () => {}, saveAsPdf: () => {} });
     const roles = JSON.stringify(template);
     for (const role of ['quit', 'undo', 'copy', 'paste', 'reload', 'zoomIn', 'togglefullscreen']) expect(roles).toContain(`"${role}"`);
     expect(roles).toContain('CmdOrCtrl+1');
     expect(roles).toContain('Back Up Now');
     expect(roles).toContain('Restore…');
+    expect(roles).toContain('Save as PDF…');
   });
 });
