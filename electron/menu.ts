@@ -35,6 +35,7 @@ export function menuTemplate(opts: {
       label: '&View',
       submenu: [
         { label: 'Worklists', accelerator: 'CmdOrCtrl+1', click: () => go('/worklists') },
+        { label: 'Calendar', accelerator: 'CmdOrCtrl+5', click: () => go('/calendar') },
         { label: 'Participants', accelerator: 'CmdOrCtrl+2', click: () => go('/participants') },
         { label: 'Protocols', accelerator: 'CmdOrCtrl+3', click: () => go('/protocols') },
         { label: 'Exports', accelerator: 'CmdOrCtrl+4', click: () => go('/exports') },

@@ -10,6 +10,7 @@ import { Participants } from './pages/Participants';
 import { ScreenParticipant } from './pages/ScreenParticipant';
 import { Worklists } from './pages/Worklists';
 import { Exports } from './pages/Exports';
+import { SiteCalendar } from './pages/SiteCalendar';
 import { WorkingAs } from './components/WorkingAs';
 import { Page } from './components/ui';
 
@@ -31,6 +32,9 @@ export function App() {
           <ul>
             <li>
               <NavLink to="/worklists">Worklists</NavLink>
+            </li>
+            <li>
+              <NavLink to="/calendar">Calendar</NavLink>
             </li>
             <li>
               <NavLink to="/participants">Participants</NavLink>
@@ -55,6 +59,7 @@ export function App() {
           <Route path="/participants/:id/calendar" element={<PrintCalendar />} />
           <Route path="/protocols" element={<ProtocolList />} />
           <Route path="/exports" element={<Exports />} />
+          <Route path="/calendar" element={<SiteCalendar />} />
           <Route path="/protocols/:id" element={<ProtocolDetail />} />
           <Route path="/protocols/:id/schedule" element={<SchedulePreview />} />
           <Route path="*" element={<NotFound />} />

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, expectAccessible, screenshot, test } from './fixtures';
+
+test('site calendar: month, week and agenda views of all visits, filtered by trial and status', async ({ page, app }) => {
+  await page.goto(app.url);
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  const csv = path.join(app.dataDir, 'import.csv');
+  // Day 1 today: the first infusions are today, so every view shows them.
+  fs.writeFileSync(csv, `study_id,initials,arm,day1,weight_kg\nC-1,AB,CODE1,${today},70\nC-2,CD,CODE2,${today},80\n`);
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+
+  await page.getByRole('link', { name: 'Calendar', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Site calendar' })).toBeVisible();
+  await expect(page.getByText('C-1: Study treatment 1 of 4').first()).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'site-calendar-month');
+
+  await page.getByLabel('planned').uncheck();
+  await expect(page.getByText('C-1: Study treatment 1 of 4')).toHaveCount(0);
+  await page.getByLabel('planned').check();
+
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await expect(page.getByText('C-2: Study treatment 1 of 4').first()).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'site-calendar-agenda');
+
+  await page.getByRole('button', { name: 'Week' }).click();
+  await expect(page.getByRole('table', { name: /Visits in the week of/ })).toContainText('C-1: Study treatment 1 of 4');
+  await expectAccessible(page);
+  await screenshot(page, 'site-calendar-week');
+  // By keyboard: in the week view each visit is a button; Enter opens the participant.
+  await page.getByRole('button', { name: 'C-1: Study treatment 1 of 4' }).first().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'C-1 (AB)' })).toBeVisible();
+});
