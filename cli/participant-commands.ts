@@ -75,29 +75,29 @@ export function participantCommands(b: AppBackend, command: string, args: readon
     const protocolId = need(f.protocol, 'protocol');
     // Screening, answers and enrollment are one transaction: a refusal leaves no half-screened participant behind.
     const enrolled = b.conn.write({ by, method: 'enroll (CLI)', at: new Date().toISOString() }, () => {
-    const screened = call('screenParticipant', {
-      protocolId,
-      studyId: need(f['study-id'], 'study-id'),
-      initials: need(f.initials, 'initials'),
-      sex: need(f.sex, 'sex') as 'female',
-      ageYears: number(f.age, 'age'),
-      birthDate: f['birth-date'] ?? null,
-      weightKg: number(f.weight, 'weight'),
-      consentDate: need(f.consent, 'consent'),
-      by,
-    });
-    const answered = call('answerEligibility', {
-      participantId: screened.participant.id,
-      by,
-      answers: screened.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })),
-    });
-    return call('enrollParticipant', {
-      participantId: answered.participant.id,
-      day1: need(f.day1, 'day1'),
-      by,
-      ...(f.arm ? { armKey: f.arm } : {}),
-      ...(f.stratum ? { stratum: f.stratum } : {}),
-    });
+      const screened = call('screenParticipant', {
+        protocolId,
+        studyId: need(f['study-id'], 'study-id'),
+        initials: need(f.initials, 'initials'),
+        sex: need(f.sex, 'sex') as 'female',
+        ageYears: number(f.age, 'age'),
+        birthDate: f['birth-date'] ?? null,
+        weightKg: number(f.weight, 'weight'),
+        consentDate: need(f.consent, 'consent'),
+        by,
+      });
+      const answered = call('answerEligibility', {
+        participantId: screened.participant.id,
+        by,
+        answers: screened.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })),
+      });
+      return call('enrollParticipant', {
+        participantId: answered.participant.id,
+        day1: need(f.day1, 'day1'),
+        by,
+        ...(f.arm ? { armKey: f.arm } : {}),
+        ...(f.stratum ? { stratum: f.stratum } : {}),
+      });
     });
     printEnrolled(enrolled, f.json);
     return 0;

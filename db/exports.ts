@@ -39,50 +39,49 @@ function where(db: ReadableDB, f: ExportFilter, dateColumn: string): { sql: stri
   return { sql: `WHERE ${clauses.join(' AND ')}`, params: { trial: f.protocolId ?? null, pid: participantId, from: f.from ?? null, to: f.to ?? null } };
 }
 
-/** The rows of one export, oldest first, read lazily from the database. */
-export function* exportRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): Generator<Cell[]> {
-  switch (kind) {
-    case 'visits': {
-      const w = where(db, f, 'v.planned_date');
-      yield* db
-        .prepare(
-          `SELECT p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, v.key, v.label, v.kind, v.planned_date, v.projected_date, v.window_start, v.window_end,
-             v.actual_date, v.status, v.out_of_window, v.reason
-           FROM visits v JOIN participants p ON p.id = v.participant_id ${JOINS} ${w.sql}
-           ORDER BY v.planned_date, p.protocol_id, p.study_id, v.position`,
-        )
-        .raw()
-        .iterate(w.params) as Generator<Cell[]>;
-      return;
-    }
-    case 'participants': {
-      const w = where(db, f, "coalesce(p.day1, p.consent_date, '')");
-      yield* db
-        .prepare(
-          `SELECT p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, p.status, p.sex, p.birth_date, p.age_years, p.weight_kg, p.consent_date, p.day1,
-             p.enrolled_at, p.screen_fail_reason, p.withdrawn_on, p.withdrawal_reason
-           FROM participants p ${JOINS} ${w.sql}
-           ORDER BY p.protocol_id, p.study_id`,
-        )
-        .raw()
-        .iterate(w.params) as Generator<Cell[]>;
-      return;
-    }
-    case 'doses': {
-      const w = where(db, f, 'd.given_at');
-      yield* db
-        .prepare(
-          `SELECT p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, v.key, v.label, d.given_at, d.lot_number, d.dose_text, d.weight_kg, d.total_amount, d.total_unit, d.recorded_by
-           FROM doses d JOIN visits v ON v.id = d.visit_id JOIN participants p ON p.id = d.participant_id ${JOINS} ${w.sql}
-           ORDER BY d.given_at, p.protocol_id, p.study_id`,
-        )
-        .raw()
-        .iterate(w.params) as Generator<Cell[]>;
-      return;
-    }
-    default:
-      throw new AppError('invalid_input', `Unknown export "${String(kind)}"; use ${EXPORT_KINDS.join(', ')}.`);
-  }
+/** Each export's columns, tables, date column for the range filter, and order. */
+const QUERIES: Record<ExportKind, { select: string; from: string; date: string; order: string }> = {
+  visits: {
+    select: `p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, v.key, v.label, v.kind, v.planned_date, v.projected_date, v.window_start, v.window_end,
+      v.actual_date, v.status, v.out_of_window, v.reason`,
+    from: `visits v JOIN participants p ON p.id = v.participant_id ${JOINS}`,
+    date: 'v.planned_date',
+    order: 'v.planned_date, p.protocol_id, p.study_id, v.position',
+  },
+  participants: {
+    select: `p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, p.status, p.sex, p.birth_date, p.age_years, p.weight_kg, p.consent_date, p.day1,
+      p.enrolled_at, p.screen_fail_reason, p.withdrawn_on, p.withdrawal_reason`,
+    from: `participants p ${JOINS}`,
+    date: "coalesce(p.day1, p.consent_date, '')",
+    order: 'p.protocol_id, p.study_id',
+  },
+  doses: {
+    select: `p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, v.key, v.label, d.given_at, d.lot_number, d.dose_text, d.weight_kg, d.total_amount, d.total_unit, d.recorded_by`,
+    from: `doses d JOIN visits v ON v.id = d.visit_id JOIN participants p ON p.id = d.participant_id ${JOINS}`,
+    date: 'd.given_at',
+    order: 'd.given_at, p.protocol_id, p.study_id',
+  },
+};
+
+function query(db: ReadableDB, kind: ExportKind, f: ExportFilter) {
+  const q = QUERIES[kind];
+  if (!q) throw new AppError('invalid_input', `Unknown export "${String(kind)}"; use ${EXPORT_KINDS.join(', ')}.`);
+  const w = where(db, f, q.date);
+  return { q, w };
+}
+
+/** The rows of one export, oldest first, read lazily from the database; optionally one slice of them. */
+export function* exportRows(db: ReadableDB, kind: ExportKind, f: ExportFilter, slice?: { offset: number; limit: number }): Generator<Cell[]> {
+  const { q, w } = query(db, kind, f);
+  yield* db
+    .prepare(`SELECT ${q.select} FROM ${q.from} ${w.sql} ORDER BY ${q.order} LIMIT @limit OFFSET @offset`)
+    .raw()
+    .iterate({ ...w.params, limit: slice?.limit ?? -1, offset: slice?.offset ?? 0 }) as Generator<Cell[]>;
+}
+
+export function countRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): number {
+  const { q, w } = query(db, kind, f);
+  return (db.prepare(`SELECT count(*) AS n FROM ${q.from} ${w.sql}`).get(w.params) as { n: number }).n;
 }
 
 const CHUNK = 2000;
@@ -142,12 +141,8 @@ export function visitsIcs(db: ReadableDB, f: ExportFilter, calendarName: string)
 
 /** One slice of a CSV export, for an export that shows its progress and can be cancelled. */
 export function csvChunk(db: ReadableDB, kind: ExportKind, f: ExportFilter, offset: number, limit: number, bom: boolean): { csv: string; rows: number; total: number; done: boolean } {
-  let total = 0;
-  const slice: Cell[][] = [];
-  for (const row of exportRows(db, kind, f)) {
-    if (total >= offset && slice.length < limit) slice.push(row);
-    total++;
-  }
+  const total = countRows(db, kind, f);
+  const slice = [...exportRows(db, kind, f, { offset, limit })];
   const header = offset === 0 ? stringify([EXPORT_HEADERS[kind] as string[]], { ...CSV_OPTIONS, bom }) : '';
   return { csv: header + (slice.length ? stringify(slice, CSV_OPTIONS) : ''), rows: slice.length, total, done: offset + slice.length >= total };
 }

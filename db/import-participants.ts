@@ -52,12 +52,20 @@ export function importParticipants(db: WritableDB, protocolId: string, csv: stri
 function validate(db: WritableDB, protocol: Protocol, csv: string, clock: Clock): Row[] {
   const problems: string[] = [];
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
   try {
-    records = parse(csv.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false }) as typeof records;
+    records = parse(csv, {
+      bom: true,
+      // The header as the parser reads it (quotes and all), kept to check the columns.
+      columns: (h: string[]) => (header = h.map((c) => c.trim())),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      relax_column_count: false,
+    }) as typeof records;
   } catch (e) {
     throw new AppError('invalid_input', `The file is not valid CSV: ${(e as Error).message}`);
   }
-  const header = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!.split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
   for (const c of REQUIRED_COLUMNS) if (!header.includes(c)) problems.push(`line 1: missing column "${c}" (the header must include ${REQUIRED_COLUMNS.join(',')})`);
   for (const c of header) if (!(REQUIRED_COLUMNS as readonly string[]).includes(c) && !c.startsWith(ACTUAL_PREFIX)) problems.push(`line 1, column ${c}: unknown column`);
   if (problems.length) fail(problems);

@@ -59,6 +59,20 @@ export function Dialog(props: { title: string; open: boolean; onClose: () => voi
   );
 }
 
+/** A select's options: an optional first choice with no value, then one per item. */
+export function Options(props: { blank?: string; items: readonly { readonly value: string; readonly label: string }[] }) {
+  return (
+    <>
+      {props.blank !== undefined && <option value="">{props.blank}</option>}
+      {props.items.map((i) => (
+        <option key={i.value} value={i.value}>
+          {i.label}
+        </option>
+      ))}
+    </>
+  );
+}
+
 /** A dialog form's error, then its confirm and cancel buttons. */
 export function DialogActions(props: { error: ApiError | null; busy: boolean; confirm: string; danger?: boolean; onCancel: () => void }) {
   return (

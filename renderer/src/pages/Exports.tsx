@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { invoke } from '../api';
-import { ActionError, Field, useAction } from '../components/forms';
+import { ActionError, Field, Options, useAction } from '../components/forms';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
 
@@ -73,23 +73,14 @@ export function Exports() {
               <Field label="What">
                 {(id) => (
                   <select id={id} value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-                    {KINDS.map(([k, label]) => (
-                      <option key={k} value={k}>
-                        {label}
-                      </option>
-                    ))}
+                    <Options items={KINDS.map(([value, label]) => ({ value, label }))} />
                   </select>
                 )}
               </Field>
               <Field label="Trial">
                 {(id) => (
                   <select id={id} value={protocolId} onChange={(e) => setProtocolId(e.target.value)}>
-                    <option value="">All trials</option>
-                    {protocols.value.map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {p.title}
-                      </option>
-                    ))}
+                    <Options blank="All trials" items={protocols.value.map((p) => ({ value: p.id, label: p.title }))} />
                   </select>
                 )}
               </Field>

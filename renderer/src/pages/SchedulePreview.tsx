@@ -6,6 +6,7 @@ import type { Schedule } from '../../../core/schedule';
 import { formatCalendarDate, todayIso } from '../dates';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { WindowCell } from '../components/WindowCell';
+import { Options } from '../components/forms';
 import { useApi } from '../useApi';
 
 /** A participant-free schedule for any arm and Study Day 1: what enrolling someone today would give. */
@@ -58,11 +59,7 @@ function PreviewForm({ detail }: { detail: ProtocolDetail }) {
         <div className="field">
           <label htmlFor={armId}>Arm</label>
           <select id={armId} value={armKey} onChange={(e) => set('arm', e.target.value)}>
-            {p.arms.map((a) => (
-              <option key={a.key} value={a.key}>
-                {a.label}
-              </option>
-            ))}
+            <Options items={p.arms.map((a) => ({ value: a.key, label: a.label }))} />
           </select>
         </div>
         <div className="field">

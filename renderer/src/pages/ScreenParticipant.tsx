@@ -3,7 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { SEXES } from '../../../core/participants';
 import { invoke } from '../api';
 import { todayIso } from '../dates';
-import { ActionError, Field, useAction } from '../components/forms';
+import { ActionError, Field, Options, useAction } from '../components/forms';
 import { ErrorNotice, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
 import { useUser } from '../user';
@@ -55,12 +55,7 @@ export function ScreenParticipant() {
             <Field label="Trial">
               {(id) => (
                 <select id={id} value={form.protocolId} onChange={set('protocolId')} required>
-                  <option value="">Choose a trial…</option>
-                  {protocols.value.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.title}
-                    </option>
-                  ))}
+                  <Options blank="Choose a trial…" items={protocols.value.map((p) => ({ value: p.id, label: p.title }))} />
                 </select>
               )}
             </Field>
@@ -75,11 +70,7 @@ export function ScreenParticipant() {
             <Field label="Sex">
               {(id) => (
                 <select id={id} value={form.sex} onChange={set('sex')}>
-                  {SEXES.map((s) => (
-                    <option key={s} value={s}>
-                      {s}
-                    </option>
-                  ))}
+                  <Options items={SEXES.map((s) => ({ value: s, label: s }))} />
                 </select>
               )}
             </Field>

@@ -7,6 +7,7 @@ import { useNavigate } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
 import { todayIso } from '../dates';
 import { WeekList } from '../components/WeekList';
+import { Options } from '../components/forms';
 import { ErrorNotice, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
 
@@ -63,13 +64,7 @@ export function SiteCalendar() {
         <div className="field">
           <label htmlFor="cal-trial">Trial</label>
           <select id="cal-trial" value={trial} onChange={(e) => setTrial(e.target.value)}>
-            <option value="">All trials</option>
-            {protocols.state === 'ready' &&
-              protocols.value.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.title}
-                </option>
-              ))}
+            <Options blank="All trials" items={protocols.state === 'ready' ? protocols.value.map((p) => ({ value: p.id, label: p.title })) : []} />
           </select>
         </div>
         <fieldset className="choice status-filter">

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { ParticipantDetail } from '../../../../core/participants';
 import { invoke } from '../../api';
 import { formatInstant, todayIso } from '../../dates';
-import { ActionError, Field, useAction } from '../../components/forms';
+import { ActionError, Field, Options, useAction } from '../../components/forms';
 import { Badge, Section } from '../../components/ui';
 import { useUser } from '../../user';
 
@@ -119,12 +119,7 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
                 <Field label="Arm" hint="Open-label trial: randomize, or assign an arm by hand">
                   {(id, hint) => (
                     <select id={id} value={arm} onChange={(x) => setArm(x.target.value)} aria-describedby={hint}>
-                      <option value="">Randomize</option>
-                      {detail.manualArms.map((a) => (
-                        <option key={a.key} value={a.key}>
-                          {a.label}
-                        </option>
-                      ))}
+                      <Options blank="Randomize" items={detail.manualArms.map((a) => ({ value: a.key, label: a.label }))} />
                     </select>
                   )}
                 </Field>
