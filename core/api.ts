@@ -3,6 +3,8 @@
 // the schema here before it reaches db/.
 import { z } from 'zod';
 import type { Protocol } from './protocol.js';
+import type { ProtocolChange } from './protocol-diff.js';
+import type { CtgovDraft } from './ctgov.js';
 import type { Schedule } from './schedule.js';
 import {
   ByUserSchema,
@@ -42,7 +44,15 @@ export interface ProtocolDetail {
   readonly summary: ProtocolSummary;
   readonly protocol: Protocol;
   readonly importedAt: string;
-  readonly versions: readonly { version: number; createdAt: string; note: string | null }[];
+  readonly versions: readonly {
+    version: number;
+    createdAt: string;
+    note: string | null;
+    /** The day new screenings start using this version; null: from the start. */
+    effectiveDate: string | null;
+    /** Participants on this version. */
+    participants: number;
+  }[];
 }
 
 export interface ImportResult {
@@ -170,6 +180,41 @@ export interface ImportParticipantsResult {
   readonly visits: number;
 }
 
+const ProtocolVersionInput = z.object({ id: ProtocolId, version: z.number().int().positive().optional() }).strict();
+const DiffInput = z.object({ id: ProtocolId, from: z.number().int().positive(), to: z.number().int().positive() }).strict();
+const CtgovInput = z.object({ record: z.unknown(), fileName: z.string().trim().min(1).max(255) }).strict();
+const MoveInput = z
+  .object({
+    protocolId: ProtocolId,
+    toVersion: z.number().int().positive(),
+    /** Omitted: everyone screening or enrolled on an earlier version. */
+    participantIds: z.array(ParticipantId).min(1).optional(),
+  })
+  .strict();
+const MoveWriteInput = MoveInput.extend({ by: ByUserSchema, reason: ReasonSchema.optional() }).strict();
+
+/** What moving one participant to another protocol version does to their visits. */
+export interface VisitMove {
+  readonly key: string;
+  readonly label: string;
+  /** added: new in the version; removed: planned and not in the version (it is cancelled); moved: a new planned date; changed: new label, procedures or window. */
+  readonly change: 'added' | 'removed' | 'moved' | 'changed';
+  readonly before: string | null;
+  readonly after: string | null;
+  readonly detail: string | null;
+}
+export interface MovePreview {
+  readonly participantId: number;
+  readonly studyId: string;
+  readonly fromVersion: number;
+  readonly toVersion: number;
+  /** Why this participant cannot be moved; null when they can. */
+  readonly blocked: string | null;
+  readonly changes: readonly VisitMove[];
+  /** Visits already done (or missed, or cancelled): they stay exactly as recorded. */
+  readonly kept: number;
+}
+
 const method = <I extends z.ZodType, O>(input: I) => ({ input, output: undefined as unknown as O });
 
 export const contract = {
@@ -177,7 +222,13 @@ export const contract = {
   listProtocols: method<z.ZodObject<{}>, ProtocolSummary[]>(z.object({}).strict()),
   getProtocol: method<z.ZodObject<{ id: typeof ProtocolId }>, ProtocolDetail>(z.object({ id: ProtocolId }).strict()),
   importProtocol: method<
-    z.ZodObject<{ document: z.ZodUnknown; asNewVersion: z.ZodDefault<z.ZodBoolean>; note: z.ZodOptional<z.ZodString>; by: z.ZodOptional<typeof ByUserSchema> }>,
+    z.ZodObject<{
+      document: z.ZodUnknown;
+      asNewVersion: z.ZodDefault<z.ZodBoolean>;
+      note: z.ZodOptional<z.ZodString>;
+      effectiveDate: z.ZodOptional<typeof IsoDate>;
+      by: z.ZodOptional<typeof ByUserSchema>;
+    }>,
     ImportResult
   >(
     z
@@ -185,10 +236,16 @@ export const contract = {
         document: z.unknown(),
         asNewVersion: z.boolean().default(false),
         note: z.string().trim().min(1).max(2000).optional(),
+        effectiveDate: IsoDate.optional(),
         by: ByUserSchema.optional(),
       })
       .strict(),
   ),
+  protocolVersion: method<typeof ProtocolVersionInput, { protocol: Protocol; version: number }>(ProtocolVersionInput),
+  diffProtocolVersions: method<typeof DiffInput, { from: number; to: number; changes: ProtocolChange[] }>(DiffInput),
+  draftFromCtgov: method<typeof CtgovInput, CtgovDraft>(CtgovInput),
+  previewMove: method<typeof MoveInput, MovePreview[]>(MoveInput),
+  moveParticipants: method<typeof MoveWriteInput, MovePreview[]>(MoveWriteInput),
   previewSchedule: method<
     z.ZodObject<{
       protocolId: typeof ProtocolId;

@@ -9,7 +9,7 @@ import type { Protocol } from '../core/protocol.js';
 import { computeSchedule } from '../core/schedule.js';
 import { AppError } from './errors.js';
 import type { Clock } from './participants.js';
-import { getProtocol } from './protocols.js';
+import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js';
 import type { WritableDB } from './types.js';
 import { replan, replayActuals, scheduleArmFor } from './visits.js';
 
@@ -28,7 +28,8 @@ interface Row {
 }
 
 export function importParticipants(db: WritableDB, protocolId: string, csv: string, by: string, clock: Clock): ImportParticipantsResult {
-  const { protocol, summary } = getProtocol(db, protocolId);
+  const { summary } = getProtocol(db, protocolId);
+  const { protocol, version } = getProtocolVersion(db, summary.id, versionInEffect(db, summary.id, clock.today));
   const rows = validate(db, protocol, csv, clock);
   const insert = db.prepare(
     `INSERT INTO participants (protocol_id, protocol_version, study_id, initials, sex, weight_kg, status, arm_key, blinded_code, day1, enrolled_at,
@@ -39,7 +40,7 @@ export function importParticipants(db: WritableDB, protocolId: string, csv: stri
   let visits = 0;
   for (const r of rows) {
     const id = Number(
-      insert.run(protocol.id, summary.version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
+      insert.run(protocol.id, version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
     );
     // Actual dates are replayed in date order, each re-planning what follows it, then written once.
     const replayed = replayActuals(protocol, (r.armKey ?? scheduleArmFor(protocol, null))!, r.day1, r.actual);

@@ -7,7 +7,7 @@ import { auditRows } from './audit.js';
 import type { ParsedInput } from '../core/api.js';
 import type { Protocol } from '../core/protocol.js';
 import { AppError } from './errors.js';
-import { getProtocol } from './protocols.js';
+import { getProtocol, versionInEffect } from './protocols.js';
 import { assignFromList } from './randomize.js';
 import type { ReadableDB, WritableDB } from './types.js';
 import { doseRuleFor, replan, visitViews } from './visits.js';
@@ -64,7 +64,8 @@ export function protocolFor(db: ReadableDB, row: { protocol_id: string; protocol
 }
 
 export function screenParticipant(db: WritableDB, input: ParsedInput<'screenParticipant'>, clock: Clock): number {
-  const { protocol, summary } = getProtocol(db, input.protocolId);
+  const { protocol } = getProtocol(db, input.protocolId);
+  const version = versionInEffect(db, protocol.id, clock.today);
   if (input.consentDate > clock.today) throw new AppError('invalid_input', `The consent date ${input.consentDate} is in the future.`);
   if (input.birthDate && input.birthDate > input.consentDate) throw new AppError('invalid_input', 'The date of birth is after the consent date.');
   const clash = db.prepare('SELECT id FROM participants WHERE protocol_id = ? AND study_id = ?').get(protocol.id, input.studyId);
@@ -75,7 +76,7 @@ export function screenParticipant(db: WritableDB, input: ParsedInput<'screenPart
          status, created_at, created_by, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'screening', ?, ?, ?)`,
     )
-    .run(protocol.id, summary.version, input.studyId, input.initials, input.birthDate, input.ageYears, input.sex, input.weightKg, input.consentDate, clock.now, input.by, clock.now);
+    .run(protocol.id, version, input.studyId, input.initials, input.birthDate, input.ageYears, input.sex, input.weightKg, input.consentDate, clock.now, input.by, clock.now);
   return Number(r.lastInsertRowid);
 }
 

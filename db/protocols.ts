@@ -51,16 +51,39 @@ export function getProtocol(db: ReadableDB, idOrNct: string): ProtocolDetail {
     .get(idOrNct, idOrNct) as ProtocolRow | undefined;
   if (!row) throw new AppError('not_found', `No protocol "${idOrNct}". Run "protocol list" to see the ids.`);
   const versions = db
-    .prepare('SELECT version, created_at AS createdAt, note, document FROM protocol_versions WHERE protocol_id = ? ORDER BY version')
-    .all(row.id) as { version: number; createdAt: string; note: string | null; document: string }[];
+    .prepare(
+      `SELECT v.version, v.created_at AS createdAt, v.note, v.effective_date AS effectiveDate, v.document,
+              (SELECT count(*) FROM participants p WHERE p.protocol_id = v.protocol_id AND p.protocol_version = v.version) AS participants
+       FROM protocol_versions v WHERE v.protocol_id = ? ORDER BY v.version`,
+    )
+    .all(row.id) as { version: number; createdAt: string; note: string | null; effectiveDate: string | null; participants: number; document: string }[];
   const current = versions.find((v) => v.version === row.current_version);
   if (!current) throw new AppError('database', `Protocol "${row.id}" has no version ${row.current_version}; the database is inconsistent.`);
   return {
     summary: toSummary(row),
     protocol: ProtocolSchema.parse(JSON.parse(current.document)),
     importedAt: current.createdAt,
-    versions: versions.map(({ version, createdAt, note }) => ({ version, createdAt, note })),
+    versions: versions.map(({ version, createdAt, note, effectiveDate, participants }) => ({ version, createdAt, note, effectiveDate, participants })),
   };
+}
+
+/** One stored version of a protocol, as written. */
+export function getProtocolVersion(db: ReadableDB, idOrNct: string, version?: number): { protocol: Protocol; version: number } {
+  const detail = getProtocol(db, idOrNct);
+  const v = version ?? detail.summary.version;
+  if (v === detail.summary.version) return { protocol: detail.protocol, version: v };
+  const row = db.prepare('SELECT document FROM protocol_versions WHERE protocol_id = ? AND version = ?').get(detail.summary.id, v) as { document: string } | undefined;
+  if (!row) throw new AppError('not_found', `Protocol "${detail.summary.id}" has no version ${v}; it has versions 1 to ${detail.summary.version}.`);
+  return { protocol: ProtocolSchema.parse(JSON.parse(row.document)), version: v };
+}
+
+/** The version a participant screened today is put on: the latest one in effect on that day. */
+export function versionInEffect(db: ReadableDB, protocolId: string, today: string): number {
+  const row = db
+    .prepare('SELECT max(version) AS v FROM protocol_versions WHERE protocol_id = ? AND (effective_date IS NULL OR effective_date <= ?)')
+    .get(protocolId, today) as { v: number | null };
+  if (row.v === null) throw new AppError('conflict', `No version of "${protocolId}" is in effect yet on ${today}; the first takes effect later.`);
+  return row.v;
 }
 
 /** Validates a protocol document; every problem is listed with the field it is in. */
@@ -81,7 +104,7 @@ export function parseProtocol(document: unknown): Protocol {
 export function importProtocol(
   db: WritableDB,
   document: unknown,
-  options: { asNewVersion: boolean; note?: string | undefined; now: string },
+  options: { asNewVersion: boolean; note?: string | undefined; effectiveDate?: string | undefined; now: string },
 ): ImportResult {
   const protocol = parseProtocol(document);
   const { $schema: _schema, ...stored } = protocol;
@@ -136,12 +159,13 @@ export function importProtocol(
          @arm_count, @source_document, @current_version, @now, @now)`,
     ).run(columns);
   }
-  db.prepare('INSERT INTO protocol_versions (protocol_id, version, document, note, created_at) VALUES (?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO protocol_versions (protocol_id, version, document, note, created_at, effective_date) VALUES (?, ?, ?, ?, ?, ?)').run(
     protocol.id,
     version,
     json,
     options.note ?? null,
     options.now,
+    options.effectiveDate ?? null,
   );
   const insertArm = db.prepare('INSERT INTO arms (protocol_id, version, key, position, label, type, target_size) VALUES (?, ?, ?, ?, ?, ?, ?)');
   protocol.arms.forEach((arm, i) => insertArm.run(protocol.id, version, arm.key, i, arm.label, arm.type, arm.targetSize));

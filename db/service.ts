@@ -5,7 +5,10 @@ import { computeSchedule, ScheduleError } from '../core/schedule.js';
 import type { Connection } from './connection.js';
 import type { ReadableDB, WritableDB } from './types.js';
 import { AppError } from './errors.js';
-import { getProtocol, importProtocol, listProtocols } from './protocols.js';
+import { getProtocol, getProtocolVersion, importProtocol, listProtocols } from './protocols.js';
+import { moveParticipants, previewMove } from './amendments.js';
+import { CtgovError, draftFromCtgov } from '../core/ctgov.js';
+import { diffProtocols } from '../core/protocol-diff.js';
 import { importParticipants } from './import-participants.js';
 import {
   answerEligibility,
@@ -59,7 +62,26 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       return scheduleOrExplain(() => computeSchedule({ protocol, armKey, start, actual, missed }));
     },
     importProtocol: (input) =>
-      write('importProtocol', { by: input.by, reason: input.note }, (db) => importProtocol(db, input.document, { asNewVersion: input.asNewVersion, note: input.note, now: now().toISOString() })),
+      write('importProtocol', { by: input.by, reason: input.note }, (db) =>
+        importProtocol(db, input.document, { asNewVersion: input.asNewVersion, note: input.note, effectiveDate: input.effectiveDate, now: now().toISOString() }),
+      ),
+    protocolVersion: ({ id, version }) => conn.read((db) => getProtocolVersion(db, id, version)),
+    diffProtocolVersions: ({ id, from, to }) =>
+      conn.read((db) => ({ from, to, changes: diffProtocols(getProtocolVersion(db, id, from).protocol, getProtocolVersion(db, id, to).protocol) })),
+    draftFromCtgov: ({ record, fileName }) =>
+      conn.read((db) => {
+        // A record for a trial already stored becomes a new version of that protocol.
+        const nct = (record as { protocolSection?: { identificationModule?: { nctId?: unknown } } } | null)?.protocolSection?.identificationModule?.nctId;
+        const existing = typeof nct === 'string' ? (db.prepare('SELECT id FROM protocols WHERE nct_id = ?').get(nct) as { id: string } | undefined) : undefined;
+        try {
+          return draftFromCtgov(record, { sourceDocument: fileName, id: existing?.id });
+        } catch (e) {
+          if (e instanceof CtgovError) throw new AppError('invalid_input', e.message, e.details);
+          throw e;
+        }
+      }),
+    previewMove: (input) => conn.read((db) => previewMove(db, input)),
+    moveParticipants: (input) => write('moveParticipants', input, (db) => moveParticipants(db, input, clock())),
 
     listParticipants: ({ protocolId }) => conn.read((db) => listParticipants(db, protocolId)),
     getParticipant: ({ participantId }) => conn.read((db) => participantDetail(db, participantId)),

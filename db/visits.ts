@@ -10,7 +10,7 @@ import { AppError } from './errors.js';
 import { participantRow, protocolFor, type Clock, type ParticipantRow } from './participants.js';
 import type { ReadableDB, WritableDB } from './types.js';
 
-interface VisitRow {
+export interface VisitRow {
   id: number;
   participant_id: number;
   key: string;
@@ -68,7 +68,23 @@ export interface InitialRecord {
   readonly reason: string;
 }
 
-function runEngine(protocol: Protocol, p: ParticipantRow, rows: readonly VisitRow[], initial: InitialRecord | undefined) {
+/** Every visit key an arm's schedule has (dose keys included). */
+export function scheduleKeys(protocol: Protocol, armKey: string): ReadonlySet<string> {
+  let byArm = keysCache.get(protocol);
+  if (!byArm) keysCache.set(protocol, (byArm = new Map()));
+  let keys = byArm.get(armKey);
+  if (!keys) byArm.set(armKey, (keys = new Set(computeSchedule({ protocol, armKey, start: '2000-01-01' }).visits.map((v) => v.key))));
+  return keys;
+}
+const keysCache = new WeakMap<Protocol, Map<string, ReadonlySet<string>>>();
+
+/**
+ * The engine's plan for a participant from their visit rows. Rows of visits the protocol version
+ * does not have (left from an earlier version) stay as recorded and do not take part.
+ */
+export function runEngine(protocol: Protocol, p: ParticipantRow, allRows: readonly VisitRow[], initial: InitialRecord | undefined) {
+  const known = scheduleKeys(protocol, scheduleArm(protocol, p));
+  const rows = allRows.filter((r) => known.has(r.key));
   const done = rows.filter((r) => r.status === 'done');
   try {
     return computeSchedule({

@@ -2,6 +2,7 @@ import type { WritableDB } from '../types.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-participants.js';
 import * as m0003 from './0003-audit.js';
+import * as m0004 from './0004-amendments.js';
 
 export interface Migration {
   readonly version: number;
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: m0001.up },
   { version: 2, name: 'participants', up: m0002.up },
   { version: 3, name: 'audit', up: m0003.up },
+  { version: 4, name: 'amendments', up: m0004.up },
 ];

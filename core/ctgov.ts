@@ -1,0 +1,521 @@
+// ClinicalTrials.gov API v2 study records (read from a file: the app stays offline) turned into a
+// draft protocol. What the registry states as structured fields maps one to one; what it states
+// only in words (time frames, arm descriptions) becomes a *proposal* shown beside the text it
+// came from, for the coordinator to accept or change before anything is saved.
+import { z } from 'zod';
+import {
+  ALLOCATIONS,
+  ARM_TYPES,
+  INTERVENTION_MODELS,
+  INTERVENTION_TYPES,
+  MASKINGS,
+  PHASES,
+  PRIMARY_PURPOSES,
+  ProtocolSchema,
+  STATUSES,
+  describeIssues,
+  type Anchor,
+  type Arm,
+  type Criterion,
+  type DosingSeries,
+  type Offset,
+  type Protocol,
+  type Visit,
+  type VisitKind,
+  type Window,
+} from './protocol.js';
+
+// ---------------------------------------------------------------------------------------------
+// The part of the record format this importer reads (see the format's OpenAPI description).
+// Unknown fields are allowed: real records carry many more modules (results, locations…).
+
+const str = z.string();
+const RecordSchema = z.object({
+  protocolSection: z.object({
+    identificationModule: z.object({
+      nctId: str.regex(/^NCT\d{8}$/, 'must look like NCT12345678'),
+      briefTitle: str.min(1),
+      officialTitle: str.optional(),
+      acronym: str.optional(),
+      orgStudyIdInfo: z.object({ id: str }).partial().optional(),
+      secondaryIdInfos: z.array(z.object({ id: str }).partial()).optional(),
+    }),
+    statusModule: z.object({ overallStatus: str.optional() }).optional(),
+    sponsorCollaboratorsModule: z.object({ leadSponsor: z.object({ name: str.optional() }).optional() }).optional(),
+    descriptionModule: z.object({ briefSummary: str.optional(), detailedDescription: str.optional() }).optional(),
+    conditionsModule: z.object({ conditions: z.array(str).optional() }).optional(),
+    designModule: z.object({
+      studyType: str,
+      phases: z.array(str).optional(),
+      designInfo: z
+        .object({
+          allocation: str.optional(),
+          interventionModel: str.optional(),
+          primaryPurpose: str.optional(),
+          maskingInfo: z.object({ masking: str.optional() }).optional(),
+        })
+        .optional(),
+      enrollmentInfo: z.object({ count: z.number().int().nonnegative().optional(), type: str.optional() }).optional(),
+    }),
+    armsInterventionsModule: z.object({
+      armGroups: z
+        .array(z.object({ label: str.min(1), type: str.optional(), description: str.optional(), interventionNames: z.array(str).optional() }))
+        .min(1, 'the record lists no arm groups'),
+      interventions: z
+        .array(z.object({ type: str.optional(), name: str.min(1), description: str.optional(), armGroupLabels: z.array(str).optional() }))
+        .optional(),
+    }),
+    outcomesModule: z
+      .object({
+        primaryOutcomes: z.array(z.object({ measure: str, timeFrame: str.optional(), description: str.optional() })).optional(),
+        secondaryOutcomes: z.array(z.object({ measure: str, timeFrame: str.optional(), description: str.optional() })).optional(),
+        otherOutcomes: z.array(z.object({ measure: str, timeFrame: str.optional(), description: str.optional() })).optional(),
+      })
+      .optional(),
+    eligibilityModule: z
+      .object({
+        eligibilityCriteria: str.optional(),
+        healthyVolunteers: z.boolean().optional(),
+        sex: str.optional(),
+        minimumAge: str.optional(),
+        maximumAge: str.optional(),
+      })
+      .optional(),
+  }),
+});
+export type CtgovRecord = z.infer<typeof RecordSchema>;
+
+export class CtgovError extends Error {
+  constructor(
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'CtgovError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proposals
+
+/** A visit read from a time frame: everything the protocol's Visit needs but procedures. */
+export interface ProposedVisit {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: VisitKind;
+  readonly anchor: Anchor;
+  readonly offset: Offset;
+  readonly window: Window | null;
+}
+
+export interface VisitProposal {
+  /** The time-frame text exactly as the record words it. */
+  readonly text: string;
+  /** The outcome measures that share this time frame. */
+  readonly outcomes: readonly string[];
+  readonly visits: readonly ProposedVisit[];
+  /** Why nothing (or not everything) could be read from the text; null when it was read whole. */
+  readonly note: string | null;
+}
+
+export interface DosingProposal {
+  readonly armKey: string;
+  /** The arm description the series was read from. */
+  readonly text: string;
+  readonly series: DosingSeries | null;
+  readonly note: string | null;
+}
+
+export interface CtgovDraft {
+  /** A valid protocol with every proposal accepted. */
+  readonly protocol: Protocol;
+  readonly proposals: readonly VisitProposal[];
+  readonly dosing: readonly DosingProposal[];
+  readonly warnings: readonly string[];
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1, once: 1, single: 1, two: 2, twice: 2, three: 3, thrice: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+};
+
+type Unit = 'hours' | 'days' | 'weeks' | 'months' | 'years';
+const UNIT_WORDS: [RegExp, Unit][] = [
+  [/^(h|hr|hrs|hour|hours)$/, 'hours'],
+  [/^(d|day|days)$/, 'days'],
+  [/^(w|wk|wks|week|weeks)$/, 'weeks'],
+  [/^(m|mo|mos|month|months)$/, 'months'],
+  [/^(y|yr|yrs|year|years)$/, 'years'],
+];
+const unitOf = (word: string): Unit | null => UNIT_WORDS.find(([re]) => re.test(word.toLowerCase()))?.[1] ?? null;
+const UNIT_PATTERN = '(hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?)';
+const LIST_PATTERN = '(\\d+(?:\\s*(?:,|and|&|or)\\s*\\d+)*)';
+const numbersIn = (list: string): number[] => (list.match(/\d+/g) ?? []).map(Number);
+
+const singular: Record<Unit, string> = { hours: 'hour', days: 'day', weeks: 'week', months: 'month', years: 'year' };
+const title = (u: Unit) => singular[u][0]!.toUpperCase() + singular[u].slice(1);
+const shortKey: Record<Unit, string> = { hours: 'h', days: 'd', weeks: 'w', months: 'm', years: 'y' };
+
+function proposeVisit(value: number, unit: Unit, after: boolean, within: boolean, upTo: boolean, text: string): ProposedVisit {
+  if (after) {
+    const amount = unit === 'hours' ? `${value} h` : `${value} ${value === 1 ? singular[unit] : unit}`;
+    return {
+      key: `post-${unit === 'hours' ? `${value}h` : `${shortKey[unit]}${value}`}`,
+      label: `${within ? 'Within ' : ''}${amount} after treatment`,
+      kind: upTo ? 'end-of-study' : 'follow-up',
+      anchor: { type: 'lastDose' },
+      offset: { value, unit },
+      window: within && (unit === 'hours' || unit === 'days') ? { before: { value, unit }, after: { value: 0, unit }, text: `within ${amount} after the final dose` } : null,
+    };
+  }
+  if (unit === 'days') {
+    // "Day 28", "28 days": a study day, counted as the protocol counts them.
+    return { key: `day-${value}`, label: `Day ${value}`, kind: upTo ? 'end-of-study' : 'assessment', anchor: { type: 'studyDay', day: value }, offset: { value: 0, unit: 'days' }, window: null };
+  }
+  return {
+    key: `${singular[unit]}-${value}`,
+    label: `${title(unit)} ${value}`,
+    kind: upTo ? 'end-of-study' : 'assessment',
+    anchor: { type: 'firstDose' },
+    offset: { value, unit },
+    window: within && unit === 'hours' ? { before: { value, unit }, after: { value: 0, unit }, text: text.trim() } : null,
+  };
+}
+
+/**
+ * Reads the time points in a time-frame text: "Week 12, 24 and 48", "28 days", "within 24 h and
+ * 1, 2, 4, 8 weeks after treatment", "up to 75 months", "Baseline and month 6".
+ */
+export function parseTimeFrame(text: string): { visits: ProposedVisit[]; note: string | null } {
+  const t = text.replace(/(\d)\s*(h|hrs?|d|wks?|w)\b/gi, '$1 $2').replace(/\s+/g, ' ').trim();
+  const lower = t.toLowerCase();
+  const after = /\b(after|following|post)\b/.test(lower) && !/\bafter (randomi[sz]ation|enrol?lment|baseline|screening)\b/.test(lower);
+  const upTo = /\b(up to|through|until)\b/.test(lower);
+  const found: { value: number; unit: Unit; at: number; within: boolean }[] = [];
+  // "1, 2, 4, 8 weeks", "24 h", "75 months"
+  for (const m of lower.matchAll(new RegExp(`${LIST_PATTERN}[\\s-]*${UNIT_PATTERN}\\b`, 'g'))) {
+    const unit = unitOf(m[2]!);
+    if (!unit) continue;
+    const before = lower.slice(0, m.index);
+    const within = /\bwithin\s*$/.test(before);
+    for (const value of numbersIn(m[1]!)) found.push({ value, unit, at: m.index!, within });
+  }
+  // "Week 12, 24 and 48", "Day 28", "month 6"
+  for (const m of lower.matchAll(new RegExp(`\\b(hours?|days?|weeks?|months?|years?)\\s+${LIST_PATTERN}`, 'g'))) {
+    const unit = unitOf(m[1]!);
+    if (!unit) continue;
+    for (const value of numbersIn(m[2]!)) found.push({ value, unit, at: m.index!, within: false });
+  }
+  found.sort((a, b) => a.at - b.at);
+  const visits: ProposedVisit[] = [];
+  if (/\bbaseline\b/.test(lower))
+    visits.push({ key: 'baseline', label: 'Baseline', kind: 'baseline', anchor: { type: 'enrollment' }, offset: { value: 0, unit: 'days' }, window: null });
+  const maxDays = Math.max(0, ...found.map((f) => approxDays(f.value, f.unit)));
+  for (const f of found) {
+    if (f.value === 0 && f.unit !== 'hours') continue;
+    const last = approxDays(f.value, f.unit) === maxDays;
+    const v = proposeVisit(f.value, f.unit, after, f.within, upTo && last, t);
+    if (!visits.some((x) => x.key === v.key)) visits.push(v);
+  }
+  const note = visits.length === 0 ? 'No time point found in this text; add visits by hand if the outcome needs one.' : null;
+  return { visits, note };
+}
+
+function approxDays(value: number, unit: Unit): number {
+  return value * { hours: 1 / 24, days: 1, weeks: 7, months: 30.44, years: 365.25 }[unit];
+}
+
+/** Reads a dosing series from an arm's description: "4 times every other day", "three times … at 4-week intervals", "28-day cycle for 2 years". */
+export function parseDosing(text: string): { count: number | null; interval: { value: number; unit: 'days' | 'weeks' | 'months' } | null; route: DosingSeries['route']; kind: 'infusion' | 'inhalation' | 'transplant' | 'cycle' | 'dose' } {
+  const lower = text.toLowerCase().replace(/\s+/g, ' ');
+  const num = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : (NUMBER_WORDS[s] ?? null));
+  let count: number | null = null;
+  const countMatch = lower.match(/\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:times|infusions?|doses?|injections?|administrations?|sessions?|cycles?|courses?)\b/) ?? lower.match(/\b(once|twice|thrice)\b(?! daily| a day| per day)/);
+  if (countMatch) count = num(countMatch[1]!);
+
+  let interval: { value: number; unit: 'days' | 'weeks' | 'months' } | null = null;
+  let kind: 'infusion' | 'inhalation' | 'transplant' | 'cycle' | 'dose' = 'dose';
+  const iv = (value: number, u: string) => {
+    const unit = unitOf(u);
+    return unit === 'days' || unit === 'weeks' || unit === 'months' ? { value, unit } : null;
+  };
+  let m: RegExpMatchArray | null;
+  if (/\bevery other day\b|\bon alternate days\b/.test(lower)) interval = { value: 2, unit: 'days' };
+  else if ((m = lower.match(/\bevery (\d+|two|three|four|five|six|seven|eight) (days?|weeks?|months?)\b/))) interval = iv(num(m[1]!) ?? 0, m[2]!);
+  else if ((m = lower.match(/\bat (\d+)[- ](day|week|month)s? intervals?\b/))) interval = iv(Number(m[1]), m[2]!);
+  else if ((m = lower.match(/\b(\d+)[- ](day|week)s? cycles?\b/))) {
+    interval = iv(Number(m[1]), m[2]!);
+    kind = 'cycle';
+    const total = lower.match(/\b(?:total )?duration of (\d+) (days?|weeks?|months?|years?)\b|\bfor (\d+) (days?|weeks?|months?|years?)\b/);
+    if (interval && total && count === null) {
+      const unit = unitOf(total[2] ?? total[4]!)!;
+      const value = Number(total[1] ?? total[3]);
+      const days = unit === 'years' ? value * 364 : unit === 'months' ? value * 28 : unit === 'weeks' ? value * 7 : value;
+      const step = interval.unit === 'weeks' ? interval.value * 7 : interval.value;
+      count = Math.floor(days / step);
+    }
+  } else if (/\bweekly\b/.test(lower)) interval = { value: 1, unit: 'weeks' };
+  else if (/\bmonthly\b/.test(lower)) interval = { value: 1, unit: 'months' };
+  if (count === 1) interval = null;
+
+  const route: DosingSeries['route'] = /intravenous|\binfus|\bi\.?v\.?\b/.test(lower)
+    ? 'INTRAVENOUS'
+    : /inhal|aerosol|nebuli/.test(lower)
+      ? 'INHALATION'
+      : /\borally\b|\boral\b|by mouth/.test(lower)
+        ? 'ORAL'
+        : /subcutaneous/.test(lower)
+          ? 'SUBCUTANEOUS'
+          : /intramuscular/.test(lower)
+            ? 'INTRAMUSCULAR'
+            : /intrahepatic|hepatic artery/.test(lower)
+              ? 'INTRAHEPATIC'
+              : null;
+  if (kind !== 'cycle') kind = route === 'INTRAVENOUS' ? 'infusion' : route === 'INHALATION' ? 'inhalation' : /transplant/.test(lower) ? 'transplant' : 'dose';
+  return { count, interval, route, kind };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Eligibility
+
+/** Splits the registry's criteria text into inclusion and exclusion items; an indented list under a "heading:" line gets that heading as its group. */
+export function splitEligibility(text: string): { inclusion: { text: string; group?: string }[]; exclusion: { text: string; group?: string }[] } {
+  const out = { inclusion: [] as { text: string; group?: string }[], exclusion: [] as { text: string; group?: string }[] };
+  let section: 'inclusion' | 'exclusion' | null = null;
+  let heading: { indent: number; text: string } | null = null;
+  let pendingHeading: { indent: number; text: string; section: 'inclusion' | 'exclusion' } | null = null;
+  const flushPending = () => {
+    // A "heading:" line with nothing indented under it is an item after all.
+    if (pendingHeading) out[pendingHeading.section].push({ text: pendingHeading.text });
+    pendingHeading = null;
+  };
+  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
+    if (!raw.trim()) continue;
+    const headingMatch = raw.trim().match(/^(?:key\s+)?(inclusion|exclusion)\s+criteria\s*:?\s*$/i);
+    if (headingMatch) {
+      flushPending();
+      section = headingMatch[1]!.toLowerCase() as 'inclusion' | 'exclusion';
+      heading = null;
+      continue;
+    }
+    if (!section) continue;
+    const indent = raw.length - raw.trimStart().length;
+    const bullet = raw.trim().match(/^(?:[*•·\-–]|\d+[.)]|[a-z][.)])\s*(.*)$/i);
+    const body = (bullet ? bullet[1]! : raw.trim()).replace(/\s*-\s*$/, '').trim();
+    if (!body) continue;
+    if (pendingHeading && indent > pendingHeading.indent) {
+      heading = { indent: pendingHeading.indent, text: pendingHeading.text.replace(/:\s*$/, '') };
+      pendingHeading = null;
+    } else flushPending();
+    if (heading && indent <= heading.indent) heading = null;
+    if (body.endsWith(':')) {
+      pendingHeading = { indent, text: body, section };
+      continue;
+    }
+    out[section].push(heading ? { text: body, group: heading.text } : { text: body });
+  }
+  flushPending();
+  return out;
+}
+
+/** "18 Years", "6 Months", "65 years" → an age; null where absent or unreadable. */
+export function parseAge(text: string | undefined): Protocol['eligibility']['minimumAge'] {
+  const m = text?.trim().match(/^(\d+)\s*(years?|months?|weeks?|days?)$/i);
+  if (!m) return null;
+  const unit = m[2]!.toLowerCase().replace(/s?$/, 's') as 'years' | 'months' | 'weeks' | 'days';
+  return { value: Number(m[1]), unit };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function slug(text: string, max = 40): string {
+  const s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
+  return s || 'item';
+}
+
+function uniqueKeys(texts: readonly string[], prefix = '', max = 40): string[] {
+  const used = new Set<string>();
+  return texts.map((t) => {
+    const base = `${prefix}${slug(t, max)}`.slice(0, 60).replace(/-+$/, '');
+    let k = base;
+    for (let n = 2; used.has(k); n++) k = `${base}-${n}`;
+    used.add(k);
+    return k;
+  });
+}
+
+const oneOf = <T extends string>(values: readonly T[], v: string | undefined): T | null => (v !== undefined && (values as readonly string[]).includes(v) ? (v as T) : null);
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Parses a record (the parsed JSON of one study) into a draft protocol and its proposals. */
+export function draftFromCtgov(input: unknown, options: { sourceDocument: string; id?: string | undefined }): CtgovDraft {
+  const parsed = RecordSchema.safeParse(input);
+  if (!parsed.success) {
+    const details = describeIssues(parsed.error);
+    throw new CtgovError(`This is not a study record the importer can read (${details.length} problem${details.length === 1 ? '' : 's'}): ${details[0]}`, details);
+  }
+  const ps = parsed.data.protocolSection;
+  const id = ps.identificationModule;
+  const design = ps.designModule;
+  if (design.studyType !== 'INTERVENTIONAL') throw new CtgovError(`${id.nctId} is ${design.studyType.toLowerCase()}; only interventional studies have arms and doses to schedule.`);
+  const warnings: string[] = [];
+  const notStated: { field: string; note: string }[] = [];
+
+  // Interventions: keyed by name; "Type: Name" in an arm's list refers to them.
+  const ivs = ps.armsInterventionsModule.interventions ?? [];
+  const ivKeys = uniqueKeys(ivs.map((i) => i.name));
+  const interventions = ivs.map((iv, i) => ({
+    key: ivKeys[i]!,
+    type: oneOf(INTERVENTION_TYPES, iv.type) ?? 'OTHER',
+    name: squash(iv.name),
+    ...(iv.description?.trim() ? { description: squash(iv.description) } : {}),
+  }));
+  const ivByName = new Map(ivs.map((iv, i) => [iv.name.trim().toLowerCase(), ivKeys[i]!]));
+
+  const groups = ps.armsInterventionsModule.armGroups;
+  const armKeys = uniqueKeys(groups.map((g) => g.label));
+  const dosing: DosingProposal[] = [];
+  const arms: Arm[] = groups.map((g, ai) => {
+    const key = armKeys[ai]!;
+    const named = (g.interventionNames ?? []).map((n) => n.replace(/^[A-Za-z ]+?:\s*/, '').trim().toLowerCase());
+    const fromInterventions = ivs.map((iv, i) => ((iv.armGroupLabels ?? []).includes(g.label) ? ivKeys[i]! : null)).filter((k): k is string => k !== null);
+    const armIvs = [...new Set([...named.map((n) => ivByName.get(n)).filter((k): k is string => k !== undefined), ...fromInterventions])];
+    for (const n of named) if (!ivByName.has(n)) warnings.push(`Arm "${g.label}" names an intervention "${n}" the record does not list.`);
+    const description = squash(g.description ?? '') || squash(g.label);
+    const type = oneOf(ARM_TYPES, g.type) ?? 'OTHER';
+    let series: DosingSeries | null = null;
+    let note: string | null = null;
+    if (armIvs.length > 0 && type !== 'NO_INTERVENTION') {
+      const ivTexts = armIvs.map((k) => interventions.find((i) => i.key === k)?.description ?? '').join(' ');
+      const d = parseDosing(`${description} ${ivTexts}`);
+      const labelOf = { infusion: 'Infusion', inhalation: 'Inhalation', transplant: 'Transplantation', cycle: d.interval ? `${d.interval.value}-${singular[d.interval.unit]} cycle` : 'Cycle', dose: 'Dose' };
+      series = { key: d.kind, label: labelOf[d.kind], interventions: armIvs, count: d.count, interval: d.interval, dose: null, route: d.route, window: null, procedures: [] };
+      const missing = [d.count === null && 'the number of doses', d.interval === null && d.count !== 1 && 'the time between doses', d.route === null && 'the route'].filter(Boolean) as string[];
+      note = missing.length ? `Not found in the text: ${missing.join(', ')}.` : null;
+      if (d.count === null) notStated.push({ field: `arms.${key}.dosing.${d.kind}.count`, note: 'The registry record does not give the number of administrations in a form the importer could read.' });
+      if (d.interval === null && d.count !== 1) notStated.push({ field: `arms.${key}.dosing.${d.kind}.interval`, note: 'The registry record does not give the time between administrations in a form the importer could read.' });
+      if (d.route === null) notStated.push({ field: `arms.${key}.dosing.${d.kind}.route`, note: 'The registry record does not state the route.' });
+      notStated.push({ field: `arms.${key}.dosing.${d.kind}.dose`, note: 'Dose amounts are entered by the coordinator; the registry text is not parsed for them.' });
+    }
+    dosing.push({ armKey: key, text: description, series, note });
+    notStated.push({ field: `arms.${key}.targetSize`, note: 'The registry record gives the total enrollment, not the size of each arm.' });
+    return { key, label: squash(g.label), type, description, targetSize: null, interventions: armIvs, dosing: series ? [series] : [], visits: [] };
+  });
+
+  // Outcomes and the visits their time frames propose, one proposal per distinct text.
+  const om = ps.outcomesModule ?? {};
+  const outcomes = (
+    [
+      ['PRIMARY', om.primaryOutcomes],
+      ['SECONDARY', om.secondaryOutcomes],
+      ['OTHER', om.otherOutcomes],
+    ] as const
+  ).flatMap(([type, list]) =>
+    (list ?? []).map((o) => ({ type, measure: squash(o.measure), timeFrame: o.timeFrame?.trim() ? squash(o.timeFrame) : null, ...(o.description?.trim() ? { description: squash(o.description) } : {}) })),
+  );
+  const byText = new Map<string, string[]>();
+  for (const o of outcomes) if (o.timeFrame) byText.set(o.timeFrame, [...(byText.get(o.timeFrame) ?? []), o.measure]);
+  const seen = new Set<string>();
+  const proposals: VisitProposal[] = [...byText].map(([text, measures]) => {
+    const { visits, note } = parseTimeFrame(text);
+    const fresh = visits.filter((v) => !seen.has(v.key));
+    fresh.forEach((v) => seen.add(v.key));
+    const repeated = visits.length - fresh.length;
+    return { text, outcomes: measures, visits: fresh, note: note ?? (repeated && fresh.length === 0 ? 'Every time point here is already proposed above.' : null) };
+  });
+
+  const el = ps.eligibilityModule ?? {};
+  const split = splitEligibility(el.eligibilityCriteria ?? '');
+  if (!el.eligibilityCriteria) notStated.push({ field: 'eligibility', note: 'The registry record gives no eligibility criteria.' });
+  const criteria = (items: { text: string; group?: string }[], prefix: string): Criterion[] => {
+    const keys = uniqueKeys(items.map((c) => c.text), prefix, 30);
+    return items.map((c, i) => ({ key: keys[i]!, text: c.text, ...(c.group ? { group: c.group } : {}) }));
+  };
+  const inclusion = criteria(split.inclusion, 'inc-');
+  const exclusion = criteria(split.exclusion, 'exc-');
+  const dup = new Set(inclusion.map((c) => c.key));
+  const exclusionKeys = exclusion.map((c) => (dup.has(c.key) ? { ...c, key: `${c.key}-x` } : c));
+
+  const sexValue = el.sex === 'ALL' || el.sex === 'FEMALE' || el.sex === 'MALE' ? el.sex : null;
+  const minimumAge = parseAge(el.minimumAge);
+  const maximumAge = parseAge(el.maximumAge);
+  if (el.minimumAge && !minimumAge) warnings.push(`Minimum age "${el.minimumAge}" could not be read.`);
+  if (el.maximumAge && !maximumAge) warnings.push(`Maximum age "${el.maximumAge}" could not be read.`);
+  const conditions = (ps.conditionsModule?.conditions ?? []).map(squash).filter(Boolean);
+  if (conditions.length === 0) throw new CtgovError(`${id.nctId} lists no conditions; a protocol needs at least one.`);
+  if (interventions.length === 0) throw new CtgovError(`${id.nctId} lists no interventions; a protocol needs at least one.`);
+  const info = design.designInfo ?? {};
+  const enrollment = design.enrollmentInfo ?? {};
+
+  const base = {
+    id: options.id ?? id.nctId.toLowerCase(),
+    sourceDocument: options.sourceDocument,
+    title: squash(id.officialTitle ?? id.briefTitle),
+    titleStated: true,
+    identifiers: {
+      nctId: id.nctId,
+      other: [id.orgStudyIdInfo?.id, ...(id.secondaryIdInfos ?? []).map((s) => s.id)].filter((s): s is string => !!s?.trim()).map(squash),
+    },
+    sponsor: ps.sponsorCollaboratorsModule?.leadSponsor?.name?.trim() || null,
+    phases: (design.phases ?? []).map((p) => oneOf(PHASES, p)).filter((p): p is (typeof PHASES)[number] => p !== null),
+    status: oneOf(STATUSES, ps.statusModule?.overallStatus),
+    conditions,
+    summary: squash(ps.descriptionModule?.briefSummary ?? '') || squash(id.briefTitle),
+    design: {
+      studyType: 'INTERVENTIONAL' as const,
+      primaryPurpose: oneOf(PRIMARY_PURPOSES, info.primaryPurpose),
+      allocation: oneOf(ALLOCATIONS, info.allocation),
+      interventionModel: oneOf(INTERVENTION_MODELS, info.interventionModel),
+      masking: oneOf(MASKINGS, info.maskingInfo?.masking),
+    },
+    enrollment: { target: enrollment.count && enrollment.count > 0 ? enrollment.count : null, type: enrollment.type === 'ACTUAL' || enrollment.type === 'ESTIMATED' ? enrollment.type : null },
+    studyDay: { firstDoseIs: 1 as const },
+    interventions,
+    arms,
+    eligibility: { sex: sexValue, minimumAge, maximumAge, healthyVolunteers: el.healthyVolunteers ?? null, inclusion, exclusion: exclusionKeys },
+    outcomes,
+    notStated,
+  };
+  const accepted = proposals.flatMap((p) => p.visits);
+  const protocol = withVisits(base as Protocol, accepted);
+  return { protocol, proposals, dosing, warnings };
+}
+
+/**
+ * The draft with the accepted visits put in every arm, ordered by when they fall. An arm with
+ * no dosing series counts them from randomization instead of a dose.
+ */
+export function withVisits(protocol: Protocol, accepted: readonly ProposedVisit[]): Protocol {
+  const arms = protocol.arms.map((arm) => {
+    const series = arm.dosing[0];
+    const doseSpan = series?.count && series.interval ? (series.count - 1) * approxDays(series.interval.value, series.interval.unit) : 0;
+    const when = (v: ProposedVisit) =>
+      v.anchor.type === 'studyDay' ? v.anchor.day : v.anchor.type === 'lastDose' ? doseSpan + approxDays(v.offset.value, v.offset.unit) : v.anchor.type === 'enrollment' ? -1 : approxDays(v.offset.value, v.offset.unit);
+    const visits: Visit[] = [...accepted]
+      .sort((a, b) => when(a) - when(b))
+      .map((v) => {
+        let anchor = v.anchor;
+        let offset = v.offset;
+        if (!series && (anchor.type === 'firstDose' || anchor.type === 'lastDose' || anchor.type === 'studyDay')) {
+          if (anchor.type === 'studyDay') offset = { value: Math.max(0, anchor.day - protocol.studyDay.firstDoseIs), unit: 'days' };
+          anchor = { type: 'randomization' };
+        }
+        return { key: v.key, label: v.label, kind: v.kind, anchor, offset, window: v.window, procedures: [] };
+      });
+    return { ...arm, visits };
+  });
+  const notStated = protocol.notStated.filter((n) => n.field !== 'visits.windows');
+  if (accepted.some((v) => v.window === null)) notStated.push({ field: 'visits.windows', note: 'The registry record gives no visit windows.' });
+  const result = ProtocolSchema.safeParse({ ...protocol, arms, notStated });
+  if (!result.success) {
+    const details = describeIssues(result.error);
+    throw new CtgovError(`The imported protocol is not valid: ${details[0]}`, details);
+  }
+  return result.data;
+}
