@@ -22,6 +22,7 @@ import { auditExport, auditVerify, backupCommand, restoreCommand } from './recor
 import { dailyBackup } from '../db/backup.js';
 import { exportCommand } from './export-command.js';
 import { printCalendar } from './print-command.js';
+import { protocolCommands } from './protocol-commands.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEEDS_DIR = path.join(ROOT, 'seeds');
@@ -35,8 +36,18 @@ const USAGE = `Usage: trialcoord [--db FILE] <command>
 Commands:
   protocol list [--json]                    List stored protocols
   protocol show <id|NCT id> [--json]        Show one protocol (--json: the protocol document)
-  protocol import <file.json> [--new-version] [--note TEXT]
+  protocol import <file.json> [--new-version] [--note TEXT] [--effective D]
                                             Validate and store a protocol; nothing is written if invalid
+  protocol import --from-ctgov <record.json> [--id SLUG] [--dry-run [--json]] [--new-version] [--note TEXT]
+                                            Draft a protocol from a ClinicalTrials.gov API v2 study record,
+                                            printing each proposed visit beside the time frame it came from
+  protocol export <id|NCT id> [--version N] The protocol document as JSON on standard output
+  protocol diff <id> [--from N] [--to N] [--json]
+  protocol diff <ref> <ref> [--json]        Differences between versions (ref: id, id@N or file.json);
+                                            exit 0 when identical, 1 when they differ
+  protocol move <id> [--to N] [--participant <study id>] [--dry-run] [--reason TEXT] [--json]
+                                            Move participants to a newer version (default: the current one);
+                                            --dry-run shows which future visits change
   schedule --protocol <file or id> --arm <key> --start <YYYY-MM-DD>
            [--actual <visit key>=<YYYY-MM-DD> ...] [--missed <visit key> ...] [--format json|csv]
                                             A participant-free schedule; --start is Study Day 1 (the first dose)
@@ -107,6 +118,11 @@ function main(argv: string[]): Promise<number> | number {
       paper: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      effective: { type: 'string' },
+      'from-ctgov': { type: 'string' },
+      id: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      version: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -192,11 +208,12 @@ function main(argv: string[]): Promise<number> | number {
       case 'show':
         if (rest.length !== 1) throw new UsageError('protocol show needs one protocol id, e.g. "protocol show ucmsc-sepsis".');
         return protocolShow(b, rest[0]!, values.json);
-      case 'import':
-        if (rest.length !== 1) throw new UsageError('protocol import needs one file, e.g. "protocol import trial.json".');
-        return protocolImport(b, rest[0]!, values['new-version'], values.note);
       default:
-        throw new UsageError(`Unknown protocol command "${sub ?? ''}". Use list, show or import.`);
+        return protocolCommands(b, sub, rest, values, (message, details) => {
+          const err = new UsageError(message) as UsageError & { details?: readonly string[] };
+          err.details = details ?? [];
+          throw err;
+        });
     }
   } finally {
     b.conn.close();
@@ -288,25 +305,6 @@ function protocolShow(b: AppBackend, id: string, json: boolean): number {
   out.push('', `Exclusion (${p.eligibility.exclusion.length})`, ...p.eligibility.exclusion.map((c) => `  - ${c.group ? `${c.group}: ` : ''}${c.text}`));
   if (p.notStated.length) out.push('', 'Not stated in the source document', ...p.notStated.map((n) => `  - ${n.note}`));
   console.log(out.join('\n'));
-  return 0;
-}
-
-function protocolImport(b: AppBackend, file: string, asNewVersion: boolean, note: string | undefined): number {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  const r = call(b, 'importProtocol', { document, asNewVersion, ...(note ? { note } : {}) });
-  const what = { created: 'imported as version 1', 'new-version': `imported as version ${r.version}`, unchanged: `unchanged (version ${r.version} is identical)` }[r.outcome];
-  console.log(`Protocol ${r.id}: ${what}`);
   return 0;
 }
 
