@@ -4,6 +4,8 @@ import { bridge } from './api';
 import { ProtocolDetail } from './pages/ProtocolDetail';
 import { ProtocolList } from './pages/ProtocolList';
 import { SchedulePreview } from './pages/SchedulePreview';
+import { ProtocolEditor } from './pages/ProtocolEditor';
+import { CtgovImport } from './pages/CtgovImport';
 import { Participant } from './pages/Participant';
 import { PrintCalendar } from './pages/PrintCalendar';
 import { Participants } from './pages/Participants';
@@ -60,7 +62,10 @@ export function App() {
           <Route path="/protocols" element={<ProtocolList />} />
           <Route path="/exports" element={<Exports />} />
           <Route path="/calendar" element={<SiteCalendar />} />
+          <Route path="/protocols/new" element={<ProtocolEditor />} />
+          <Route path="/protocols/import" element={<CtgovImport />} />
           <Route path="/protocols/:id" element={<ProtocolDetail />} />
+          <Route path="/protocols/:id/edit" element={<ProtocolEditor />} />
           <Route path="/protocols/:id/schedule" element={<SchedulePreview />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

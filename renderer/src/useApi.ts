@@ -1,16 +1,22 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError, invoke } from './api';
 import type { Input, Method, Output } from '../../core/api';
 
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ready'; value: T };
 
-/** Calls a read method and re-calls it when the input changes. */
-export function useApi<M extends Method>(method: M, input: Input<M>): Loaded<Output<M>> {
+/**
+ * Calls a read method and re-calls it when the input changes. A new `refresh` number re-reads
+ * the same input and keeps showing the last value until the new one arrives, so the page (and
+ * what is open on it) stays in place.
+ */
+export function useApi<M extends Method>(method: M, input: Input<M>, refresh = 0): Loaded<Output<M>> {
   const key = JSON.stringify(input);
   const [loaded, setLoaded] = useState<Loaded<Output<M>>>({ state: 'loading' });
+  const lastKey = useRef<string | null>(null);
   useEffect(() => {
     let live = true;
-    setLoaded({ state: 'loading' });
+    if (lastKey.current !== `${method}:${key}`) setLoaded({ state: 'loading' });
+    lastKey.current = `${method}:${key}`;
     invoke(method, JSON.parse(key) as Input<M>).then(
       (value) => live && setLoaded({ state: 'ready', value }),
       (error: unknown) =>
@@ -19,6 +25,6 @@ export function useApi<M extends Method>(method: M, input: Input<M>): Loaded<Out
     return () => {
       live = false;
     };
-  }, [method, key]);
+  }, [method, key, refresh]);
   return loaded;
 }

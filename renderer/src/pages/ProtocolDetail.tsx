@@ -5,10 +5,23 @@ import { allocationRatio, type Arm, type Criterion, type Protocol } from '../../
 import { formatInstant } from '../dates';
 import { Badge, ErrorNotice, Facts, Loading, NotStated, Page, Section, Value } from '../components/ui';
 import { useApi } from '../useApi';
+import { ProtocolVersions } from './ProtocolVersions';
+import { useState } from 'react';
+
+/** The protocol document as a .json download, in the format `protocol import` reads. */
+function downloadJson(p: Protocol) {
+  const url = URL.createObjectURL(new Blob([`${JSON.stringify(p, null, 2)}\n`], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${p.id}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 export function ProtocolDetail() {
   const { id = '' } = useParams();
-  const detail = useApi('getProtocol', { id });
+  const [reload, setReload] = useState(0);
+  const detail = useApi('getProtocol', { id }, reload);
   if (detail.state === 'loading')
     return (
       <Page title="Protocol">
@@ -21,10 +34,10 @@ export function ProtocolDetail() {
         <ErrorNotice error={detail.error} title={`Protocol “${id}” could not be shown`} />
       </Page>
     );
-  return <ProtocolView detail={detail.value} />;
+  return <ProtocolView detail={detail.value} onChanged={() => setReload((n) => n + 1)} />;
 }
 
-function ProtocolView({ detail }: { detail: Detail }) {
+function ProtocolView({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {
   const p = detail.protocol;
   const ratio = allocationRatio(p.arms);
   return (
@@ -38,6 +51,19 @@ function ProtocolView({ detail }: { detail: Detail }) {
           </span>
           <span>{p.id}</span>
         </>
+      }
+      actions={
+        <div className="page-actions">
+          <Link className="button button-secondary" to={`/protocols/${encodeURIComponent(p.id)}/schedule`}>
+            Schedule preview
+          </Link>
+          <button type="button" className="button button-secondary" onClick={() => downloadJson(p)}>
+            Export JSON
+          </button>
+          <Link className="button" to={`/protocols/${encodeURIComponent(p.id)}/edit`}>
+            Amend protocol
+          </Link>
+        </div>
       }
     >
       <div className="badges">
@@ -72,6 +98,8 @@ function ProtocolView({ detail }: { detail: Detail }) {
           ]}
         />
       </Section>
+
+      <ProtocolVersions detail={detail} onChanged={onChanged} />
 
       <Section id="arms" title="Arms and schedule" count={p.arms.length}>
         <div className="arms">

@@ -6,12 +6,25 @@ import { useApi } from '../useApi';
 export function ProtocolList() {
   const protocols = useApi('listProtocols', {});
   return (
-    <Page title="Protocols" eyebrow="Trials at this site">
+    <Page
+      title="Protocols"
+      eyebrow="Trials at this site"
+      actions={
+        <div className="page-actions">
+          <Link className="button button-secondary" to="/protocols/import">
+            Import registry record
+          </Link>
+          <Link className="button" to="/protocols/new">
+            New protocol
+          </Link>
+        </div>
+      }
+    >
       {protocols.state === 'loading' && <Loading what="protocols" />}
       {protocols.state === 'error' && <ErrorNotice error={protocols.error} title="The protocols could not be loaded" />}
       {protocols.state === 'ready' &&
         (protocols.value.length === 0 ? (
-          <p className="muted">No protocols yet. Import one with “trialcoord protocol import &lt;file&gt;”.</p>
+          <p className="muted">No protocols yet. Create one, import a registry record, or run “trialcoord protocol import &lt;file&gt;”.</p>
         ) : (
           <div className="table-wrap">
             <table className="table">
