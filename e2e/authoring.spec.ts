@@ -30,6 +30,8 @@ test('build the cirrhosis trial’s Arm A from an empty protocol; the preview ma
   await page.getByRole('button', { name: 'Add intervention' }).click();
   const iv = group(page, 'Intervention 1');
   await iv.getByLabel('Name').fill('Umbilical cord-derived mesenchymal stem cells (UC-MSC)');
+  await iv.getByLabel('Name').press('Tab');
+  await expect(iv.getByLabel('Key')).toHaveValue('umbilical-cord-derived-mesenchymal-stem-cells-uc-msc');
   await iv.getByLabel('Key').fill('uc-msc');
 
   await page.getByRole('button', { name: 'Add arm' }).click();
@@ -45,6 +47,8 @@ test('build the cirrhosis trial’s Arm A from an empty protocol; the preview ma
   await arm.getByRole('button', { name: 'Add dosing series' }).click();
   const series = group(arm, 'Dosing series 1');
   await series.getByLabel('Label').fill('UC-MSC infusion');
+  await series.getByLabel('Label').press('Tab');
+  await expect(series.getByLabel('Key', { exact: true })).toHaveValue('uc-msc-infusion');
   await series.getByLabel('Key', { exact: true }).fill('infusion');
   // A wrong value gets a message at the field, in plain words.
   await series.getByLabel('Number of doses').fill('0');
@@ -79,6 +83,8 @@ test('build the cirrhosis trial’s Arm A from an empty protocol; the preview ma
     await v.getByLabel('Unit', { exact: true }).selectOption(unit);
     await v.getByLabel('Procedures').fill(i < 3 ? 'ALT, TB, PT, ALB, PA, Blood routine' : 'Survival status');
   }
+  await group(arm, 'Visit 2').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'screenshots/protocol-editor-visits.png' });
 
   const preview = page.getByRole('complementary', { name: 'Schedule preview' });
   await preview.getByLabel('Study Day 1 (first dose)').fill('2025-01-06');
@@ -167,8 +173,8 @@ test('amend the COVID-19 trial with a week-12 visit and move one participant: th
 test('import a registry record: proposals beside their time frames, accepted or changed, then saved from the editor', async ({ page, app }) => {
   await page.goto(`${app.url}#/protocols`);
   await workAs(page, 'CO', 'Casey Ortiz');
-  await page.getByRole('link', { name: 'Import registry record' }).click();
-  await page.getByLabel('Study record (.json)').setInputFiles(path.join('test', 'fixtures', 'ctgov', 'ucmsc-cirrhosis.json'));
+  await page.getByRole('link', { name: 'Import…' }).click();
+  await page.getByLabel('Protocol or study record (.json)').setInputFiles(path.join('test', 'fixtures', 'ctgov', 'ucmsc-cirrhosis.json'));
   const proposals = page.getByRole('region', { name: /Visits proposed/ });
   await expect(proposals.getByText('“Weeks 12, 24 and 48”')).toBeVisible();
   await expect(proposals.getByText('“Up to 75 months”')).toBeVisible();
@@ -181,7 +187,7 @@ test('import a registry record: proposals beside their time frames, accepted or 
   await screenshot(page, 'ctgov-import');
   await page.getByRole('button', { name: 'Continue in the editor with 3 visits' }).click();
 
-  await expect(page.getByRole('heading', { level: 1, name: 'New protocol from a registry record' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'New protocol from ucmsc-cirrhosis.json' })).toBeVisible();
   const arm = group(page, 'Arm 1');
   await expect(group(arm, 'Visit 3').getByLabel('Label')).toHaveValue('Month 60');
   await page.getByRole('complementary', { name: 'Schedule preview' }).getByLabel('Study Day 1 (first dose)').fill('2025-01-06');
@@ -189,4 +195,22 @@ test('import a registry record: proposals beside their time frames, accepted or 
   await page.getByRole('button', { name: 'Save protocol' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/liver cirrhosis: three infusions/);
   await expect(page.getByText('NCT99000003', { exact: true })).toBeVisible();
+});
+
+test('import a protocol JSON file of a stored trial: the editor offers it as the next version', async ({ page, app }) => {
+  const doc = seed('ucmsc-sepsis');
+  const amended = { ...doc, arms: doc.arms.map((a) => ({ ...a, visits: [...a.visits, { ...a.visits[0]!, key: 'day-90', label: 'Day 90 survival', anchor: { type: 'studyDay' as const, day: 90 } }] })) };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-json-')), 'ucmsc-sepsis.json');
+  fs.writeFileSync(file, JSON.stringify(amended, null, 2));
+  await page.goto(`${app.url}#/protocols/import`);
+  await workAs(page, 'CO', 'Casey Ortiz');
+  await page.getByLabel('Protocol or study record (.json)').setInputFiles(file);
+  await expect(page.getByRole('heading', { level: 1, name: 'New protocol from ucmsc-sepsis.json' })).toBeVisible();
+  await expect(page.getByText('is already stored (version 1). Saving keeps it and adds this as version 2')).toBeVisible();
+  await page.getByRole('button', { name: 'Save version 2' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Human Umbilical Cord Mesenchymal Stem Cells Treatment in Sepsis');
+  const versions = page.getByRole('region', { name: /Versions/ });
+  await expect(versions.getByRole('row')).toHaveCount(3);
+  await expect(versions).toContainText('Imported from ucmsc-sepsis.json');
+  await expect(versions.getByRole('listitem')).toHaveText(['added: + arms[experimental].visits[day-90]: "Day 90 survival"', 'added: + arms[sham].visits[day-90]: "Day 90 survival"']);
 });

@@ -37,6 +37,11 @@ export function CtgovImport() {
       setProblem(new ApiError({ code: 'invalid_input', message: `${f.name} is not valid JSON: ${(e as Error).message}` }));
       return;
     }
+    // A protocol file in the app's own format opens in the editor as it is.
+    if (typeof record === 'object' && record !== null && !('protocolSection' in record) && 'arms' in record) {
+      navigate('/protocols/new', { state: { draft: record as Record<string, unknown>, source: f.name } satisfies EditorLocationState });
+      return;
+    }
     const d = await load.run(() => invoke('draftFromCtgov', { record, fileName: f.name }));
     if (d) {
       setFile(f.name);
@@ -63,12 +68,13 @@ export function CtgovImport() {
   };
 
   return (
-    <Page title="Import from a registry record" eyebrow={<Link to="/protocols">← All protocols</Link>}>
+    <Page title="Import a protocol" eyebrow={<Link to="/protocols">← All protocols</Link>}>
       <p className="lead">
-        Choose a study record saved from ClinicalTrials.gov in its JSON format (API version 2). Nothing is saved until you review the draft in the editor and save it.
+        Choose a protocol file exported from Trial Coordinator, or a study record saved from ClinicalTrials.gov in its JSON format (API version 2). Nothing is saved until you review the draft in the
+        editor and save it; a protocol that already exists is saved as its next version.
       </p>
       <div className="field">
-        <label htmlFor={inputId}>Study record (.json)</label>
+        <label htmlFor={inputId}>Protocol or study record (.json)</label>
         <input id={inputId} type="file" accept=".json,application/json" onChange={(e) => void read(e.target.files?.[0])} />
       </div>
       {problem && <ActionError error={problem} title="The file could not be read" />}

@@ -62,6 +62,10 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
   const amending = props.existing !== null;
   // A registry draft for a trial already stored also becomes a new version of it.
   const existingId = props.existing?.summary.id ?? null;
+  // An imported file whose id is already stored is saved as that protocol's next version.
+  const list = useApi('listProtocols', {});
+  const same = !amending && list.state === 'ready' ? (list.value.find((p) => p.id === draft.id) ?? null) : null;
+  const nextVersion = props.existing ? props.existing.summary.version + 1 : same ? same.version + 1 : 1;
 
   const editor: EditorState = {
     draft,
@@ -87,7 +91,7 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
     const result = await save.run(() =>
       invoke('importProtocol', {
         document: protocol,
-        asNewVersion: amending || props.source !== null,
+        asNewVersion: amending || same !== null,
         by: user || undefined,
         ...(note.trim() ? { note: note.trim() } : props.source ? { note: `Imported from ${props.source}` } : {}),
         ...(effective ? { effectiveDate: effective } : {}),
@@ -96,7 +100,7 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
     if (result) navigate(`/protocols/${encodeURIComponent(result.id)}`, { state: { saved: result } });
   };
 
-  const title = amending ? `Amend ${existingId}` : props.source ? 'New protocol from a registry record' : 'New protocol';
+  const title = amending ? `Amend ${existingId}` : props.source ? `New protocol from ${props.source}` : 'New protocol';
   const problems = [...issues].map(([path, message]) => `${describePath(path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)), draft)}: ${message}`);
   return (
     <EditorContext.Provider value={editor}>
@@ -118,7 +122,7 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
       >
         {amending && (
           <p className="lead">
-            Saving makes version {props.existing!.summary.version + 1}. Participants stay on the version they are on until you move them from the protocol page; visits already done never change.
+            Saving makes version {nextVersion}. Participants stay on the version they are on until you move them from the protocol page; visits already done never change.
           </p>
         )}
         <div className="editor-layout">
@@ -212,10 +216,16 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
                   </span>
                 </div>
               </div>
+              {same && (
+                <p className="notice notice-info">
+                  A protocol with the id <code>{same.id}</code> is already stored (version {same.version}). Saving keeps it and adds this as version {nextVersion}; participants stay on their version until
+                  moved.
+                </p>
+              )}
               <ActionError error={save.error} />
               <div className="form-actions">
                 <button type="submit" className="button" disabled={save.busy}>
-                  {amending ? `Save version ${props.existing!.summary.version + 1}` : 'Save protocol'}
+                  {amending || same ? `Save version ${nextVersion}` : 'Save protocol'}
                 </button>
                 <Link className="button button-secondary" to={existingId ? `/protocols/${encodeURIComponent(existingId)}` : '/protocols'}>
                   Cancel

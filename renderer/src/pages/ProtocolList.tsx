@@ -12,7 +12,7 @@ export function ProtocolList() {
       actions={
         <div className="page-actions">
           <Link className="button button-secondary" to="/protocols/import">
-            Import registry record
+            Import…
           </Link>
           <Link className="button" to="/protocols/new">
             New protocol

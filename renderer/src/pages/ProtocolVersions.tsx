@@ -39,7 +39,7 @@ export function ProtocolVersions(props: { detail: ProtocolDetail; onChanged: () 
               <tr key={v.version}>
                 <th scope="row" className="num">
                   {v.version}
-                  {v.version === summary.version && <span className="sub">current</span>}
+                  {v.version === summary.version && <span className="muted"> (current)</span>}
                 </th>
                 <td>{formatInstant(v.createdAt)}</td>
                 <td>{v.effectiveDate ? formatCalendarDate(v.effectiveDate) : 'From the start'}</td>
