@@ -1,6 +1,7 @@
 // Screening: is a participant eligible for a protocol? Age is checked against the protocol's
 // range automatically; each inclusion criterion must be answered "met" and each exclusion
 // criterion "not met".
+import { Temporal } from 'temporal-polyfill';
 import { parseDate } from './dates.js';
 import type { Protocol } from './protocol.js';
 
@@ -23,7 +24,8 @@ export interface EligibilityResult {
 
 export function ageInMonths(input: AgeInput): number | null {
   if (input.birthDate) {
-    const d = parseDate(input.birthDate).until(parseDate(input.onDate), { largestUnit: 'months' });
+    // Whole months between two calendar dates, as Temporal counts them (parseDate checks both first).
+    const d = Temporal.PlainDate.from(parseDate(input.birthDate).toString()).until(Temporal.PlainDate.from(parseDate(input.onDate).toString()), { largestUnit: 'months' });
     return d.years * 12 + d.months;
   }
   if (input.ageYears !== null && input.ageYears !== undefined) return input.ageYears * 12;

@@ -79,12 +79,22 @@ export function clearAuditContext(db: WritableDB): void {
 
 export type AuditVerification = { ok: true; rows: number } | { ok: false; rows: number; firstBadId: number; problem: string };
 
-/** Walks the chain from the first row; reports the first row whose hash or link does not hold. */
-export function verifyAudit(db: ReadableDB): AuditVerification {
+/**
+ * Walks the chain from the first row (or on from a row already verified, whose hash must still be
+ * the one recorded); reports the first row whose hash or link does not hold.
+ */
+export function verifyAudit(db: ReadableDB, from?: { id: number; hash: string }): AuditVerification {
   let prev = '';
   let rows = 0;
   let expectedId: number | null = null;
-  for (const r of db.prepare(`SELECT id, hash, ${HASH_FIELDS.join(', ')} FROM audit_log ORDER BY id`).iterate() as IterableIterator<Record<string, unknown> & { id: number; hash: string; prev_hash: string }>) {
+  if (from) {
+    const row = db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(from.id) as { hash: string } | undefined;
+    if (!row) return { ok: false, rows, firstBadId: from.id, problem: `row ${from.id}, verified before, is missing` };
+    if (row.hash !== from.hash) return { ok: false, rows, firstBadId: from.id, problem: `row ${from.id} was changed after it was verified` };
+    prev = from.hash;
+    expectedId = from.id + 1;
+  }
+  for (const r of db.prepare(`SELECT id, hash, ${HASH_FIELDS.join(', ')} FROM audit_log WHERE id > ? ORDER BY id`).iterate(from?.id ?? 0) as IterableIterator<Record<string, unknown> & { id: number; hash: string; prev_hash: string }>) {
     rows++;
     if (expectedId !== null && r.id !== expectedId) return { ok: false, rows, firstBadId: expectedId, problem: `row ${expectedId} is missing (the next row is ${r.id})` };
     if (r.prev_hash !== prev) return { ok: false, rows, firstBadId: r.id, problem: `row ${r.id} does not link to the row before it` };
@@ -101,11 +111,10 @@ export interface AuditRow extends AuditRecord {
 }
 
 export function auditRows(db: ReadableDB, participantId: number | null): AuditRow[] {
-  return db
-    .prepare(
-      `SELECT id, at, by_user AS by, method, reason, entity, entity_id AS entityId, action, participant_id AS participantId,
-         old_values AS oldValues, new_values AS newValues
-       FROM audit_log WHERE (@p IS NULL OR participant_id = @p) ORDER BY id`,
-    )
-    .all({ p: participantId }) as AuditRow[];
+  const columns = `SELECT id, at, by_user AS by, method, reason, entity, entity_id AS entityId, action, participant_id AS participantId,
+         old_values AS oldValues, new_values AS newValues FROM audit_log`;
+  // Two statements, not "(? IS NULL OR participant_id = ?)": that form cannot use the index and
+  // reads the whole trail for one participant.
+  if (participantId === null) return db.prepare(`${columns} ORDER BY id`).all() as AuditRow[];
+  return db.prepare(`${columns} WHERE participant_id = ? ORDER BY id`).all(participantId) as AuditRow[];
 }

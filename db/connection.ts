@@ -9,8 +9,11 @@ import type { ReadableDB, WritableDB } from './types.js';
 export interface OpenOptions {
   /** Path to a better_sqlite3.node built for another runtime (Electron in development). */
   readonly nativeBinding?: string;
-  /** Run integrity_check and foreign_key_check first, and refuse a damaged file (app start). */
-  readonly checkIntegrity?: boolean;
+  /**
+   * Run integrity_check and foreign_key_check first, and refuse a damaged file (app start):
+   * always, or only when they have not run yet on the given day (see db/app.ts).
+   */
+  readonly checkIntegrity?: boolean | { readonly unlessCheckedOn: string };
   /** How long a write waits for another process's write to finish (default 5 s). */
   readonly busyTimeoutMs?: number;
 }
@@ -35,7 +38,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
   try {
     // Checked before anything else: switching to WAL would already write to a newer app's file.
     assertNotFromFuture(raw as WritableDB);
-    if (options.checkIntegrity) assertIntact(raw, file);
+    if (options.checkIntegrity === true || (options.checkIntegrity && lastFullCheck(raw) !== options.checkIntegrity.unlessCheckedOn)) assertIntact(raw, file);
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
     // A second process (CLI while the app runs) waits for the lock instead of failing at once.
@@ -45,6 +48,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
     const db = raw as WritableDB;
     const migration = migrate(db);
     installAudit(db);
+    reusePreparedStatements(raw);
     const getCtx = db.prepare('SELECT at, by_user AS by, method, reason FROM temp.audit_ctx');
     return {
       file,
@@ -83,9 +87,39 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
   }
 }
 
+/** The day the full start-up checks last passed (app_checks), or null. */
+export function lastFullCheck(raw: Database.Database): string | null {
+  const table = raw.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'app_checks'").get();
+  if (!table) return null;
+  return (raw.prepare("SELECT value FROM app_checks WHERE key = 'full_check_on'").get() as { value: string } | undefined)?.value ?? null;
+}
+
 function assertIntact(raw: Database.Database, file: string): void {
   const problems = (raw.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).filter((m) => m !== 'ok');
   const fk = raw.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
   for (const f of fk.slice(0, 10)) problems.push(`row ${f.rowid} of ${f.table} points to a missing ${f.parent} row`);
   if (problems.length) throw new DatabaseDamagedError(file, problems);
+}
+
+/**
+ * Keeps each SQL text's prepared statement for reuse: preparing is a large part of a small query's
+ * cost, and the hot paths (re-planning, participant pages) prepare the same few texts thousands of
+ * times. A statement comes back in its default modes; one still being iterated is not shared.
+ */
+function reusePreparedStatements(db: Database.Database): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    const kept = cache.get(sql);
+    if (kept && !kept.busy) {
+      if (kept.reader) kept.raw(false).pluck(false).expand(false);
+      return kept;
+    }
+    const fresh = prepare(sql);
+    if (!kept) {
+      if (cache.size >= 1000) cache.clear();
+      cache.set(sql, fresh);
+    }
+    return fresh;
+  }) as Database.Database['prepare'];
 }

@@ -172,16 +172,34 @@ export function replan(db: WritableDB, participantId: number, clock: Clock, init
 
 /**
  * Replays visits done before a participant reaches the app (an import) in date order through the
- * engine, in memory: each visit's planned date is the one it had when it was done, exactly as if
- * each had been recorded in turn.
+ * engine: each visit's planned date is the one it had when it was done, exactly as if each had
+ * been recorded in turn.
+ *
+ * A visit's planned date depends only on the chain of visits it is counted from, up to the first
+ * one that was done. So one run of the engine with every date gives the same planned date for
+ * each visit whose nearest done ancestor was done before it (the usual case); only the others
+ * are replayed one by one. test/replay.test.ts checks this against the one-by-one replay.
  */
 export function replayActuals(protocol: Protocol, armKey: string, day1: string, actuals: readonly (readonly [key: string, date: string])[]): { actual: Record<string, string>; frozenPlanned: Record<string, string> } {
-  const actual: Record<string, string> = {};
+  const order = [...actuals].map(([key, date], i) => ({ key, date, i })).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.i - b.i));
+  const rank = new Map(order.map((a, r) => [a.key, r]));
+  const actual = Object.fromEntries(order.map((a) => [a.key, a.date]));
+  const full = computeSchedule({ protocol, armKey, start: day1, actual });
+  const byKey = new Map(full.visits.map((v) => [v.key, v]));
   const frozenPlanned: Record<string, string> = {};
-  for (const [key, date] of [...actuals].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) {
-    const s = computeSchedule({ protocol, armKey, start: day1, actual, frozenPlanned });
-    frozenPlanned[key] = s.visits.find((v) => v.key === key)!.plannedDate;
-    actual[key] = date;
+  const slow: string[] = [];
+  for (const { key } of order) {
+    const own = rank.get(key)!;
+    // The nearest ancestor that was done: its date is what this visit counts from.
+    let anchor = byKey.get(key)?.anchor;
+    while (anchor !== undefined && byKey.has(anchor) && !rank.has(anchor)) anchor = byKey.get(anchor)!.anchor;
+    if (anchor !== undefined && rank.has(anchor) && rank.get(anchor)! > own) slow.push(key);
+    else frozenPlanned[key] = byKey.get(key)!.plannedDate;
+  }
+  for (const key of slow) {
+    const own = rank.get(key)!;
+    const before = Object.fromEntries(order.filter((a) => rank.get(a.key)! < own).map((a) => [a.key, a.date]));
+    frozenPlanned[key] = computeSchedule({ protocol, armKey, start: day1, actual: before }).visits.find((v) => v.key === key)!.plannedDate;
   }
   return { actual, frozenPlanned };
 }
@@ -236,13 +254,23 @@ export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol
   };
 }
 
+/** What the arm leaves open: it depends on the protocol version and arm alone, so it is worked out once per arm. */
 function openItems(protocol: Protocol, p: ParticipantRow): OpenItem[] {
-  const blinded = isBlinded(protocol);
-  return computeSchedule({ protocol, armKey: scheduleArm(protocol, p), start: p.day1! }).open.map((o) =>
-    // The series label would name the product (and so the arm) in a blinded trial.
-    blinded ? { key: o.key, label: 'Further study treatments', reason: o.reason } : o,
-  );
+  const armKey = scheduleArm(protocol, p);
+  let byArm = openCache.get(protocol);
+  if (!byArm) openCache.set(protocol, (byArm = new Map()));
+  let items = byArm.get(armKey);
+  if (!items) {
+    const blinded = isBlinded(protocol);
+    items = computeSchedule({ protocol, armKey, start: p.day1! }).open.map((o) =>
+      // The series label would name the product (and so the arm) in a blinded trial.
+      blinded ? { key: o.key, label: 'Further study treatments', reason: o.reason } : o,
+    );
+    byArm.set(armKey, items);
+  }
+  return items;
 }
+const openCache = new WeakMap<Protocol, Map<string, OpenItem[]>>();
 
 /**
  * How a dose is worked out at a dose visit. In a blinded trial every participant sees the same

@@ -32,8 +32,11 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 // Trials in proportion to a busy site: blinded trials take codes, open-label ones arm keys.
+// The cirrhosis trial follows everyone for 75 months; the bench amends it (version 2) with a
+// monthly survival call, as a site would, which gives the ~300,000 visits of a long-running site.
+const MONTHLY = Array.from({ length: 75 }, (_, k) => `monthly-${k + 1}`);
 const TRIALS = [
-  { id: 'ucmsc-cirrhosis', share: 0.3, arm: (i: number) => `BC${i}`, actual: ['infusion-1', 'infusion-2', 'infusion-3', 'week-12', 'week-24', 'week-48'] },
+  { id: 'ucmsc-cirrhosis', share: 0.3, arm: (i: number) => `BC${i}`, actual: ['infusion-1', 'infusion-2', 'infusion-3', 'week-12', 'week-24', 'week-48', ...MONTHLY] },
   { id: 'ucmsc-covid19', share: 0.3, arm: (i: number) => `CV${i}`, actual: ['infusion-1', 'infusion-2', 'infusion-3', 'infusion-4', 'post-24h', 'post-w1', 'post-w2', 'day-28', 'post-w4', 'post-w8'] },
   { id: 'ucmsc-sepsis', share: 0.2, arm: (i: number) => `SP${i}`, actual: ['infusion-1', 'day-28'] },
   { id: 'hucmsc-decompensated-cirrhosis', share: 0.1, arm: (i: number) => ['low', 'medium', 'high'][i % 3]!, actual: ['transplant-1'] },
@@ -71,7 +74,7 @@ function plannedDates(trial: string, day1: Date): Record<string, string> {
   const d = (n: number) => new Date(day1.getTime() + n * 86_400_000).toISOString().slice(0, 10);
   switch (trial) {
     case 'ucmsc-cirrhosis':
-      return { 'infusion-1': d(0), 'infusion-2': d(28), 'infusion-3': d(56), 'week-12': d(84), 'week-24': d(168), 'week-48': d(336) };
+      return { 'infusion-1': d(0), 'infusion-2': d(28), 'infusion-3': d(56), 'week-12': d(84), 'week-24': d(168), 'week-48': d(336), ...Object.fromEntries(MONTHLY.map((k, i) => [k, d(Math.round((i + 1) * 30.44))])) };
     case 'ucmsc-covid19':
       return { 'infusion-1': d(0), 'infusion-2': d(2), 'infusion-3': d(4), 'infusion-4': d(6), 'post-24h': d(7), 'post-w1': d(13), 'post-w2': d(20), 'day-28': d(27), 'post-w4': d(34), 'post-w8': d(62) };
     case 'ucmsc-sepsis':
@@ -86,12 +89,26 @@ async function main() {
   const file = path.join(dir, 'bench.sqlite');
   const conn = openDatabase(file);
   importSeedsOnFirstStart(conn, path.join(ROOT, 'seeds'));
+  const cirrhosis = JSON.parse(fs.readFileSync(path.join(ROOT, 'seeds', 'ucmsc-cirrhosis.json'), 'utf8')) as { arms: { visits: unknown[] }[] };
+  for (const arm of cirrhosis.arms)
+    arm.visits.push({
+      key: 'monthly',
+      label: 'Monthly survival call',
+      kind: 'follow-up',
+      anchor: { type: 'firstDose' },
+      offset: { value: 1, unit: 'months' },
+      window: { before: { value: 7, unit: 'days' }, after: { value: 7, unit: 'days' } },
+      procedures: ['Survival status'],
+      repeat: { every: { value: 1, unit: 'months' }, until: { value: 75, unit: 'months' } },
+    });
   const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'bench', now: () => new Date(`${TODAY}T09:00:00`) });
   const call = (method: string, input: unknown) => {
     const r = dispatch(handlers, method, input);
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     return r.value;
   };
+
+  call('importProtocol', { document: cirrhosis, asNewVersion: true, note: 'Monthly survival calls', effectiveDate: '2023-01-01', by: 'BENCH' });
 
   // 1. Bulk enroll through the service (CSV import in chunks, each one transaction) ...
   const random = rng(20261122);
@@ -185,7 +202,9 @@ async function main() {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const starts: number[] = [];
-  for (let i = 0; i < START_RUNS; i++) {
+  // The first start of a day also runs the full checks (integrity, the whole audit chain) and the
+  // daily backup; it is reported on its own, and the median is over the starts after it.
+  for (let i = 0; i <= START_RUNS; i++) {
     const t = process.hrtime.bigint();
     const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'cli/main.ts'), '--db', file, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const url = await new Promise<string>((resolve, reject) => {
@@ -206,11 +225,13 @@ async function main() {
     await new Promise((r) => child.once('exit', r));
   }
   await browser.close();
-  const ss = stats(starts);
+  const ss = stats(starts.slice(1));
   results.appStart = round(ss.median / 1500);
-  line('appStart', { ...ss, unit: 'ms', target: 'median < 1.5 s' });
+  line('appStart', { ...ss, firstStartOfDayMs: round(starts[0]!), unit: 'ms', target: 'median < 1.5 s' });
 
-  fs.rmSync(dir, { recursive: true, force: true });
+  // BENCH_KEEP=1 keeps the database for a closer look (its path goes to standard error).
+  if (process.env.BENCH_KEEP) console.error(`kept ${file}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
   console.log(JSON.stringify({ ratios: results, smoke }));
 }
 

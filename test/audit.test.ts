@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../core/participants.js';
 import { verifyAudit } from '../db/audit.js';
+import { openBackend } from '../db/app.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
 import { freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
 
@@ -80,5 +81,38 @@ describe('audit trail', () => {
     evil.prepare('DELETE FROM audit_log WHERE id = 3').run();
     expect(verifyAudit(evil as never)).toMatchObject({ ok: false, firstBadId: 3 });
     evil.close();
+  });
+
+  it('at app start: a full check on the first start of the day, then the rows written since, from a row whose hash must not change', () => {
+    const { conn, file, ok } = setup();
+    conn.close();
+    const start = (today: string) => openBackend({ dbFile: file, seedsDir: SEEDS_DIR, mode: 'browser', appVersion: 'test', today });
+    const first = start('2025-06-20');
+    expect(first.auditProblem).toBeNull();
+    const verified = first.conn.read((db) => Object.fromEntries((db.prepare('SELECT key, value FROM app_checks').all() as { key: string; value: string }[]).map((r) => [r.key, r.value])));
+    expect(verified.full_check_on).toBe('2025-06-20');
+    first.conn.close();
+    void ok;
+    // Tamper with an early row and with a row written after the last check.
+    const evil = new Database(file);
+    evil.exec('DROP TRIGGER audit_log_no_update');
+    evil.prepare("UPDATE audit_log SET reason = 'x' WHERE id = 2").run();
+    evil.close();
+    // A later start the same day checks only what is new: the early edit waits for the daily check…
+    const later = start('2025-06-20');
+    expect(later.auditProblem).toBeNull();
+    later.conn.close();
+    // …which finds it the next day.
+    const nextDay = start('2025-06-21');
+    expect(nextDay.auditProblem).toBe('Audit trail broken at row 2: row 2 was changed after it was written (its hash does not match its content)');
+    nextDay.conn.close();
+    // Changing the last verified row is found on any start.
+    const last = Number(verified.audit_verified_id);
+    const evil2 = new Database(file);
+    evil2.prepare("UPDATE audit_log SET hash = 'forged' WHERE id = ?").run(last);
+    evil2.close();
+    const again = start('2025-06-20');
+    expect(again.auditProblem).toBe(`Audit trail broken at row ${last}: row ${last} was changed after it was verified`);
+    again.conn.close();
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isIsoDate, parseDate, windowDays } from '../core/dates.js';
+import fc from 'fast-check';
+import { Temporal } from 'temporal-polyfill';
+import { addOffset, compareDates, daysBetween, isIsoDate, parseDate, PlainDate, windowDays } from '../core/dates.js';
 
 describe('calendar dates', () => {
   it('parses YYYY-MM-DD strictly', () => {
@@ -16,5 +18,60 @@ describe('calendar dates', () => {
   it('window sides in hours round up to whole days', () => {
     expect([windowDays({ value: 0, unit: 'hours' }), windowDays({ value: 1, unit: 'hours' }), windowDays({ value: 24, unit: 'hours' }), windowDays({ value: 25, unit: 'hours' })]).toEqual([0, 1, 1, 2]);
     expect(windowDays({ value: 3, unit: 'days' })).toBe(3);
+  });
+});
+
+describe('the engine’s PlainDate agrees with Temporal.PlainDate', () => {
+  const T = Temporal.PlainDate;
+  // Any calendar date from year 0 to 9999.
+  const anyDate = fc.integer({ min: epoch('0000-01-01'), max: epoch('9999-12-31') }).map((n) => T.from('1970-01-01').add({ days: n }).toString());
+  function epoch(iso: string) {
+    return T.from('1970-01-01').until(T.from(iso), { largestUnit: 'days' }).days;
+  }
+  const units = ['hours', 'days', 'weeks', 'months', 'years'] as const;
+
+  it('parsing, printing, weekdays, month lengths and day counts', () => {
+    fc.assert(
+      fc.property(anyDate, anyDate, (a, b) => {
+        const [pa, pb, ta, tb] = [parseDate(a), parseDate(b), T.from(a), T.from(b)];
+        expect(pa.toString()).toBe(ta.toString());
+        expect([pa.year, pa.month, pa.day, pa.dayOfWeek, pa.daysInMonth]).toEqual([ta.year, ta.month, ta.day, ta.dayOfWeek, ta.daysInMonth]);
+        expect(compareDates(pa, pb)).toBe(T.compare(ta, tb));
+        expect(daysBetween(pa, pb)).toBe(ta.until(tb, { largestUnit: 'days' }).days);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('adding any offset gives Temporal’s date, month ends clamped, past year 9999 too', () => {
+    fc.assert(
+      fc.property(anyDate, fc.constantFrom(...units), fc.integer({ min: 0, max: 100_000 }), (d, unit, value) => {
+        const n = unit === 'hours' ? { days: Math.floor(value / 24) } : unit === 'weeks' ? { days: value * 7 } : { [unit]: value };
+        let expected: string;
+        try {
+          expected = T.from(d).add(n, { overflow: 'constrain' }).toString();
+        } catch (e) {
+          expect(e).toBeInstanceOf(RangeError);
+          expect(() => addOffset(parseDate(d), { value, unit })).toThrow(RangeError);
+          return;
+        }
+        expect(addOffset(parseDate(d), { value, unit }).toString()).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('subtracting days, and the edges of the range', () => {
+    fc.assert(
+      fc.property(anyDate, fc.integer({ min: 0, max: 5_000_000 }), (d, days) => {
+        expect(parseDate(d).subtract({ days }).toString()).toBe(T.from(d).subtract({ days }).toString());
+      }),
+      { numRuns: 2000 },
+    );
+    expect(parseDate('9999-12-31').add({ days: 1 }).toString()).toBe('+010000-01-01');
+    expect(parseDate('0000-01-01').subtract({ days: 1 }).toString()).toBe('-000001-12-31');
+    expect(PlainDate.fromEpochDay(100_000_000).toString()).toBe(T.from('+275760-09-13').toString());
+    expect(() => PlainDate.fromEpochDay(100_000_001)).toThrow(RangeError);
+    expect(PlainDate.fromEpochDay(-100_000_001).toString()).toBe(T.from('-271821-04-19').toString());
   });
 });

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-participants.js';
 import * as m0003 from './0003-audit.js';
 import * as m0004 from './0004-amendments.js';
+import * as m0005 from './0005-speed.js';
 
 export interface Migration {
   readonly version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'participants', up: m0002.up },
   { version: 3, name: 'audit', up: m0003.up },
   { version: 4, name: 'amendments', up: m0004.up },
+  { version: 5, name: 'speed', up: m0005.up },
 ];

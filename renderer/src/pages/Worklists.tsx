@@ -4,8 +4,12 @@ import type { WorklistRow } from '../../../core/participants';
 import { formatCalendarDate, formatDateRange, todayIso } from '../dates';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
+import { VirtualTable } from '../components/VirtualRows';
 
 const FIRST = 200;
+/** Lists longer than this draw only the rows in view. */
+const LONG = 60;
+const ROW_HEIGHT = 44;
 
 export function Worklists() {
   const today = todayIso();
@@ -54,46 +58,50 @@ function WorkTable(props: {
   tone?: 'warning';
   showActual?: boolean;
 }) {
+  const head = (rowIndex?: number) => (
+    <tr aria-rowindex={rowIndex}>
+      <th scope="col">Participant</th>
+      <th scope="col">Trial</th>
+      <th scope="col">Visit</th>
+      <th scope="col">Planned</th>
+      <th scope="col">Window</th>
+      {props.showActual && <th scope="col">Done on</th>}
+    </tr>
+  );
+  const row = (r: WorklistRow, rowIndex?: number) => (
+    <tr key={r.visitId} aria-rowindex={rowIndex} className={props.tone === 'warning' ? 'row-warning' : undefined}>
+      <th scope="row">
+        <Link to={`/participants/${r.participantId}`}>
+          {r.studyId} ({r.initials})
+        </Link>
+        {r.assignment && <span className="sub"> · {r.assignment}</span>}
+      </th>
+      <td title={r.protocolTitle}>{r.protocolTitle}</td>
+      <td>{r.visitLabel}</td>
+      <td className="nowrap">{formatCalendarDate(r.plannedDate)}</td>
+      <td className="nowrap">{formatDateRange(r.windowStart, r.windowEnd)}</td>
+      {props.showActual && (
+        <td>
+          {r.actualDate && formatCalendarDate(r.actualDate)}
+          {r.reason && <span className="sub"> · {r.reason}</span>}
+        </td>
+      )}
+    </tr>
+  );
   return (
     <Section id={props.id} title={props.title} count={props.total}>
       {props.rows.length === 0 ? (
         <p className="muted">{props.empty}</p>
       ) : (
         <div className="table-wrap">
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th scope="col">Participant</th>
-                <th scope="col">Trial</th>
-                <th scope="col">Visit</th>
-                <th scope="col">Planned</th>
-                <th scope="col">Window</th>
-                {props.showActual && <th scope="col">Done on</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((r) => (
-                <tr key={r.visitId} className={props.tone === 'warning' ? 'row-warning' : undefined}>
-                  <th scope="row">
-                    <Link to={`/participants/${r.participantId}`}>
-                      {r.studyId} ({r.initials})
-                    </Link>
-                    {r.assignment && <div className="sub">{r.assignment}</div>}
-                  </th>
-                  <td>{r.protocolTitle}</td>
-                  <td>{r.visitLabel}</td>
-                  <td className="nowrap">{formatCalendarDate(r.plannedDate)}</td>
-                  <td className="nowrap">{formatDateRange(r.windowStart, r.windowEnd)}</td>
-                  {props.showActual && (
-                    <td>
-                      {r.actualDate && formatCalendarDate(r.actualDate)}
-                      {r.reason && <div className="sub">{r.reason}</div>}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {props.rows.length > LONG ? (
+            <VirtualTable label={props.title} count={props.rows.length} rowHeight={ROW_HEIGHT} className="compact worklist-table" head={head(1)} row={(i) => row(props.rows[i]!, i + 2)} />
+          ) : (
+            <table className="table compact">
+              <thead>{head()}</thead>
+              <tbody>{props.rows.map((r) => row(r))}</tbody>
+            </table>
+          )}
           {props.rows.length < props.total && (
             <p className="muted">
               Showing the first {props.rows.length} of {props.total}.{' '}

@@ -1,0 +1,52 @@
+// Long tables (10,000 participants, a worklist's every row) render only the rows in view, plus
+// a margin, inside a scrolling box; spacer rows keep the scroll bar true. Rows have one fixed
+// height (cells do not wrap), so where each row sits is known without measuring. Tabbing
+// through the links scrolls the next rows into view, and they are rendered before focus gets
+// there; the table tells assistive technology how many rows it has in all.
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+
+const OVERSCAN = 15;
+
+export function useRowWindow(count: number, rowHeight: number) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [range, setRange] = useState({ start: 0, end: Math.min(count, 60) });
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const update = () => {
+      const start = Math.max(0, Math.floor(el.scrollTop / rowHeight) - OVERSCAN);
+      const end = Math.min(count, Math.ceil((el.scrollTop + el.clientHeight) / rowHeight) + OVERSCAN);
+      setRange((r) => (r.start === start && r.end === end ? r : { start, end }));
+    };
+    update();
+    el.addEventListener('scroll', update, { passive: true });
+    window.addEventListener('resize', update);
+    return () => {
+      el.removeEventListener('scroll', update);
+      window.removeEventListener('resize', update);
+    };
+  }, [count, rowHeight]);
+  return { ref, start: range.start, end: range.end };
+}
+
+/**
+ * A table whose body shows only the rows in view. `row(i)` renders row i as a <tr> (with
+ * aria-rowindex i + 2: the header is row 1).
+ */
+export function VirtualTable(props: { label: string; count: number; rowHeight: number; head: ReactNode; row: (index: number) => ReactNode; className?: string }) {
+  const { ref, start, end } = useRowWindow(props.count, props.rowHeight);
+  const rows: ReactNode[] = [];
+  for (let i = start; i < end; i++) rows.push(props.row(i));
+  return (
+    <div className="virtual-scroll" ref={ref} tabIndex={0} role="region" aria-label={`${props.label} (scrolls)`}>
+      <table className={`table virtual-table ${props.className ?? ''}`} aria-rowcount={props.count + 1} aria-label={props.label}>
+        <thead>{props.head}</thead>
+        <tbody>
+          {start > 0 && <tr aria-hidden="true" className="spacer" style={{ height: start * props.rowHeight }} />}
+          {rows}
+          {end < props.count && <tr aria-hidden="true" className="spacer" style={{ height: (props.count - end) * props.rowHeight }} />}
+        </tbody>
+      </table>
+    </div>
+  );
+}
