@@ -24,7 +24,8 @@ import { exportCommand } from './export-command.js';
 import { printCalendar } from './print-command.js';
 import { protocolCommands } from './protocol-commands.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The project folder: one up from cli/ when run from source, two up from dist/cli/ when bundled.
+const ROOT = ((dir) => (path.basename(path.dirname(dir)) === 'dist' ? path.resolve(dir, '..', '..') : path.resolve(dir, '..')))(path.dirname(fileURLToPath(import.meta.url)));
 const SEEDS_DIR = path.join(ROOT, 'seeds');
 const RENDERER_DIR = process.env.TRIALCOORD_RENDERER_DIR ?? path.join(ROOT, 'dist', 'renderer');
 

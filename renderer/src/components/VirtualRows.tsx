@@ -26,7 +26,9 @@ export function useRowWindow(count: number, rowHeight: number) {
       window.removeEventListener('resize', update);
     };
   }, [count, rowHeight]);
-  return { ref, start: range.start, end: range.end };
+  // Until the effect has run for a new count (a filter just shrank the list), keep within it.
+  const end = Math.min(range.end, count);
+  return { ref, start: Math.min(range.start, end), end };
 }
 
 /**

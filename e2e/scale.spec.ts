@@ -1,0 +1,36 @@
+// Long lists stay light: with thousands of participants only the rows in view are in the page.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, expectAccessible, screenshot, test } from './fixtures';
+
+test('the participants list of 3,000 draws only the rows in view, scrolls to the last, and finds one', async ({ page, app }) => {
+  const rows = ['study_id,initials,arm,day1,weight_kg'];
+  for (let i = 1; i <= 3000; i++) rows.push(`P-${String(i).padStart(4, '0')},AB,CV${i},2026-0${1 + (i % 9)}-1${i % 10},70`);
+  const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-scale-')), 'p.csv');
+  fs.writeFileSync(csv, `${rows.join('\n')}\n`);
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+
+  await page.goto(`${app.url}#/participants`);
+  const table = page.getByRole('table', { name: 'Participants' });
+  await expect(table).toHaveAttribute('aria-rowcount', '3001');
+  await expect(page.getByRole('status').filter({ hasText: '3000 participants' })).toBeVisible();
+  const drawn = await table.locator('tbody tr:not(.spacer)').count();
+  expect(drawn).toBeGreaterThan(10);
+  expect(drawn).toBeLessThan(80);
+  await expectAccessible(page);
+
+  // Scrolling to the end brings the last rows in.
+  await page.getByRole('region', { name: 'Participants (scrolls)' }).evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(page.getByRole('link', { name: 'P-3000 (AB)' })).toBeVisible();
+  await expect(table.locator('tbody tr:not(.spacer)').last()).toHaveAttribute('aria-rowindex', '3001');
+  await screenshot(page, 'participants-3000');
+
+  // Finding one narrows the list.
+  await page.getByLabel('Find').fill('P-1234');
+  await expect(page.getByRole('status').filter({ hasText: '1 of 3000 participants' })).toBeVisible();
+  await page.getByRole('link', { name: 'P-1234 (AB)' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('P-1234');
+});
