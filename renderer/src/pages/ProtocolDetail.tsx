@@ -3,8 +3,8 @@ import type { ProtocolDetail as Detail } from '../../../core/api';
 import { formatAge, formatDose, formatSeries, formatTiming, formatWindow, humanize } from '../../../core/format';
 import { allocationRatio, type Arm, type Criterion, type Protocol } from '../../../core/protocol';
 import { formatInstant } from '../dates';
-import { Badge, ErrorNotice, Facts, Loading, NotStated, Page, Section, Value } from '../components/ui';
-import { useApi } from '../useApi';
+import { Badge, Facts, NotStated, Page, Section, Value } from '../components/ui';
+import { WithProtocol } from '../components/WithProtocol';
 import { ProtocolVersions } from './ProtocolVersions';
 import { useState } from 'react';
 
@@ -21,20 +21,11 @@ function downloadJson(p: Protocol) {
 export function ProtocolDetail() {
   const { id = '' } = useParams();
   const [reload, setReload] = useState(0);
-  const detail = useApi('getProtocol', { id }, reload);
-  if (detail.state === 'loading')
-    return (
-      <Page title="Protocol">
-        <Loading what="the protocol" />
-      </Page>
-    );
-  if (detail.state === 'error')
-    return (
-      <Page title="Protocol not available" eyebrow={<Link to="/protocols">← All protocols</Link>}>
-        <ErrorNotice error={detail.error} title={`Protocol “${id}” could not be shown`} />
-      </Page>
-    );
-  return <ProtocolView detail={detail.value} onChanged={() => setReload((n) => n + 1)} />;
+  return (
+    <WithProtocol id={id} title="Protocol" errorPageTitle="Protocol not available" errorTitle={`Protocol “${id}” could not be shown`} refresh={reload}>
+      {(detail) => <ProtocolView detail={detail} onChanged={() => setReload((n) => n + 1)} />}
+    </WithProtocol>
+  );
 }
 
 function ProtocolView({ detail, onChanged }: { detail: Detail; onChanged: () => void }) {

@@ -11,12 +11,13 @@ import { computeSchedule, type Schedule } from '../../../core/schedule';
 import { invoke } from '../api';
 import { formatCalendarDate, todayIso } from '../dates';
 import { useUser } from '../user';
-import { ErrorNotice, Loading, Page, Section } from '../components/ui';
+import { Page, Section } from '../components/ui';
 import { ActionError, useAction } from '../components/forms';
 import { WindowCell } from '../components/WindowCell';
 import { CheckboxField, CheckboxGroup, EditorContext, useEditor, ListField, NumberField, SelectField, TextField, getIn, setIn, type EditorState, type Path } from './editor/fields';
 import { Arms, Criteria, Interventions, Outcomes } from './editor/parts';
 import { useApi } from '../useApi';
+import { WithProtocol } from '../components/WithProtocol';
 
 /** Location state when the editor is opened with a draft (a registry import). */
 export interface EditorLocationState {
@@ -32,20 +33,11 @@ export function ProtocolEditor() {
 }
 
 function EditExisting({ id }: { id: string }) {
-  const detail = useApi('getProtocol', { id });
-  if (detail.state === 'loading')
-    return (
-      <Page title="Amend protocol">
-        <Loading what="the protocol" />
-      </Page>
-    );
-  if (detail.state === 'error')
-    return (
-      <Page title="Amend protocol" eyebrow={<Link to="/protocols">← All protocols</Link>}>
-        <ErrorNotice error={detail.error} title={`Protocol “${id}” could not be opened`} />
-      </Page>
-    );
-  return <EditorForm initial={structuredClone(detail.value.protocol) as unknown as Draft} existing={detail.value} source={null} />;
+  return (
+    <WithProtocol id={id} title="Amend protocol" errorTitle={`Protocol “${id}” could not be opened`}>
+      {(detail) => <EditorForm initial={structuredClone(detail.protocol) as unknown as Draft} existing={detail} source={null} />}
+    </WithProtocol>
+  );
 }
 
 function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; source: string | null }) {

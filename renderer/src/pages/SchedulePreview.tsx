@@ -8,24 +8,16 @@ import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { WindowCell } from '../components/WindowCell';
 import { Options } from '../components/forms';
 import { useApi } from '../useApi';
+import { WithProtocol } from '../components/WithProtocol';
 
 /** A participant-free schedule for any arm and Study Day 1: what enrolling someone today would give. */
 export function SchedulePreview() {
   const { id = '' } = useParams();
-  const detail = useApi('getProtocol', { id });
-  if (detail.state === 'loading')
-    return (
-      <Page title="Schedule preview">
-        <Loading what="the protocol" />
-      </Page>
-    );
-  if (detail.state === 'error')
-    return (
-      <Page title="Schedule preview" eyebrow={<Link to="/protocols">← All protocols</Link>}>
-        <ErrorNotice error={detail.error} title={`Protocol “${id}” could not be shown`} />
-      </Page>
-    );
-  return <PreviewForm detail={detail.value} />;
+  return (
+    <WithProtocol id={id} title="Schedule preview" errorTitle={`Protocol “${id}” could not be shown`}>
+      {(detail) => <PreviewForm detail={detail} />}
+    </WithProtocol>
+  );
 }
 
 function PreviewForm({ detail }: { detail: ProtocolDetail }) {
