@@ -23,6 +23,7 @@ import { dailyBackup } from '../db/backup.js';
 import { exportCommand } from './export-command.js';
 import { printCalendar } from './print-command.js';
 import { protocolCommands } from './protocol-commands.js';
+import { whoIs } from './api-call.js';
 
 // The project folder: one up from cli/ when run from source, two up from dist/cli/ when bundled.
 const ROOT = ((dir) => (path.basename(path.dirname(dir)) === 'dist' ? path.resolve(dir, '..', '..') : path.resolve(dir, '..')))(path.dirname(fileURLToPath(import.meta.url)));
@@ -154,7 +155,7 @@ function main(argv: string[]): Promise<number> | number {
     try {
       if (sub === 'set') {
         const [key, value] = rest;
-        call(b, 'setSetting', { key: key as 'site_name', value: value ?? '', by: values.by ?? process.env.TRIALCOORD_USER ?? 'cli' });
+        call(b, 'setSetting', { key: key as 'site_name', value: value ?? '', by: whoIs(values.by) });
         console.log(`${key} set to ${value}`);
         return 0;
       }

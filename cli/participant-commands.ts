@@ -1,10 +1,8 @@
 // Participant commands for scripted use: import, list, enroll, visit done|missed|reschedule.
 import fs from 'node:fs';
-import os from 'node:os';
 import type { ParticipantDetail, ParticipantSummary } from '../core/participants.js';
-import type { ApiResult, Input, Method, Output } from '../core/api.js';
 import { findParticipant } from '../db/participants.js';
-import { dispatch } from '../db/service.js';
+import { apiCaller, whoIs, type Fail } from './api-call.js';
 import type { AppBackend } from '../db/app.js';
 
 export interface ParticipantFlags {
@@ -30,15 +28,10 @@ export interface ParticipantFlags {
   readonly time?: string | undefined;
 }
 
-type Fail = (message: string, details?: readonly string[]) => never;
 
 export function participantCommands(b: AppBackend, command: string, args: readonly string[], f: ParticipantFlags, fail: Fail): number {
-  const call = <M extends Method>(method: M, input: Input<M>): Output<M> => {
-    const r = dispatch(b.handlers, method, input) as ApiResult<Output<M>>;
-    if (!r.ok) return fail(r.error.message, r.error.details);
-    return r.value;
-  };
-  const by = f.by ?? process.env.TRIALCOORD_USER ?? os.userInfo().username;
+  const call = apiCaller(b, fail);
+  const by = whoIs(f.by);
   const need = (value: string | undefined, flag: string): string => value ?? fail(`${command} needs --${flag}`);
   const number = (value: string | undefined, flag: string): number | null => {
     if (value === undefined) return null;

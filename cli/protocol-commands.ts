@@ -2,12 +2,12 @@
 // ClinicalTrials.gov study record) and move (participants to another version).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ApiResult, Input, MovePreview, Method, Output } from '../core/api.js';
+import type { MovePreview, Output } from '../core/api.js';
 import type { CtgovDraft } from '../core/ctgov.js';
 import { formatTiming, formatWindow } from '../core/format.js';
 import { diffProtocols, formatChange, type ProtocolChange } from '../core/protocol-diff.js';
 import { findParticipant } from '../db/participants.js';
-import { dispatch } from '../db/service.js';
+import { apiCaller, whoIs, type Fail } from './api-call.js';
 import type { AppBackend } from '../db/app.js';
 
 export interface ProtocolFlags {
@@ -26,14 +26,9 @@ export interface ProtocolFlags {
   readonly reason?: string | undefined;
 }
 
-type Fail = (message: string, details?: readonly string[]) => never;
 
 export function protocolCommands(b: AppBackend, sub: string | undefined, args: readonly string[], f: ProtocolFlags, fail: Fail): number {
-  const call = <M extends Method>(method: M, input: Input<M>): Output<M> => {
-    const r = dispatch(b.handlers, method, input) as ApiResult<Output<M>>;
-    if (!r.ok) return fail(r.error.message, r.error.details);
-    return r.value;
-  };
+  const call = apiCaller(b, fail);
   const version = (flag: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     if (!/^[1-9]\d*$/.test(value)) return fail(`${flag} must be a version number (1, 2, …), not "${value}".`);
@@ -52,7 +47,7 @@ export function protocolCommands(b: AppBackend, sub: string | undefined, args: r
       return fail(`${file} is not valid JSON: ${(e as Error).message}`);
     }
   };
-  const by = f.by ?? process.env.TRIALCOORD_USER ?? 'cli';
+  const by = whoIs(f.by);
 
   switch (sub) {
     case 'export': {

@@ -37,18 +37,16 @@ export const emptyVisit = (): Partial<Visit> => ({ key: '', label: '', kind: 'fo
 export const emptyCriterion = (): Partial<Criterion> => ({ key: '', text: '' });
 export const emptyOutcome = () => ({ type: 'PRIMARY', measure: '', timeFrame: null });
 
-/** A key from a label: "Week 12" → "week-12". */
-export function keyFrom(label: string): string {
-  return (
-    label
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60)
-      .replace(/-+$/, '') || ''
-  );
+/** A key from a label: "Week 12" → "week-12" (empty when the label has no letters or digits). */
+export function keyFrom(label: string, max = 60): string {
+  return label
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
 }
 
 /** One message in plain words for a zod issue. */

@@ -9,11 +9,11 @@ import { ALLOCATIONS, INTERVENTION_MODELS, MASKINGS, PHASES, PRIMARY_PURPOSES, S
 import { checkDraft, describePath, emptyProtocol, previewProtocol, type Draft } from '../../../core/protocol-form';
 import { computeSchedule, type Schedule } from '../../../core/schedule';
 import { invoke } from '../api';
-import { formatCalendarDate, todayIso } from '../dates';
+import { todayIso } from '../dates';
 import { useUser } from '../user';
 import { Page, Section } from '../components/ui';
 import { ActionError, useAction } from '../components/forms';
-import { WindowCell } from '../components/WindowCell';
+import { VisitScheduleTable } from '../components/VisitScheduleTable';
 import { CheckboxField, CheckboxGroup, EditorContext, useEditor, ListField, NumberField, SelectField, TextField, getIn, setIn, type EditorState, type Path } from './editor/fields';
 import { Arms, Criteria, Interventions, Outcomes } from './editor/parts';
 import { useApi } from '../useApi';
@@ -285,32 +285,7 @@ function SchedulePane(props: { draft: Draft; armIndex: number; onArm: (i: number
       </div>
       <div aria-live="polite">
         {result.schedule ? (
-          <table className="table compact" aria-label="Preview of the arm's visits">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Day
-                </th>
-                <th scope="col">Date</th>
-                <th scope="col">Visit</th>
-                <th scope="col">Window</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.schedule.visits.map((v) => (
-                <tr key={v.key}>
-                  <td className="num">{v.studyDay}</td>
-                  <td className="nowrap">
-                    <time dateTime={v.plannedDate}>{formatCalendarDate(v.plannedDate)}</time>
-                  </td>
-                  <th scope="row">{v.label}</th>
-                  <td>
-                    <WindowCell visit={v} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <VisitScheduleTable schedule={result.schedule} label="Preview of the arm's visits" />
         ) : (
           <div className="notice">
             <strong>No schedule yet</strong>

@@ -1,13 +1,12 @@
 import { useId } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { ProtocolDetail } from '../../../core/api';
-import { humanize } from '../../../core/format';
 import type { Schedule } from '../../../core/schedule';
 import { formatCalendarDate, todayIso } from '../dates';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
-import { WindowCell } from '../components/WindowCell';
 import { Options } from '../components/forms';
 import { useApi } from '../useApi';
+import { VisitScheduleTable } from '../components/VisitScheduleTable';
 import { WithProtocol } from '../components/WithProtocol';
 
 /** A participant-free schedule for any arm and Study Day 1: what enrolling someone today would give. */
@@ -69,47 +68,19 @@ function ScheduleTable(props: { protocolId: string; armKey: string; armLabel: st
   if (schedule.state === 'loading') return <Loading what="the schedule" />;
   if (schedule.state === 'error') return <ErrorNotice error={schedule.error} title="The schedule could not be computed" />;
   const s: Schedule = schedule.value;
-  const labels = new Map(s.visits.map((v) => [v.key, v.label]));
   return (
     <>
       <Section id="visits" title={`${props.armLabel}: visits`} count={s.visits.length}>
         <div className="table-wrap">
-          <table className="table compact">
-            <caption className="visually-hidden">
-              Visits for {props.armLabel} with Study Day 1 on {formatCalendarDate(s.studyDayOne)}, in date order
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Day
-                </th>
-                <th scope="col">Date</th>
-                <th scope="col">Visit</th>
-                <th scope="col">Window</th>
-                <th scope="col">Counted from</th>
-                <th scope="col">Procedures</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.visits.map((v) => (
-                <tr key={v.key}>
-                  <td className="num">{v.studyDay}</td>
-                  <td className="nowrap">
-                    <time dateTime={v.plannedDate}>{formatCalendarDate(v.plannedDate)}</time>
-                  </td>
-                  <th scope="row">
-                    {v.label}
-                    <div className="sub">{humanize(v.kind)}</div>
-                  </th>
-                  <td>
-                    <WindowCell visit={v} />
-                  </td>
-                  <td>{v.anchor === 'start' ? `Study Day 1 (${formatCalendarDate(s.studyDayOne)})` : (labels.get(v.anchor) ?? humanize(v.anchor))}</td>
-                  <td>{v.procedures.join(', ') || <span className="muted">None listed</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <VisitScheduleTable
+            schedule={s}
+            detailed
+            caption={
+              <>
+                Visits for {props.armLabel} with Study Day 1 on {formatCalendarDate(s.studyDayOne)}, in date order
+              </>
+            }
+          />
         </div>
       </Section>
       {s.open.length > 0 && (
