@@ -161,18 +161,23 @@ const ExportChunkInput = z
     protocolId: ProtocolId.optional(),
     from: IsoDateSchema.optional(),
     to: IsoDateSchema.optional(),
-    offset: z.number().int().min(0),
+    /** Where the slice before ended (its `next`); none for the first slice. */
+    after: z.tuple([z.string().max(200), z.string().max(200)]).optional(),
     limit: z.number().int().min(1).max(20_000),
     bom: z.boolean().default(false),
   })
   .strict();
 
-/** One slice of a CSV export: the header comes with the first (offset 0), and `total` says how many rows there are. */
+/**
+ * One slice of a CSV export, whole participants at a time: the first slice (no `after`) brings
+ * the header and `total`, the number of rows in all; `next` goes in the next slice's `after`,
+ * and is null after the last slice.
+ */
 export interface ExportChunk {
   readonly csv: string;
   readonly rows: number;
-  readonly total: number;
-  readonly done: boolean;
+  readonly total: number | null;
+  readonly next: readonly [protocolId: string, studyId: string] | null;
 }
 
 export interface ImportParticipantsResult {

@@ -1,9 +1,9 @@
 // Exports: visits, participants and the dose log as CSV (streamed in chunks, so memory does not
 // grow with the row count), and visits as iCalendar. Blinded trials show the blinded code,
 // never the arm, in every export.
-import { stringify } from 'csv-stringify/sync';
 import * as ics from 'ics';
-import { CSV_OPTIONS, type Cell } from '../core/csv.js';
+import type { ExportChunk } from '../core/api.js';
+import { csvLine, type Cell } from '../core/csv.js';
 import { AppError } from './errors.js';
 import { findParticipant } from './participants.js';
 import type { ReadableDB } from './types.js';
@@ -26,62 +26,96 @@ export interface ExportFilter {
   readonly to?: string | undefined;
 }
 
-// Blinded unless the protocol says open label: the same rule as everywhere else (core/eligibility.ts).
-const ASSIGNMENT = `CASE WHEN pr.masking IS NOT 'NONE' THEN p.blinded_code ELSE coalesce(a.label, p.arm_key) END`;
-const JOINS = `JOIN protocols pr ON pr.id = p.protocol_id
-  LEFT JOIN arms a ON a.protocol_id = p.protocol_id AND a.version = p.protocol_version AND a.key = p.arm_key`;
-
-function where(db: ReadableDB, f: ExportFilter, dateColumn: string): { sql: string; params: Record<string, unknown> } {
-  if (f.studyId !== undefined && f.protocolId === undefined) throw new AppError('invalid_input', 'A participant is named by trial and study ID: give the trial too.');
-  const participantId = f.studyId !== undefined ? findParticipant(db, f.protocolId!, f.studyId) : null;
-  if (f.protocolId !== undefined && !db.prepare('SELECT 1 FROM protocols WHERE id = ?').get(f.protocolId)) throw new AppError('not_found', `No protocol "${f.protocolId}".`);
-  const clauses = ['(@trial IS NULL OR p.protocol_id = @trial)', '(@pid IS NULL OR p.id = @pid)', `(@from IS NULL OR ${dateColumn} >= @from)`, `(@to IS NULL OR substr(${dateColumn}, 1, 10) <= @to)`];
-  return { sql: `WHERE ${clauses.join(' AND ')}`, params: { trial: f.protocolId ?? null, pid: participantId, from: f.from ?? null, to: f.to ?? null } };
-}
-
-/** Each export's columns, tables, date column for the range filter, and order. */
-const QUERIES: Record<ExportKind, { select: string; from: string; date: string; order: string }> = {
+/**
+ * Each export's own columns (after the participant's), tables joined to the participant, date
+ * column for the range filter, and the order within a participant. Rows come grouped by trial
+ * and participant (study ID order), each participant's rows in date order: read that way, the
+ * participants' unique index and each participant's visits (stored together) are followed in
+ * order, and nothing is sorted, whatever the number of rows.
+ */
+const QUERIES: Record<ExportKind, { select: string; join: string; date: string; order: string }> = {
   visits: {
-    select: `p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, v.key, v.label, v.kind, v.planned_date, v.projected_date, v.window_start, v.window_end,
-      v.actual_date, v.status, v.out_of_window, v.reason`,
-    from: `visits v JOIN participants p ON p.id = v.participant_id ${JOINS}`,
+    select: 'v.key, v.label, v.kind, v.planned_date, v.projected_date, v.window_start, v.window_end, v.actual_date, v.status, v.out_of_window, v.reason',
+    join: 'CROSS JOIN visits v ON v.participant_id = p.id',
     date: 'v.planned_date',
-    order: 'v.planned_date, p.protocol_id, p.study_id, v.position',
+    order: 'v.planned_date, v.position',
   },
   participants: {
-    select: `p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, p.status, p.sex, p.birth_date, p.age_years, p.weight_kg, p.consent_date, p.day1,
-      p.enrolled_at, p.screen_fail_reason, p.withdrawn_on, p.withdrawal_reason`,
-    from: `participants p ${JOINS}`,
+    select: `p.status, p.sex, p.birth_date, p.age_years, p.weight_kg, p.consent_date, p.day1, p.enrolled_at, p.screen_fail_reason, p.withdrawn_on, p.withdrawal_reason`,
+    join: '',
     date: "coalesce(p.day1, p.consent_date, '')",
-    order: 'p.protocol_id, p.study_id',
+    order: 'p.id',
   },
   doses: {
-    select: `p.study_id, p.initials, p.protocol_id, ${ASSIGNMENT}, v.key, v.label, d.given_at, d.lot_number, d.dose_text, d.weight_kg, d.total_amount, d.total_unit, d.recorded_by`,
-    from: `doses d JOIN visits v ON v.id = d.visit_id JOIN participants p ON p.id = d.participant_id ${JOINS}`,
+    select: 'v.key, v.label, d.given_at, d.lot_number, d.dose_text, d.weight_kg, d.total_amount, d.total_unit, d.recorded_by',
+    join: 'CROSS JOIN doses d ON d.participant_id = p.id JOIN visits v ON v.id = d.visit_id',
     date: 'd.given_at',
-    order: 'd.given_at, p.protocol_id, p.study_id',
+    order: 'd.given_at, d.id',
   },
 };
 
-function query(db: ReadableDB, kind: ExportKind, f: ExportFilter) {
+/** Where a slice of an export ends: the last participant in it (trial, study ID). */
+export type ExportCursor = readonly [protocolId: string, studyId: string];
+
+function statement(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined) {
   const q = QUERIES[kind];
   if (!q) throw new AppError('invalid_input', `Unknown export "${String(kind)}"; use ${EXPORT_KINDS.join(', ')}.`);
-  const w = where(db, f, q.date);
-  return { q, w };
+  if (f.studyId !== undefined && f.protocolId === undefined) throw new AppError('invalid_input', 'A participant is named by trial and study ID: give the trial too.');
+  const participantId = f.studyId !== undefined ? findParticipant(db, f.protocolId!, f.studyId) : null;
+  if (f.protocolId !== undefined && !db.prepare('SELECT 1 FROM protocols WHERE id = ?').get(f.protocolId)) throw new AppError('not_found', `No protocol "${f.protocolId}".`);
+  const where = [
+    f.protocolId !== undefined ? 'p.protocol_id = @trial' : null,
+    participantId !== null ? 'p.id = @pid' : null,
+    after ? '(p.protocol_id, p.study_id) > (@afterTrial, @afterStudy)' : null,
+    f.from !== undefined ? `${q.date} >= @from` : null,
+    f.to !== undefined ? `substr(${q.date}, 1, 10) <= @to` : null,
+  ].filter((c) => c !== null);
+  const params = {
+    ...(f.protocolId !== undefined ? { trial: f.protocolId } : {}),
+    ...(participantId !== null ? { pid: participantId } : {}),
+    ...(after ? { afterTrial: after[0], afterStudy: after[1] } : {}),
+    ...(f.from !== undefined ? { from: f.from } : {}),
+    ...(f.to !== undefined ? { to: f.to } : {}),
+  };
+  const head = 'p.protocol_id, p.study_id, p.initials, p.protocol_version, p.arm_key, p.blinded_code';
+  const sql = `SELECT ${head}, ${q.select} FROM participants p ${q.join} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.protocol_id, p.study_id, ${q.order}`;
+  return { sql, params, q, where };
 }
 
-/** The rows of one export, oldest first, read lazily from the database; optionally one slice of them. */
-export function* exportRows(db: ReadableDB, kind: ExportKind, f: ExportFilter, slice?: { offset: number; limit: number }): Generator<Cell[]> {
-  const { q, w } = query(db, kind, f);
-  yield* db
-    .prepare(`SELECT ${q.select} FROM ${q.from} ${w.sql} ORDER BY ${q.order} LIMIT @limit OFFSET @offset`)
-    .raw()
-    .iterate({ ...w.params, limit: slice?.limit ?? -1, offset: slice?.offset ?? 0 }) as Generator<Cell[]>;
+/**
+ * How each row names its arm: the blinded code unless the protocol says open label (the same
+ * rule as everywhere else, core/eligibility.ts), else the arm's label in the participant's version.
+ */
+function assignments(db: ReadableDB): (protocolId: string, version: number, armKey: string | null, code: string | null) => string | null {
+  const open = new Set((db.prepare("SELECT id FROM protocols WHERE masking IS 'NONE'").all() as { id: string }[]).map((r) => r.id));
+  const labels = new Map((db.prepare('SELECT protocol_id, version, key, label FROM arms').all() as { protocol_id: string; version: number; key: string; label: string }[]).map((a) => [`${a.protocol_id}\u001f${a.version}\u001f${a.key}`, a.label]));
+  return (protocolId, version, armKey, code) => (!open.has(protocolId) ? code : armKey === null ? null : (labels.get(`${protocolId}\u001f${version}\u001f${armKey}`) ?? armKey));
+}
+
+type Head = [protocolId: string, studyId: string, initials: string, version: number, armKey: string | null, code: string | null];
+
+/** The rows of one export, grouped by trial and participant, read lazily from the database. */
+export function* exportRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): Generator<Cell[]> {
+  for (const { row } of exportEntries(db, kind, f, undefined)) yield row;
+}
+
+function* exportEntries(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined): Generator<{ row: Cell[]; at: ExportCursor }> {
+  const { sql, params } = statement(db, kind, f, after);
+  const assignment = assignments(db);
+  for (const r of db.prepare(sql).raw().iterate(params) as IterableIterator<Cell[]>) {
+    const [protocolId, studyId, initials, version, armKey, code] = r as unknown as Head;
+    const row = r.slice(2);
+    row[0] = studyId;
+    row[1] = initials;
+    row[2] = protocolId;
+    row[3] = assignment(protocolId, version, armKey, code);
+    yield { row, at: [protocolId, studyId] };
+  }
 }
 
 export function countRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): number {
-  const { q, w } = query(db, kind, f);
-  return (db.prepare(`SELECT count(*) AS n FROM ${q.from} ${w.sql}`).get(w.params) as { n: number }).n;
+  const { q, where, params } = statement(db, kind, f, undefined);
+  return (db.prepare(`SELECT count(*) AS n FROM participants p ${q.join} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(params) as { n: number }).n;
 }
 
 const CHUNK = 2000;
@@ -91,22 +125,22 @@ const CHUNK = 2000;
  * calling `progress` after each; returns the number of rows. `write` returning false stops it.
  */
 export function writeCsv(db: ReadableDB, kind: ExportKind, f: ExportFilter, write: (chunk: string) => boolean | void, options: { bom?: boolean; progress?: (rows: number) => void } = {}): number {
-  const opts = CSV_OPTIONS;
-  write(stringify([EXPORT_HEADERS[kind] as string[]], { ...opts, bom: options.bom ?? false }));
+  write((options.bom ? '\uFEFF' : '') + csvLine(EXPORT_HEADERS[kind]));
   let rows = 0;
-  let batch: Cell[][] = [];
-  const flush = () => {
-    const go = write(stringify(batch, opts));
-    batch = [];
-    options.progress?.(rows);
-    return go !== false;
-  };
+  let text = '';
   for (const row of exportRows(db, kind, f)) {
-    batch.push(row);
-    rows++;
-    if (batch.length === CHUNK && !flush()) return rows;
+    text += csvLine(row);
+    if (++rows % CHUNK === 0) {
+      const go = write(text);
+      text = '';
+      options.progress?.(rows);
+      if (go === false) return rows;
+    }
   }
-  if (batch.length) flush();
+  if (text) {
+    write(text);
+    options.progress?.(rows);
+  }
   return rows;
 }
 
@@ -139,10 +173,21 @@ export function visitsIcs(db: ReadableDB, f: ExportFilter, calendarName: string)
   return value;
 }
 
-/** One slice of a CSV export, for an export that shows its progress and can be cancelled. */
-export function csvChunk(db: ReadableDB, kind: ExportKind, f: ExportFilter, offset: number, limit: number, bom: boolean): { csv: string; rows: number; total: number; done: boolean } {
-  const total = countRows(db, kind, f);
-  const slice = [...exportRows(db, kind, f, { offset, limit })];
-  const header = offset === 0 ? stringify([EXPORT_HEADERS[kind] as string[]], { ...CSV_OPTIONS, bom }) : '';
-  return { csv: header + (slice.length ? stringify(slice, CSV_OPTIONS) : ''), rows: slice.length, total, done: offset + slice.length >= total };
+/**
+ * One slice of a CSV export, for an export that shows its progress and can be cancelled: whole
+ * participants, at least `limit` rows unless the export ends, from after the cursor given. The
+ * first slice (no cursor) carries the header and the total.
+ */
+export function csvChunk(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined, limit: number, bom: boolean): ExportChunk {
+  let csv = after ? '' : (bom ? '\uFEFF' : '') + csvLine(EXPORT_HEADERS[kind]);
+  let rows = 0;
+  let last: ExportCursor | null = null;
+  for (const { row, at } of exportEntries(db, kind, f, after)) {
+    // A slice ends between participants, so the next one starts after the last one in it.
+    if (rows >= limit && last !== null && (at[0] !== last[0] || at[1] !== last[1])) return { csv, rows, total: after ? null : countRows(db, kind, f), next: last };
+    csv += csvLine(row);
+    rows++;
+    last = at;
+  }
+  return { csv, rows, total: after ? null : countRows(db, kind, f), next: null };
 }

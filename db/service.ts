@@ -98,7 +98,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     setVisitNotes: (input) => write('setVisitNotes', input, (db) => participantDetail(db, setVisitNotes(db, input, clock()))),
     worklists: ({ today, limit }) => conn.read((db) => worklists(db, today, limit)),
     siteCalendar: ({ from, to, protocolId }) => conn.read((db) => siteCalendar(db, from, to, protocolId ?? null)),
-    exportCsvChunk: (i) => conn.read((db) => csvChunk(db, i.kind, { protocolId: i.protocolId, from: i.from, to: i.to }, i.offset, i.limit, i.bom)),
+    exportCsvChunk: (i) => conn.read((db) => csvChunk(db, i.kind, { protocolId: i.protocolId, from: i.from, to: i.to }, i.after, i.limit, i.bom)),
     participantAudit: ({ participantId }) => conn.read((db) => auditEntries(db, participantId)),
     listUsers: () => conn.read(listUsers),
     addUser: (input) =>

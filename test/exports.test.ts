@@ -87,20 +87,43 @@ describe('CSV export', () => {
   });
 });
 
+describe('export order', () => {
+  it('groups rows by trial and participant, each participant\u2019s visits in date order', () => {
+    const { conn } = setup();
+    const rows = conn.read((db) => [...exportRows(db, 'visits', {})]) as string[][];
+    const keys = rows.map((r) => `${r[2]}\u001f${r[0]}`);
+    // Each participant's rows are together, participants in (trial, study ID) order.
+    const firsts = keys.filter((k, i) => i === 0 || keys[i - 1] !== k);
+    expect(new Set(firsts).size).toBe(firsts.length);
+    expect(firsts).toEqual([...firsts].sort());
+    for (let i = 1; i < rows.length; i++) if (keys[i] === keys[i - 1]) expect(rows[i]![7]! >= rows[i - 1]![7]!).toBe(true);
+    conn.close();
+  });
+});
+
 describe('chunked export (the app\u2019s progress bar)', () => {
   it('slices joined together are exactly the streamed export', () => {
     const { conn } = setup();
     for (const kind of ['visits', 'participants', 'doses'] as const) {
       const whole = csvOf(conn, kind).out;
       let joined = '';
-      let offset = 0;
+      let after: readonly [string, string] | undefined;
+      let slices = 0;
       for (let guard = 0; guard < 100; guard++) {
-        const c = conn.read((db) => csvChunk(db, kind, {}, offset, 3, false));
+        const c = conn.read((db) => csvChunk(db, kind, {}, after, 2, false));
+        expect(c.total === null, 'only the first slice counts').toBe(slices > 0);
+        if (slices === 0) expect(c.total).toBe(csvOf(conn, kind).rows);
         joined += c.csv;
-        offset += c.rows;
-        if (c.done) break;
+        slices++;
+        if (c.next === null) break;
+        after = c.next;
+        // Slices end between participants: the next slice starts with the next participant.
+        expect(joined.split('\r\n').filter((l) => l.startsWith(`${after![1]},`)).length).toBeGreaterThan(0);
+        const next = conn.read((db) => csvChunk(db, kind, {}, after, 1, false)).csv;
+        expect(next.split('\r\n').some((l) => l.startsWith(`${after![1]},`))).toBe(false);
       }
       expect(joined, kind).toBe(whole);
+      if (kind !== 'doses') expect(slices, kind).toBeGreaterThan(1); // the setup gives one dose
     }
     conn.close();
   });

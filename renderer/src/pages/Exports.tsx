@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { invoke } from '../api';
+import type { ExportChunk } from '../../../core/api';
 import { ActionError, Field, Options, useAction } from '../components/forms';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
@@ -30,11 +31,13 @@ export function Exports() {
     setMessage('');
     const parts: string[] = [];
     const result = await act.run(async () => {
-      let offset = 0;
+      let rows = 0;
+      let total = 0;
+      let after: readonly [string, string] | null = null;
       for (;;) {
-        const chunk = await invoke('exportCsvChunk', {
+        const chunk: ExportChunk = await invoke('exportCsvChunk', {
           kind,
-          offset,
+          ...(after ? { after: [...after] as [string, string] } : {}),
           limit: CHUNK,
           bom,
           ...(protocolId ? { protocolId } : {}),
@@ -42,9 +45,11 @@ export function Exports() {
           ...(to ? { to } : {}),
         });
         parts.push(chunk.csv);
-        offset += chunk.rows;
-        setProgress({ rows: offset, total: chunk.total });
-        if (chunk.done) return offset;
+        rows += chunk.rows;
+        total = chunk.total ?? total;
+        setProgress({ rows, total });
+        if (chunk.next === null) return rows;
+        after = chunk.next;
         if (cancelled.current) return null;
       }
     });
