@@ -16,7 +16,8 @@ import {
   type ParticipantDetail,
   type ParticipantSummary,
   type AuditEntry,
-  type WorklistRow,
+  WORKLIST_FIRST,
+  type SiteCalendar,
   type Worklists,
 } from './participants.js';
 
@@ -126,9 +127,15 @@ const RescheduleInput = z.object({ visitId: z.number().int().positive(), newDate
 const NotesInput = z.object({ visitId: z.number().int().positive(), notes: z.string().trim().max(4000), by: ByUserSchema }).strict();
 const WithdrawInput = z.object({ participantId: ParticipantId, date: IsoDateSchema, reason: ReasonSchema, by: ByUserSchema }).strict();
 const UnblindInput = z.object({ participantId: ParticipantId, reason: ReasonSchema, by: ByUserSchema }).strict();
-const WorklistsInput = z.object({ today: IsoDateSchema, limit: z.number().int().min(1).max(1_000_000).default(200) }).strict();
+const WorklistsInput = z.object({ today: IsoDateSchema, limit: z.number().int().min(1).max(1_000_000).default(WORKLIST_FIRST) }).strict();
 const SiteCalendarInput = z
-  .object({ from: IsoDateSchema, to: IsoDateSchema, protocolId: ProtocolId.optional() })
+  .object({
+    from: IsoDateSchema,
+    to: IsoDateSchema,
+    protocolId: ProtocolId.optional(),
+    statuses: z.array(z.enum(['planned', 'done', 'missed', 'cancelled'])).max(4).optional(),
+    perDay: z.number().int().min(1).max(1000).optional(),
+  })
   .strict()
   .refine((i) => i.from <= i.to, { message: '"from" is after "to"', path: ['to'] });
 const ImportParticipantsInput = z.object({ protocolId: ProtocolId, csv: z.string().max(20_000_000), by: ByUserSchema }).strict();
@@ -285,7 +292,7 @@ export const contract = {
   withdrawParticipant: method<typeof WithdrawInput, ParticipantDetail>(WithdrawInput),
   unblindParticipant: method<typeof UnblindInput, ParticipantDetail>(UnblindInput),
   worklists: method<typeof WorklistsInput, Worklists>(WorklistsInput),
-  siteCalendar: method<typeof SiteCalendarInput, WorklistRow[]>(SiteCalendarInput),
+  siteCalendar: method<typeof SiteCalendarInput, SiteCalendar>(SiteCalendarInput),
   exportCsvChunk: method<typeof ExportChunkInput, ExportChunk>(ExportChunkInput),
   importParticipants: method<typeof ImportParticipantsInput, ImportParticipantsResult>(ImportParticipantsInput),
   participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef),

@@ -1,6 +1,6 @@
 // Types and rules for participants shared by the API, the service and the renderer.
 import { z } from 'zod';
-import type { ScheduledVisit } from './schedule.js';
+import type { ScheduledVisit, VisitStatus } from './schedule.js';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export const PARTICIPANT_STATUSES = ['screening', 'screen-failed', 'enrolled', 'withdrawn'] as const;
@@ -148,6 +148,30 @@ export interface WorklistRow {
   readonly actualDate: string | null;
   readonly reason: string | null;
 }
+
+export const VISIT_STATUSES: readonly VisitStatus[] = ['planned', 'done', 'missed', 'cancelled'];
+
+/** One day of the site calendar: its visits by status, and how many of them the filter shows. */
+export interface CalendarDay {
+  readonly date: string;
+  readonly byStatus: Readonly<Record<VisitStatus, number>>;
+  readonly shown: number;
+}
+
+/**
+ * The site calendar from one day to another: every day that has visits, and the visits (all of
+ * them, or at most `perDay` of each day), in day, trial and study ID order.
+ */
+export interface SiteCalendar {
+  readonly from: string;
+  readonly to: string;
+  readonly days: readonly CalendarDay[];
+  readonly visits: readonly WorklistRow[];
+  readonly perDay: number | null;
+}
+
+/** How many rows of each worklist come first; "Show all" asks for the rest. */
+export const WORKLIST_FIRST = 100;
 
 export interface Worklists {
   readonly today: string;

@@ -2,6 +2,7 @@ import { verifyAudit, type AuditVerification } from './audit.js';
 import { openDatabase, type Connection, type OpenOptions } from './connection.js';
 import { importSeedsOnFirstStart } from './seeds.js';
 import { clockAt, createHandlers, type ServiceContext } from './service.js';
+import { recountVisits } from './worklists.js';
 import type { Handlers } from '../core/api.js';
 
 export interface AppBackend {
@@ -44,7 +45,11 @@ export function openBackend(options: {
         conn.write({ by: 'system', method: 'startupCheck', at: new Date().toISOString() }, (db) => {
           const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
           const set = db.prepare('INSERT INTO app_checks (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
-          if (full) set.run('full_check_on', today);
+          if (full) {
+            set.run('full_check_on', today);
+            // Derived totals are recounted from the visits once a day, whatever wrote the file.
+            recountVisits(db);
+          }
           if (last) {
             set.run('audit_verified_id', String(last.id));
             set.run('audit_verified_hash', last.hash);

@@ -97,7 +97,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     rescheduleVisit: (input) => write('rescheduleVisit', input, (db) => participantDetail(db, rescheduleVisit(db, input, clock()))),
     setVisitNotes: (input) => write('setVisitNotes', input, (db) => participantDetail(db, setVisitNotes(db, input, clock()))),
     worklists: ({ today, limit }) => conn.read((db) => worklists(db, today, limit)),
-    siteCalendar: ({ from, to, protocolId }) => conn.read((db) => siteCalendar(db, from, to, protocolId ?? null)),
+    siteCalendar: ({ from, to, protocolId, statuses, perDay }) => conn.read((db) => siteCalendar(db, { from, to, protocolId: protocolId ?? null, statuses, perDay })),
     exportCsvChunk: (i) => conn.read((db) => csvChunk(db, i.kind, { protocolId: i.protocolId, from: i.from, to: i.to }, i.after, i.limit, i.bom)),
     participantAudit: ({ participantId }) => conn.read((db) => auditEntries(db, participantId)),
     listUsers: () => conn.read(listUsers),

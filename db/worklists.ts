@@ -1,17 +1,19 @@
-import type { Worklists, WorklistRow } from '../core/participants.js';
+import { VISIT_STATUSES, WORKLIST_FIRST, type CalendarDay, type SiteCalendar, type Worklists, type WorklistRow } from '../core/participants.js';
+import type { VisitStatus } from '../core/schedule.js';
 import { parseDate } from '../core/dates.js';
-import type { ReadableDB } from './types.js';
+import type { ReadableDB, WritableDB } from './types.js';
 
-// Trial titles and masking come from a small map, not a join: looking up the protocol row for
-// each visit was a third of a worklist's time.
+// A worklist or calendar row: the visit and its participant. Rows are read as arrays and named
+// here (better-sqlite3 builds a named object three times slower), and trial titles, masking and
+// arm labels come from small maps, not joins: looking up the protocol row for each visit was a
+// third of a worklist's time.
 const ROW_SQL = `
-  SELECT v.id AS visitId, p.id AS participantId, p.study_id AS studyId, p.initials, p.protocol_id AS protocolId,
-    p.arm_key, p.blinded_code, v.label AS visitLabel, v.kind, v.planned_date AS plannedDate,
-    v.window_start AS windowStart, v.window_end AS windowEnd, v.status, v.actual_date AS actualDate, v.reason
+  SELECT v.id, p.id, p.study_id, p.initials, p.protocol_id, p.arm_key, p.blinded_code, v.label, v.kind, v.planned_date,
+    v.window_start, v.window_end, v.status, v.actual_date, v.reason
   FROM visits v
   JOIN participants p ON p.id = v.participant_id`;
 
-type Raw = Omit<WorklistRow, 'assignment' | 'protocolTitle'> & { arm_key: string | null; blinded_code: string | null };
+type Raw = [number, number, string, string, string, string | null, string | null, string, string, string, string, string, string, string | null, string | null];
 
 /** Runs a visit query (ROW_SQL plus a tail) and names each row's assignment: the code in blinded trials, never the arm. */
 function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknown>) => WorklistRow[] {
@@ -22,12 +24,24 @@ function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknow
   );
   const protocols = new Map((db.prepare('SELECT id, title, masking FROM protocols').all() as { id: string; title: string; masking: string | null }[]).map((p) => [p.id, p]));
   return (tail, params) =>
-    (db.prepare(`${ROW_SQL} ${tail}`).all(params) as Raw[]).map(({ arm_key, blinded_code, ...r }) => {
-      const protocol = protocols.get(r.protocolId)!;
+    (db.prepare(`${ROW_SQL} ${tail}`).raw().all(params) as Raw[]).map((r) => {
+      const protocol = protocols.get(r[4])!;
       return {
-        ...r,
+        visitId: r[0],
+        participantId: r[1],
+        studyId: r[2],
+        initials: r[3],
+        protocolId: r[4],
         protocolTitle: protocol.title,
-        assignment: protocol.masking !== 'NONE' ? blinded_code : arm_key === null ? null : (armLabels.get(`${r.protocolId}\u001f${arm_key}`) ?? arm_key),
+        assignment: protocol.masking !== 'NONE' ? r[6] : r[5] === null ? null : (armLabels.get(`${r[4]}\u001f${r[5]}`) ?? r[5]),
+        visitLabel: r[7],
+        kind: r[8],
+        plannedDate: r[9],
+        windowStart: r[10],
+        windowEnd: r[11],
+        status: r[12],
+        actualDate: r[13],
+        reason: r[14],
       };
     });
 }
@@ -37,7 +51,7 @@ function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknow
  * the first `limit` rows of each list, and how many each has in all. A site with years of
  * history has thousands of past deviations; the page shows the first ones and asks for more.
  */
-export function worklists(db: ReadableDB, today: string, limit = 200): Worklists {
+export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST): Worklists {
   const d = parseDate(today);
   const weekStart = d.subtract({ days: d.dayOfWeek - 1 }).toString();
   const weekEnd = d.add({ days: 7 - d.dayOfWeek }).toString();
@@ -63,11 +77,13 @@ export function worklists(db: ReadableDB, today: string, limit = 200): Worklists
     if (visitsOnly === l.where) return all;
     const others = (
       db
-        .prepare(`SELECT count(*) AS n FROM participants p CROSS JOIN visits v ON v.participant_id = p.id ${visitsOnly} AND p.status <> 'enrolled'`)
+        .prepare(`SELECT count(*) AS n FROM participants p INDEXED BY participants_by_status CROSS JOIN visits v ON v.participant_id = p.id ${visitsOnly} AND p.status IN ('screening', 'screen-failed', 'withdrawn')`)
         .get(used(l.where)) as { n: number }
     ).n;
     return all - others;
   };
+  // Out-of-window visits are counted as they are written (visit_counts, kept by triggers).
+  const outOfWindow = (db.prepare("SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;
   return {
     today,
     weekStart,
@@ -76,16 +92,70 @@ export function worklists(db: ReadableDB, today: string, limit = 200): Worklists
     thisWeek: list(lists.thisWeek),
     overdue: list(lists.overdue),
     outOfWindow: list(lists.outOfWindow),
-    totals: { dueToday: total(lists.dueToday), thisWeek: total(lists.thisWeek), overdue: total(lists.overdue), outOfWindow: total(lists.outOfWindow) },
+    totals: { dueToday: total(lists.dueToday), thisWeek: total(lists.thisWeek), overdue: total(lists.overdue), outOfWindow },
     limit,
   };
 }
 
-/** Every visit between two dates across all trials and participants: the site calendar's data. */
-export function siteCalendar(db: ReadableDB, from: string, to: string, protocolId: string | null): WorklistRow[] {
-  return visitRows(db)(`WHERE v.planned_date BETWEEN @from AND @to AND (@trial IS NULL OR p.protocol_id = @trial) ORDER BY v.planned_date, p.protocol_id, p.study_id, v.position`, {
-    from,
-    to,
-    trial: protocolId,
-  });
+/** Recounts visit_counts from the visits (the daily full check); returns whether it had drifted. */
+export function recountVisits(db: WritableDB): boolean {
+  const stored = (db.prepare("SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;
+  const actual = (db.prepare('SELECT count(*) AS n FROM visits WHERE out_of_window = 1').get() as { n: number }).n;
+  if (stored === actual) return false;
+  db.prepare("UPDATE visit_counts SET n = ? WHERE name = 'out_of_window'").run(actual);
+  return true;
+}
+
+export interface SiteCalendarQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly protocolId: string | null;
+  /** Statuses to show (default: all). */
+  readonly statuses?: readonly VisitStatus[] | undefined;
+  /** At most this many visits per day (the month view); every visit without it. */
+  readonly perDay?: number | undefined;
+}
+
+/**
+ * The site calendar: for each day from `from` to `to`, how many visits it has by status, and the
+ * visits themselves (every one, or the first `perDay` of each day). A visit is on the day it was
+ * done, else on its planned day. A month at a large site has thousands of visits: the month view
+ * shows each day's count and its first few visits, read from one index, and a day's full list
+ * is asked for when it is opened.
+ */
+export function siteCalendar(db: ReadableDB, q: SiteCalendarQuery): SiteCalendar {
+  const shown = new Set<string>(q.statuses ?? VISIT_STATUSES);
+  const trial = q.protocolId === null ? '' : 'AND v.participant_id IN (SELECT id FROM participants WHERE protocol_id = @trial)';
+  const params = { from: q.from, to: q.to, ...(q.protocolId === null ? {} : { trial: q.protocolId }) };
+  // Counted in the index's order (planned date, status, actual date) without reading a visit
+  // row: one group per combination, with its visits' ids.
+  const groups = db
+    .prepare(
+      `SELECT v.planned_date, v.status, v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_day
+       WHERE v.planned_date BETWEEN @from AND @to ${trial} GROUP BY v.planned_date, v.status, v.actual_date`,
+    )
+    .raw()
+    .all(params) as [string, VisitStatus, string | null, number, string][];
+  const days = new Map<string, { byStatus: Record<VisitStatus, number>; ids: number[] }>();
+  const perDay = q.perDay ?? Infinity;
+  for (const [planned, status, actual, n, ids] of groups) {
+    const day = actual ?? planned;
+    if (day < q.from || day > q.to) continue;
+    let d = days.get(day);
+    if (!d) days.set(day, (d = { byStatus: { planned: 0, done: 0, missed: 0, cancelled: 0 }, ids: [] }));
+    d.byStatus[status] += n;
+    if (!shown.has(status)) continue;
+    for (const id of ids.split(',')) {
+      if (d.ids.length >= perDay) break;
+      d.ids.push(Number(id));
+    }
+  }
+  const ids = [...days.values()].flatMap((d) => d.ids);
+  const rows = ids.length === 0 ? [] : visitRows(db)('WHERE v.id IN (SELECT value FROM json_each(@ids))', { ids: JSON.stringify(ids) });
+  const dayOf = (r: WorklistRow) => r.actualDate ?? r.plannedDate;
+  rows.sort((a, b) => (dayOf(a) < dayOf(b) ? -1 : dayOf(a) > dayOf(b) ? 1 : a.protocolId < b.protocolId ? -1 : a.protocolId > b.protocolId ? 1 : a.studyId < b.studyId ? -1 : a.studyId > b.studyId ? 1 : a.visitId - b.visitId));
+  const summary: CalendarDay[] = [...days.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([date, d]) => ({ date, byStatus: d.byStatus, shown: VISIT_STATUSES.reduce((n, s) => n + (shown.has(s) ? d.byStatus[s] : 0), 0) }));
+  return { from: q.from, to: q.to, days: summary, visits: rows, perDay: q.perDay ?? null };
 }

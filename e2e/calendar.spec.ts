@@ -10,16 +10,25 @@ test('site calendar: month, week and agenda views of all visits, filtered by tri
     return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
   });
   const csv = path.join(app.dataDir, 'import.csv');
-  // Day 1 today: the first infusions are today, so every view shows them.
-  fs.writeFileSync(csv, `study_id,initials,arm,day1,weight_kg\nC-1,AB,CODE1,${today},70\nC-2,CD,CODE2,${today},80\n`);
+  // Day 1 today for five participants: the first infusions are today, so every view shows them;
+  // a month cell shows three and how many the day has.
+  fs.writeFileSync(csv, `study_id,initials,arm,day1,weight_kg\n${[1, 2, 3, 4, 5].map((i) => `C-${i},AB,CODE${i},${today},70`).join('\n')}\n`);
   const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
 
   await page.getByRole('link', { name: 'Calendar', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Site calendar' })).toBeVisible();
   await expect(page.getByText('C-1: Study treatment 1 of 4').first()).toBeVisible();
+  await expect(page.getByText('C-4: Study treatment 1 of 4')).toHaveCount(0);
   await expectAccessible(page);
   await screenshot(page, 'site-calendar-month');
+  // The day's count opens the day with every visit.
+  await page.getByRole('button', { name: /^All 5 visits on / }).first().click();
+  await expect(page.getByRole('table', { name: /^Visits on / })).toContainText('C-5: Study treatment 1 of 4');
+  await expect(page.getByRole('table', { name: /^Visits on / }).getByRole('button')).toHaveCount(5);
+  await expectAccessible(page);
+  await screenshot(page, 'site-calendar-day');
+  await page.getByRole('button', { name: 'Month' }).click();
 
   await page.getByLabel('planned').uncheck();
   await expect(page.getByText('C-1: Study treatment 1 of 4')).toHaveCount(0);

@@ -149,22 +149,26 @@ async function main() {
   results.bulkEnroll = round(ours / rawMs / 2);
   line('bulkEnroll', { ...counts, oursMs: round(ours), rawInsertMs: round(rawMs), ratioToRaw: round(ours / rawMs), target: '≤ 2 × raw' });
 
-  // 2. Worklists and the site calendar month, through the API.
+  // 2. Worklists and the site calendar month, through the API, asked as the app's pages ask:
+  // the worklists' first rows with their totals, and the month view's day counts with the
+  // first visits of each day.
   for (const [figure, method, input] of [
     ['worklists', 'worklists', { today: TODAY }],
-    ['siteCalendarMonth', 'siteCalendar', { from: '2026-06-01', to: '2026-06-30' }],
+    ['siteCalendarMonth', 'siteCalendar', { from: '2026-06-01', to: '2026-06-30', perDay: 2 }],
   ] as const) {
     const samples: number[] = [];
-    let rows = 0;
+    let shape: Record<string, number> = {};
     for (let i = 0; i < RUNS; i++) {
       const t = process.hrtime.bigint();
-      const v = call(method, input) as unknown[] | Record<string, unknown[]>;
+      const v = call(method, input) as { visits?: unknown[]; days?: { shown: number }[] } & Record<string, unknown>;
       samples.push(ms(t));
-      rows = Array.isArray(v) ? v.length : Object.values(v).filter(Array.isArray).reduce((a, l) => a + l.length, 0);
+      shape = v.days
+        ? { rows: v.visits!.length, visitsInMonth: v.days.reduce((a, d) => a + d.shown, 0) }
+        : { rows: Object.values(v).filter(Array.isArray).reduce((a, l) => a + l.length, 0), ...(v.totals as Record<string, number>) };
     }
     const s = stats(samples);
     results[figure] = round(s.p95 / 5);
-    line(figure, { ...s, rows, unit: 'ms', target: 'p95 < 5 ms' });
+    line(figure, { ...s, ...shape, unit: 'ms', target: 'p95 < 5 ms' });
   }
 
   // 3. The participant page: the participant with all visits, and the audit trail.

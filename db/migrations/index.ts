@@ -4,6 +4,7 @@ import * as m0002 from './0002-participants.js';
 import * as m0003 from './0003-audit.js';
 import * as m0004 from './0004-amendments.js';
 import * as m0005 from './0005-speed.js';
+import * as m0006 from './0006-calendar-counts.js';
 
 export interface Migration {
   readonly version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'audit', up: m0003.up },
   { version: 4, name: 'amendments', up: m0004.up },
   { version: 5, name: 'speed', up: m0005.up },
+  { version: 6, name: 'calendar-counts', up: m0006.up },
 ];

@@ -1,12 +1,12 @@
 import dayjs from 'dayjs';
 import updateLocale from 'dayjs/plugin/updateLocale';
 import { useMemo, useState } from 'react';
-import { Calendar, dayjsLocalizer, Views, type View } from 'react-big-calendar';
+import { Calendar, dayjsLocalizer, Views, type DateHeaderProps, type View } from 'react-big-calendar';
 import 'react-big-calendar/lib/css/react-big-calendar.css';
 import { useNavigate } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
 import { todayIso } from '../dates';
-import { WeekList } from '../components/WeekList';
+import { DayList, WeekList } from '../components/WeekList';
 import { Options } from '../components/forms';
 import { ErrorNotice, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
@@ -16,6 +16,8 @@ dayjs.extend(updateLocale);
 dayjs.updateLocale('en', { weekStart: 1 });
 const localizer = dayjsLocalizer(dayjs);
 const STATUSES = ['planned', 'done', 'missed', 'cancelled'] as const;
+/** Visits a month cell shows; the cell says how many the day has, and opens the day's full list. */
+const PER_DAY = 2;
 
 interface VisitEvent {
   readonly title: string;
@@ -29,6 +31,7 @@ interface VisitEvent {
 // for display only, and every date sent back to the app is ISO text again.
 const toDate = (iso: string) => new Date(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
 const toIso = (d: Date) => dayjs(d).format('YYYY-MM-DD');
+const DAY_LABEL = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
 
 /** All visits across trials and participants: month, week and agenda views, filtered by trial and status. */
 export function SiteCalendar() {
@@ -38,25 +41,62 @@ export function SiteCalendar() {
   const [view, setView] = useState<View>(Views.MONTH);
   const [trial, setTrial] = useState('');
   const [shown, setShown] = useState<ReadonlySet<string>>(new Set(STATUSES));
-  // The range any view can show: the month with a week either side (leading and trailing days),
-  // and the agenda's 31 days from the chosen date.
-  const from = toIso(dayjs(date).startOf('month').subtract(7, 'day').toDate());
-  const to = toIso(dayjs(date).add(31, 'day').isAfter(dayjs(date).endOf('month').add(7, 'day')) ? dayjs(date).add(31, 'day').toDate() : dayjs(date).endOf('month').add(7, 'day').toDate());
-  const visits = useApi('siteCalendar', { from, to, ...(trial ? { protocolId: trial } : {}) });
+  // The days the view shows: the month grid (with the leading and trailing days of its first
+  // and last weeks), the week, the day, or the agenda's 31 days from the chosen date.
+  const d = dayjs(date);
+  const [from, to] =
+    view === Views.WEEK
+      ? [WeekList.range(date)[0]!, WeekList.range(date)[6]!]
+      : view === Views.DAY
+        ? [date, date]
+        : view === Views.AGENDA
+          ? [date, d.add(30, 'day').toDate()]
+          : [d.startOf('month').subtract(7, 'day').toDate(), d.endOf('month').add(7, 'day').toDate()];
+  const visits = useApi('siteCalendar', {
+    from: toIso(from),
+    to: toIso(to),
+    statuses: STATUSES.filter((s) => shown.has(s)),
+    ...(view === Views.MONTH ? { perDay: PER_DAY } : {}),
+    ...(trial ? { protocolId: trial } : {}),
+  });
+  const counts = useMemo(() => new Map(visits.state === 'ready' ? visits.value.days.map((day) => [day.date, day.shown]) : []), [visits]);
   const events = useMemo<VisitEvent[]>(
     () =>
       visits.state !== 'ready'
         ? []
-        : visits.value
-            .filter((r) => shown.has(r.status))
-            .map((r) => ({
-              title: `${r.studyId}: ${r.visitLabel}`,
-              start: toDate(r.actualDate ?? r.plannedDate),
-              end: dayjs(toDate(r.actualDate ?? r.plannedDate)).add(1, 'day').toDate(),
-              allDay: true,
-              row: r,
-            })),
-    [visits, shown],
+        : visits.value.visits.map((r) => ({
+            title: `${r.studyId}: ${r.visitLabel}`,
+            start: toDate(r.actualDate ?? r.plannedDate),
+            end: dayjs(toDate(r.actualDate ?? r.plannedDate)).add(1, 'day').toDate(),
+            allDay: true,
+            row: r,
+          })),
+    [visits],
+  );
+  const openDay = (day: Date) => {
+    setDate(day);
+    setView(Views.DAY);
+  };
+  // A month cell: the day's number (opens the day) and how many visits it has when the cell
+  // cannot show them all.
+  const DateHeader = useMemo(
+    () =>
+      function DateHeader({ date: day, label }: DateHeaderProps) {
+        const n = counts.get(toIso(day)) ?? 0;
+        return (
+          <span className="day-head">
+            {n > PER_DAY && (
+              <button type="button" className="day-count" onClick={() => openDay(day)} aria-label={`All ${n} visits on ${DAY_LABEL.format(day)}`}>
+                {n} visits
+              </button>
+            )}
+            <button type="button" className="rbc-button-link" onClick={() => openDay(day)} aria-label={`${label}: open ${DAY_LABEL.format(day)}`}>
+              {label}
+            </button>
+          </span>
+        );
+      },
+    [counts],
   );
   return (
     <Page title="Site calendar" eyebrow="Every visit, all trials">
@@ -88,16 +128,19 @@ export function SiteCalendar() {
       </form>
       {visits.state === 'error' && <ErrorNotice error={visits.error} />}
       {visits.state === 'loading' && <Loading what="visits" />}
-      <div className="site-calendar">
+      {/* The list views (week, day, agenda) grow with the page instead of scrolling inside it. */}
+      <div className={view === Views.MONTH ? 'site-calendar' : 'site-calendar site-calendar-list'}>
         <Calendar<VisitEvent>
           localizer={localizer}
           events={events}
           date={date}
           view={view}
-          views={{ month: true, week: WeekList, agenda: true }}
+          views={{ month: true, week: WeekList, day: DayList, agenda: true }}
+          components={{ month: { dateHeader: DateHeader } }}
+          onShowMore={(_, day) => openDay(day)}
+          messages={{ showMore: (n) => `+${n} more` }}
           onNavigate={setDate}
           onView={setView}
-          popup
           length={31}
           eventPropGetter={(e) => ({ className: `visit-${e.row.status}${e.row.status === 'done' && e.row.actualDate !== e.row.plannedDate ? ' visit-moved' : ''}` })}
           onSelectEvent={(e) => void navigate(`/participants/${e.row.participantId}`)}

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { WorklistRow } from '../../../core/participants';
+import { WORKLIST_FIRST, type WorklistRow } from '../../../core/participants';
 import { formatCalendarDate, formatDateRange, todayIso } from '../dates';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
 import { VirtualTable } from '../components/VirtualRows';
 
-const FIRST = 200;
 /** Lists longer than this draw only the rows in view. */
 const LONG = 60;
 const ROW_HEIGHT = 44;
@@ -14,7 +13,7 @@ const ROW_HEIGHT = 44;
 export function Worklists() {
   const today = todayIso();
   // The first rows of each list; "Show all" asks for every row.
-  const [limit, setLimit] = useState(FIRST);
+  const [limit, setLimit] = useState(WORKLIST_FIRST);
   const lists = useApi('worklists', { today, limit });
   const more = lists.state === 'ready' ? () => setLimit(1_000_000) : undefined;
   return (
