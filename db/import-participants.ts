@@ -6,12 +6,12 @@ import { isIsoDate } from '../core/dates.js';
 import { isBlinded } from '../core/eligibility.js';
 import type { ImportParticipantsResult } from '../core/api.js';
 import type { Protocol } from '../core/protocol.js';
-import { computeSchedule } from '../core/schedule.js';
 import { AppError } from './errors.js';
 import type { Clock } from './participants.js';
 import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js';
 import type { WritableDB } from './types.js';
-import { replan, replayActuals, scheduleArmFor } from './visits.js';
+import { auditedInserter } from './audit.js';
+import { newVisitValues, replayActuals, scheduleArmFor, scheduleKeys } from './visits.js';
 
 export const REQUIRED_COLUMNS = ['study_id', 'initials', 'arm', 'day1', 'weight_kg'] as const;
 const ACTUAL_PREFIX = 'actual:';
@@ -36,16 +36,22 @@ export function importParticipants(db: WritableDB, protocolId: string, csv: stri
        created_at, created_by, updated_at)
      VALUES (?, ?, ?, ?, 'unknown', ?, 'enrolled', ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const count = db.prepare('SELECT count(*) AS n FROM visits WHERE participant_id = ?');
+  // Hundreds of thousands of visits at a large site: each visit's audit row is written by the
+  // bulk writer, the same row its trigger would write (db/audit.ts).
+  const insertVisit = auditedInserter(db, 'visits');
+  const blinded = isBlinded(protocol);
+  const initial = { by, reason: 'Imported from CSV' };
   let visits = 0;
   for (const r of rows) {
     const id = Number(
       insert.run(protocol.id, version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
     );
-    // Actual dates are replayed in date order, each re-planning what follows it, then written once.
-    const replayed = replayActuals(protocol, (r.armKey ?? scheduleArmFor(protocol, null))!, r.day1, r.actual);
-    replan(db, id, clock, { ...replayed, by, reason: 'Imported from CSV' });
-    visits += (count.get(id) as { n: number }).n;
+    // Actual dates are replayed in date order, each re-planning what follows it; each visit is
+    // then written once, as it stands after the replay.
+    const armKey = (r.armKey ?? scheduleArmFor(protocol, null))!;
+    const { schedule } = replayActuals(protocol, armKey, r.day1, r.actual);
+    schedule.visits.forEach((v, position) => insertVisit(newVisitValues(protocol, armKey, blinded, id, v, position, initial, clock.now)));
+    visits += schedule.visits.length;
   }
   return { imported: rows.length, visits };
 }
@@ -108,7 +114,7 @@ function validate(db: WritableDB, protocol: Protocol, csv: string, clock: Clock)
     if (weightKg !== null && !(Number.isFinite(weightKg) && weightKg > 0 && weightKg <= 500)) bad('weight_kg', `"${w}" is not a weight in kg`);
     const actual: [string, string][] = [];
     const scheduleArm = armKey ?? codeArm;
-    const keys = scheduleArm && isIsoDate(day1) ? new Set(computeSchedule({ protocol, armKey: scheduleArm, start: day1 }).visits.map((v) => v.key)) : null;
+    const keys = scheduleArm && isIsoDate(day1) ? scheduleKeys(protocol, scheduleArm) : null;
     for (const [column, value] of Object.entries(record)) {
       if (!column.startsWith(ACTUAL_PREFIX) || value === '') continue;
       const key = column.slice(ACTUAL_PREFIX.length);

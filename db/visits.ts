@@ -5,7 +5,7 @@ import { isBlinded } from '../core/eligibility.js';
 import { blindedDoseLabel, type VisitView } from '../core/participants.js';
 import type { ParsedInput } from '../core/api.js';
 import type { DosingSeries, Protocol } from '../core/protocol.js';
-import { computeSchedule, ScheduleError, type OpenItem } from '../core/schedule.js';
+import { computeSchedule, ScheduleError, type OpenItem, type Schedule, type ScheduledVisit } from '../core/schedule.js';
 import { AppError } from './errors.js';
 import { participantRow, protocolFor, type Clock, type ParticipantRow } from './participants.js';
 import type { ReadableDB, WritableDB } from './types.js';
@@ -107,6 +107,47 @@ function seriesOf(protocol: Protocol, armKey: string, seriesKey: string | null):
   return protocol.arms.find((a) => a.key === armKey)?.dosing.find((s) => s.key === seriesKey);
 }
 
+/** A new visit row (every column but the id) for a visit of the schedule: its first projection, and what is already known of it. */
+export function newVisitValues(
+  protocol: Protocol,
+  armKey: string,
+  blinded: boolean,
+  participantId: number,
+  v: ScheduledVisit,
+  position: number,
+  initial: Pick<InitialRecord, 'by' | 'reason'> | undefined,
+  now: string,
+): Record<string, string | number | null> {
+  const series = seriesOf(protocol, armKey, v.series);
+  return {
+    participant_id: participantId,
+    key: v.key,
+    position,
+    // In a blinded trial a dose is named without its product: the label would name the arm.
+    label: blinded && v.doseNumber !== null ? blindedDoseLabel(v.doseNumber, series?.count ?? null) : v.label,
+    kind: v.kind,
+    series: v.series,
+    dose_number: v.doseNumber,
+    planned_date: v.plannedDate,
+    projected_date: v.projectedDate,
+    window_start: v.windowStart,
+    window_end: v.windowEnd,
+    window_text: v.windowText,
+    window_stated: v.windowStated ? 1 : 0,
+    study_day: v.studyDay,
+    anchor: v.anchor,
+    procedures: JSON.stringify(v.procedures),
+    status: v.status,
+    actual_date: v.actualDate,
+    out_of_window: v.outOfWindow ? 1 : 0,
+    rescheduled_date: null,
+    reason: v.actualDate ? (initial?.reason ?? null) : null,
+    notes: null,
+    updated_by: v.actualDate ? (initial?.by ?? null) : null,
+    updated_at: now,
+  };
+}
+
 /**
  * Brings the stored visits in line with the engine: inserts visits the schedule has and the
  * table lacks (first projection written once), and updates planned dates, windows and study days
@@ -122,9 +163,9 @@ export function replan(db: WritableDB, participantId: number, clock: Clock, init
   const blinded = isBlinded(protocol);
   const insert = db.prepare(
     `INSERT INTO visits (participant_id, key, position, label, kind, series, dose_number, planned_date, projected_date, window_start, window_end,
-       window_text, window_stated, study_day, anchor, procedures, status, actual_date, out_of_window, reason, updated_by, updated_at)
+       window_text, window_stated, study_day, anchor, procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at)
      VALUES (@participant_id, @key, @position, @label, @kind, @series, @dose_number, @planned_date, @projected_date, @window_start, @window_end,
-       @window_text, @window_stated, @study_day, @anchor, @procedures, @status, @actual_date, @out_of_window, @reason, @updated_by, @now)`,
+       @window_text, @window_stated, @study_day, @anchor, @procedures, @status, @actual_date, @out_of_window, @rescheduled_date, @reason, @notes, @updated_by, @updated_at)`,
   );
   const update = db.prepare(
     `UPDATE visits SET position = @position, planned_date = @planned_date, window_start = @window_start, window_end = @window_end,
@@ -146,27 +187,7 @@ export function replan(db: WritableDB, participantId: number, clock: Clock, init
       update.run({ ...values, id: row.id, out_of_window: v.outOfWindow ? 1 : 0 });
       return;
     }
-    const series = seriesOf(protocol, scheduleArm(protocol, p), v.series);
-    insert.run({
-      ...values,
-      participant_id: p.id,
-      key: v.key,
-      // In a blinded trial a dose is named without its product: the label would name the arm.
-      label: blinded && v.doseNumber !== null ? blindedDoseLabel(v.doseNumber, series?.count ?? null) : v.label,
-      kind: v.kind,
-      series: v.series,
-      dose_number: v.doseNumber,
-      projected_date: v.projectedDate,
-      window_text: v.windowText,
-      window_stated: v.windowStated ? 1 : 0,
-      procedures: JSON.stringify(v.procedures),
-      status: v.status,
-      actual_date: v.actualDate,
-      out_of_window: v.outOfWindow ? 1 : 0,
-      reason: v.actualDate ? (initial?.reason ?? null) : null,
-      updated_by: v.actualDate ? (initial?.by ?? null) : null,
-      now: clock.now,
-    });
+    insert.run(newVisitValues(protocol, scheduleArm(protocol, p), blinded, p.id, v, position, initial, clock.now));
   });
 }
 
@@ -180,7 +201,12 @@ export function replan(db: WritableDB, participantId: number, clock: Clock, init
  * each visit whose nearest done ancestor was done before it (the usual case); only the others
  * are replayed one by one. test/replay.test.ts checks this against the one-by-one replay.
  */
-export function replayActuals(protocol: Protocol, armKey: string, day1: string, actuals: readonly (readonly [key: string, date: string])[]): { actual: Record<string, string>; frozenPlanned: Record<string, string> } {
+export function replayActuals(
+  protocol: Protocol,
+  armKey: string,
+  day1: string,
+  actuals: readonly (readonly [key: string, date: string])[],
+): { actual: Record<string, string>; frozenPlanned: Record<string, string>; schedule: Schedule } {
   const order = [...actuals].map(([key, date], i) => ({ key, date, i })).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.i - b.i));
   const rank = new Map(order.map((a, r) => [a.key, r]));
   const actual = Object.fromEntries(order.map((a) => [a.key, a.date]));
@@ -201,7 +227,10 @@ export function replayActuals(protocol: Protocol, armKey: string, day1: string, 
     const before = Object.fromEntries(order.filter((a) => rank.get(a.key)! < own).map((a) => [a.key, a.date]));
     frozenPlanned[key] = computeSchedule({ protocol, armKey, start: day1, actual: before }).visits.find((v) => v.key === key)!.plannedDate;
   }
-  return { actual, frozenPlanned };
+  // Without slow visits every done visit keeps the planned date the full run gave it, so the full
+  // run is the participant's schedule; otherwise the schedule is made again with the frozen dates.
+  const schedule = slow.length === 0 ? full : computeSchedule({ protocol, armKey, start: day1, actual, frozenPlanned });
+  return { actual, frozenPlanned, schedule };
 }
 
 export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol): { visits: VisitView[]; open: OpenItem[] } {

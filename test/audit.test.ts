@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../core/participants.js';
-import { verifyAudit } from '../db/audit.js';
+import { auditedInserter, verifyAudit } from '../db/audit.js';
+import { openDatabase } from '../db/connection.js';
 import { openBackend } from '../db/app.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
 import { freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
@@ -114,5 +117,84 @@ describe('audit trail', () => {
     const again = start('2025-06-20');
     expect(again.auditProblem).toBe(`Audit trail broken at row ${last}: row ${last} was changed after it was verified`);
     again.conn.close();
+  });
+});
+
+describe('audited bulk insert (participant import)', () => {
+  // Visit rows with awkward text (quotes, backslashes, control characters, non-Latin text, a lone
+  // surrogate), nulls and numbers; inserted once through the bulk writer and once through the
+  // table's trigger, into two copies of the same database.
+  const text = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.array(fc.constantFrom('"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f', '\u007f', '\u2028', '/', 'é', '日本', '😀', '\ud800', 'a'), { maxLength: 12 }).map((a) => a.join('')),
+  );
+  const visit = fc.record({
+    label: text,
+    kind: fc.constantFrom('dose', 'follow-up', 'assessment'),
+    series: fc.option(text, { nil: null }),
+    dose_number: fc.option(fc.integer({ min: -5, max: 2 ** 40 }), { nil: null }),
+    procedures: fc.array(text, { maxLength: 3 }).map((a) => JSON.stringify(a)),
+    status: fc.constantFrom('planned', 'missed', 'cancelled'),
+    window_text: fc.option(text, { nil: null }),
+    reason: fc.option(text, { nil: null }),
+    notes: fc.option(text, { nil: null }),
+  });
+
+  it('writes exactly the audit rows, hashes included, that the trigger writes', () => {
+    const { conn, file, participantId } = setup();
+    conn.close();
+    const copy = path.join(path.dirname(file), 'copy.sqlite');
+    fs.copyFileSync(file, copy);
+    const [bulk, triggered] = [openDatabase(file), openDatabase(copy)];
+    const base = (c: typeof bulk) => c.read((db) => (db.prepare('SELECT max(id) AS n FROM audit_log').get() as { n: number }).n);
+    expect(base(bulk)).toBe(base(triggered));
+    const from = base(bulk);
+    const rows = fc.sample(visit, { numRuns: 400, seed: 20261123 }).map((v, i) => ({
+      participant_id: participantId,
+      key: `bulk-${i}`,
+      position: 100 + i,
+      planned_date: '2025-07-01',
+      projected_date: '2025-07-01',
+      window_start: '2025-06-30',
+      window_end: '2025-07-02',
+      window_stated: i % 2,
+      study_day: 22,
+      anchor: 'firstDose',
+      actual_date: null,
+      out_of_window: 0,
+      rescheduled_date: null,
+      updated_by: null,
+      updated_at: '2025-06-20T09:00:00Z',
+      ...v,
+    }));
+    const ctx = { by: 'IMP', method: 'importParticipants', reason: 'Imported from CSV', at: '2025-06-20T09:00:00.000Z' };
+    bulk.write(ctx, (db) => {
+      const insert = auditedInserter(db, 'visits');
+      for (const r of rows) insert(r);
+    });
+    triggered.write(ctx, (db) => {
+      const cols = Object.keys(rows[0]!);
+      const insert = db.prepare(`INSERT INTO visits (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`);
+      for (const r of rows) insert.run(r);
+    });
+    const trail = (c: typeof bulk) => c.read((db) => db.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').all(from));
+    const written = trail(bulk);
+    expect(written).toHaveLength(rows.length);
+    expect(written).toEqual(trail(triggered));
+    expect(bulk.read((db) => db.prepare('SELECT * FROM visits ORDER BY id').all())).toEqual(triggered.read((db) => db.prepare('SELECT * FROM visits ORDER BY id').all()));
+    expect(bulk.read((db) => verifyAudit(db))).toMatchObject({ ok: true });
+
+    // The trigger is back for every other insert, also after a bulk insert that failed.
+    bulk.write(ctx, (db) => {
+      const insert = auditedInserter(db, 'visits');
+      expect(() => insert({ ...rows[0]! })).toThrow(/UNIQUE/);
+      const cols = Object.keys(rows[0]!);
+      db.prepare(`INSERT INTO visits (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run({ ...rows[0]!, key: 'after' });
+    });
+    expect(bulk.read((db) => db.prepare("SELECT count(*) AS n FROM audit_log WHERE entity = 'visits' AND new_values LIKE '%\"key\":\"after\"%'").get())).toEqual({ n: 1 });
+    // And a bulk insert without an audit context is refused like any other change.
+    expect(() => bulk.read((db) => auditedInserter(db as never, 'visits'))).toThrow(/without an audit context/);
+    bulk.close();
+    triggered.close();
   });
 });
