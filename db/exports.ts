@@ -27,59 +27,59 @@ export interface ExportFilter {
 }
 
 /**
- * Each export's own columns (after the participant's), tables joined to the participant, date
- * column for the range filter, and the order within a participant. Rows come grouped by trial
- * and participant (study ID order), each participant's rows in date order: read that way, the
- * participants' unique index and each participant's visits (stored together) are followed in
- * order, and nothing is sorted, whatever the number of rows.
+ * Each export's own columns and date column (for the range filter). Rows come grouped by trial
+ * and participant (study ID order), each participant's rows in date order: the participants are
+ * read in their unique index's order and each one's visits or doses from that participant's
+ * index, so nothing is sorted, whatever the number of rows, and a participant's columns are read
+ * once, not once per visit.
  */
-const QUERIES: Record<ExportKind, { select: string; join: string; date: string; order: string }> = {
+const QUERIES: Record<ExportKind, { date: string; perParticipant: string | null; own: string | null }> = {
   visits: {
-    select: 'v.key, v.label, v.kind, v.planned_date, v.projected_date, v.window_start, v.window_end, v.actual_date, v.status, v.out_of_window, v.reason',
-    join: 'CROSS JOIN visits v ON v.participant_id = p.id',
     date: 'v.planned_date',
-    order: 'v.planned_date, v.position',
+    perParticipant: `SELECT v.key, v.label, v.kind, v.planned_date, v.projected_date, v.window_start, v.window_end, v.actual_date, v.status, v.out_of_window, v.reason
+      FROM visits v WHERE v.participant_id = @id DATES ORDER BY v.planned_date, v.position`,
+    own: null,
   },
   participants: {
-    select: `p.status, p.sex, p.birth_date, p.age_years, p.weight_kg, p.consent_date, p.day1, p.enrolled_at, p.screen_fail_reason, p.withdrawn_on, p.withdrawal_reason`,
-    join: '',
     date: "coalesce(p.day1, p.consent_date, '')",
-    order: 'p.id',
+    perParticipant: null,
+    own: 'p.status, p.sex, p.birth_date, p.age_years, p.weight_kg, p.consent_date, p.day1, p.enrolled_at, p.screen_fail_reason, p.withdrawn_on, p.withdrawal_reason',
   },
   doses: {
-    select: 'v.key, v.label, d.given_at, d.lot_number, d.dose_text, d.weight_kg, d.total_amount, d.total_unit, d.recorded_by',
-    join: 'CROSS JOIN doses d ON d.participant_id = p.id JOIN visits v ON v.id = d.visit_id',
     date: 'd.given_at',
-    order: 'd.given_at, d.id',
+    perParticipant: `SELECT v.key, v.label, d.given_at, d.lot_number, d.dose_text, d.weight_kg, d.total_amount, d.total_unit, d.recorded_by
+      FROM doses d JOIN visits v ON v.id = d.visit_id WHERE d.participant_id = @id DATES ORDER BY d.given_at, d.id`,
+    own: null,
   },
 };
 
 /** Where a slice of an export ends: the last participant in it (trial, study ID). */
 export type ExportCursor = readonly [protocolId: string, studyId: string];
 
-function statement(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined) {
+function plan(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined) {
   const q = QUERIES[kind];
   if (!q) throw new AppError('invalid_input', `Unknown export "${String(kind)}"; use ${EXPORT_KINDS.join(', ')}.`);
   if (f.studyId !== undefined && f.protocolId === undefined) throw new AppError('invalid_input', 'A participant is named by trial and study ID: give the trial too.');
   const participantId = f.studyId !== undefined ? findParticipant(db, f.protocolId!, f.studyId) : null;
   if (f.protocolId !== undefined && !db.prepare('SELECT 1 FROM protocols WHERE id = ?').get(f.protocolId)) throw new AppError('not_found', `No protocol "${f.protocolId}".`);
-  const where = [
+  const dates = [f.from !== undefined ? `${q.date} >= @from` : null, f.to !== undefined ? `substr(${q.date}, 1, 10) <= @to` : null].filter((c) => c !== null);
+  const who = [
     f.protocolId !== undefined ? 'p.protocol_id = @trial' : null,
     participantId !== null ? 'p.id = @pid' : null,
     after ? '(p.protocol_id, p.study_id) > (@afterTrial, @afterStudy)' : null,
-    f.from !== undefined ? `${q.date} >= @from` : null,
-    f.to !== undefined ? `substr(${q.date}, 1, 10) <= @to` : null,
+    ...(q.perParticipant === null ? dates : []),
   ].filter((c) => c !== null);
-  const params = {
+  const whoParams = {
     ...(f.protocolId !== undefined ? { trial: f.protocolId } : {}),
     ...(participantId !== null ? { pid: participantId } : {}),
     ...(after ? { afterTrial: after[0], afterStudy: after[1] } : {}),
-    ...(f.from !== undefined ? { from: f.from } : {}),
-    ...(f.to !== undefined ? { to: f.to } : {}),
   };
-  const head = 'p.protocol_id, p.study_id, p.initials, p.protocol_version, p.arm_key, p.blinded_code';
-  const sql = `SELECT ${head}, ${q.select} FROM participants p ${q.join} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.protocol_id, p.study_id, ${q.order}`;
-  return { sql, params, q, where };
+  const dateParams = { ...(f.from !== undefined ? { from: f.from } : {}), ...(f.to !== undefined ? { to: f.to } : {}) };
+  const where = who.length ? `WHERE ${who.join(' AND ')}` : '';
+  const participants = `SELECT p.id, p.protocol_id, p.study_id, p.initials, p.protocol_version, p.arm_key, p.blinded_code${q.own ? `, ${q.own}` : ''}
+    FROM participants p ${where} ORDER BY p.protocol_id, p.study_id`;
+  const perParticipant = q.perParticipant?.replace('DATES', dates.map((d) => `AND ${d}`).join(' ')) ?? null;
+  return { participants, perParticipant, where, dates, whoParams, dateParams, participantParams: q.perParticipant === null ? { ...whoParams, ...dateParams } : whoParams };
 }
 
 /**
@@ -92,7 +92,7 @@ function assignments(db: ReadableDB): (protocolId: string, version: number, armK
   return (protocolId, version, armKey, code) => (!open.has(protocolId) ? code : armKey === null ? null : (labels.get(`${protocolId}\u001f${version}\u001f${armKey}`) ?? armKey));
 }
 
-type Head = [protocolId: string, studyId: string, initials: string, version: number, armKey: string | null, code: string | null];
+type Head = [id: number, protocolId: string, studyId: string, initials: string, version: number, armKey: string | null, code: string | null, ...own: Cell[]];
 
 /** The rows of one export, grouped by trial and participant, read lazily from the database. */
 export function* exportRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): Generator<Cell[]> {
@@ -100,22 +100,22 @@ export function* exportRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): 
 }
 
 function* exportEntries(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined): Generator<{ row: Cell[]; at: ExportCursor }> {
-  const { sql, params } = statement(db, kind, f, after);
+  const p = plan(db, kind, f, after);
   const assignment = assignments(db);
-  for (const r of db.prepare(sql).raw().iterate(params) as IterableIterator<Cell[]>) {
-    const [protocolId, studyId, initials, version, armKey, code] = r as unknown as Head;
-    const row = r.slice(2);
-    row[0] = studyId;
-    row[1] = initials;
-    row[2] = protocolId;
-    row[3] = assignment(protocolId, version, armKey, code);
-    yield { row, at: [protocolId, studyId] };
+  const rowsOf = p.perParticipant === null ? null : db.prepare(p.perParticipant).raw();
+  for (const [id, protocolId, studyId, initials, version, armKey, code, ...own] of db.prepare(p.participants).raw().iterate(p.participantParams) as IterableIterator<Head>) {
+    const head: Cell[] = [studyId, initials, protocolId, assignment(protocolId, version, armKey, code)];
+    const at: ExportCursor = [protocolId, studyId];
+    if (rowsOf === null) yield { row: head.concat(own), at };
+    else for (const r of rowsOf.all({ id, ...p.dateParams }) as Cell[][]) yield { row: head.concat(r), at };
   }
 }
 
 export function countRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): number {
-  const { q, where, params } = statement(db, kind, f, undefined);
-  return (db.prepare(`SELECT count(*) AS n FROM participants p ${q.join} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(params) as { n: number }).n;
+  const p = plan(db, kind, f, undefined);
+  const join = kind === 'visits' ? 'CROSS JOIN visits v ON v.participant_id = p.id' : kind === 'doses' ? 'CROSS JOIN doses d ON d.participant_id = p.id' : '';
+  const where = [p.where.replace(/^WHERE /, ''), ...(p.perParticipant === null ? [] : p.dates)].filter(Boolean);
+  return (db.prepare(`SELECT count(*) AS n FROM participants p ${join} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get({ ...p.whoParams, ...p.dateParams }) as { n: number }).n;
 }
 
 const CHUNK = 2000;
