@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, expectAccessible, screenshot, test } from './fixtures';
 
 test('the participants list of 3,000 draws only the rows in view, scrolls to the last, and finds one', async ({ page, app }) => {
@@ -33,4 +34,29 @@ test('the participants list of 3,000 draws only the rows in view, scrolls to the
   await expect(page.getByRole('status').filter({ hasText: '1 of 3000 participants' })).toBeVisible();
   await page.getByRole('link', { name: 'P-1234 (AB)' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('P-1234');
+});
+
+test('worklists of a large site show the first 100 rows of each list with its total, and every row on asking', async ({ page, app }) => {
+  // 1,000 participants who started this year: thousands of visits whose windows have closed.
+  const rows = ['study_id,initials,arm,day1,weight_kg'];
+  for (let i = 1; i <= 1000; i++) rows.push(`W-${String(i).padStart(4, '0')},AB,CV${i},2026-0${1 + (i % 9)}-1${i % 10},70`);
+  const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-scale-')), 'w.csv');
+  fs.writeFileSync(csv, `${rows.join('\n')}\n`);
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const db = new Database(app.dbFile, { readonly: true });
+  const { n: overdue } = db.prepare("SELECT count(*) AS n FROM visits WHERE status = 'planned' AND window_end < date('now', 'localtime')").get() as { n: number };
+  db.close();
+  expect(overdue).toBeGreaterThan(1000);
+
+  await page.goto(`${app.url}#/worklists`);
+  const section = page.getByRole('region', { name: `Overdue (window has closed) (${overdue})`, exact: true });
+  await expect(section.getByText(`Showing the first 100 of ${overdue}.`)).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'worklists-large-site');
+  await section.getByRole('button', { name: `Show all ${overdue}` }).click();
+  const table = section.getByRole('table');
+  await expect(table).toHaveAttribute('aria-rowcount', String(overdue + 1));
+  expect(await table.locator('tbody tr:not(.spacer)').count()).toBeLessThan(80);
+  await expect(section.getByText(/Showing the first/)).toHaveCount(0);
 });
