@@ -31,12 +31,16 @@ export function Page(props: { title: string; eyebrow?: ReactNode; actions?: Reac
   );
 }
 
+const COUNT = new Intl.NumberFormat();
+/** A count as the reader's locale writes it (10,000). */
+export const formatCount = (n: number): string => COUNT.format(n);
+
 export function Section(props: { id: string; title: string; count?: number; children: ReactNode }) {
   return (
     <section className="section" aria-labelledby={`${props.id}-heading`}>
       <h2 id={`${props.id}-heading`}>
         {props.title}
-        {props.count !== undefined && <span className="count"> ({props.count})</span>}
+        {props.count !== undefined && <span className="count"> ({formatCount(props.count)})</span>}
       </h2>
       {props.children}
     </section>

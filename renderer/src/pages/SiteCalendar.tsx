@@ -8,7 +8,7 @@ import type { WorklistRow } from '../../../core/participants';
 import { todayIso } from '../dates';
 import { DayList, WeekList } from '../components/WeekList';
 import { Options } from '../components/forms';
-import { ErrorNotice, Loading, Page } from '../components/ui';
+import { ErrorNotice, formatCount, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
 
 // Weeks run Monday to Sunday here, as in the worklists.
@@ -86,8 +86,8 @@ export function SiteCalendar() {
         return (
           <span className="day-head">
             {n > PER_DAY && (
-              <button type="button" className="day-count" onClick={() => openDay(day)} aria-label={`All ${n} visits on ${DAY_LABEL.format(day)}`}>
-                {n} visits
+              <button type="button" className="day-count" onClick={() => openDay(day)} aria-label={`All ${formatCount(n)} visits on ${DAY_LABEL.format(day)}`}>
+                {formatCount(n)} visits
               </button>
             )}
             <button type="button" className="rbc-button-link" onClick={() => openDay(day)} aria-label={`${label}: open ${DAY_LABEL.format(day)}`}>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { WORKLIST_FIRST, type WorklistRow } from '../../../core/participants';
 import { formatCalendarDate, formatDateRange, todayIso } from '../dates';
-import { ErrorNotice, Loading, Page, Section } from '../components/ui';
+import { ErrorNotice, formatCount, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
 import { VirtualTable } from '../components/VirtualRows';
 
@@ -103,10 +103,10 @@ function WorkTable(props: {
           )}
           {props.rows.length < props.total && (
             <p className="muted">
-              Showing the first {props.rows.length} of {props.total}.{' '}
+              Showing the first {formatCount(props.rows.length)} of {formatCount(props.total)}.{' '}
               {props.onMore && (
                 <button type="button" className="link-button" onClick={props.onMore}>
-                  Show all {props.total}
+                  Show all {formatCount(props.total)}
                 </button>
               )}
             </p>
