@@ -128,14 +128,25 @@ export function siteCalendar(db: ReadableDB, q: SiteCalendarQuery): SiteCalendar
   const trial = q.protocolId === null ? '' : 'AND v.participant_id IN (SELECT id FROM participants WHERE protocol_id = @trial)';
   const params = { from: q.from, to: q.to, ...(q.protocolId === null ? {} : { trial: q.protocolId }) };
   // Counted in the index's order (planned date, status, actual date) without reading a visit
-  // row: one group per combination, with its visits' ids.
-  const groups = db
-    .prepare(
-      `SELECT v.planned_date, v.status, v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_day
-       WHERE v.planned_date BETWEEN @from AND @to ${trial} GROUP BY v.planned_date, v.status, v.actual_date`,
-    )
-    .raw()
-    .all(params) as [string, VisitStatus, string | null, number, string][];
+  // row: one group per combination, with its visits' ids. Then the visits done in the range but
+  // planned outside it (done early or late), from the index of actual dates.
+  const groups = [
+    ...(db
+      .prepare(
+        `SELECT v.planned_date, v.status, v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_day
+         WHERE v.planned_date BETWEEN @from AND @to ${trial} GROUP BY v.planned_date, v.status, v.actual_date`,
+      )
+      .raw()
+      .all(params) as [string, VisitStatus, string | null, number, string][]),
+    ...(db
+      .prepare(
+        `SELECT v.planned_date, 'done', v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_actual_date
+         WHERE v.actual_date IS NOT NULL AND v.actual_date BETWEEN @from AND @to AND v.planned_date NOT BETWEEN @from AND @to ${trial}
+         GROUP BY v.actual_date, v.planned_date`,
+      )
+      .raw()
+      .all(params) as [string, VisitStatus, string | null, number, string][]),
+  ];
   const days = new Map<string, { byStatus: Record<VisitStatus, number>; ids: number[] }>();
   const perDay = q.perDay ?? Infinity;
   for (const [planned, status, actual, n, ids] of groups) {

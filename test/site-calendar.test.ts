@@ -30,7 +30,7 @@ describe('site calendar', () => {
     // The same visits straight from the table.
     const expected = conn.read((db) =>
       db
-        .prepare("SELECT id, status, coalesce(actual_date, planned_date) AS day FROM visits WHERE planned_date BETWEEN '2025-05-01' AND '2025-06-30' AND coalesce(actual_date, planned_date) BETWEEN '2025-05-01' AND '2025-06-30'")
+        .prepare("SELECT id, status, coalesce(actual_date, planned_date) AS day FROM visits WHERE coalesce(actual_date, planned_date) BETWEEN '2025-05-01' AND '2025-06-30'")
         .all(),
     ) as { id: number; status: 'planned' | 'done' | 'missed' | 'cancelled'; day: string }[];
     expect(all.visits.map((v) => v.visitId).sort((a, b) => a - b)).toEqual(expected.map((e) => e.id).sort((a, b) => a - b));
@@ -49,6 +49,20 @@ describe('site calendar', () => {
     const keys = all.visits.map((v) => `${dayOf(v)} ${v.protocolId}`);
     expect(keys).toEqual([...keys].sort());
     expect(all.visits.some((v) => v.status === 'done' && v.actualDate !== v.plannedDate)).toBe(true);
+  });
+
+  it('shows a visit done weeks from its planned day on the day it was done, in either month', () => {
+    const { ok } = setup();
+    // C-12's Day 28 visit is planned for 8 June; it is done on 20 May, in the month before.
+    const c12 = ok<{ visits: { id: number; key: string; plannedDate: string }[] }>('getParticipant', { participantId: 12 });
+    const day28 = c12.visits.find((v) => v.key === 'day-28')!;
+    expect(day28.plannedDate).toBe('2025-06-08');
+    ok('markVisitDone', { visitId: day28.id, actualDate: '2025-05-20', reason: 'Came early', by: 'CO' });
+    const may = ok<SiteCalendar>('siteCalendar', { from: '2025-05-01', to: '2025-05-31', perDay: 1000 });
+    const june = ok<SiteCalendar>('siteCalendar', { from: '2025-06-01', to: '2025-06-30', perDay: 1000 });
+    expect(may.visits.find((v) => v.visitId === day28.id)?.actualDate).toBe('2025-05-20');
+    expect(may.days.find((d) => d.date === '2025-05-20')!.byStatus.done).toBeGreaterThan(0);
+    expect(june.visits.some((v) => v.visitId === day28.id)).toBe(false);
   });
 
   it('the month view: at most perDay visits a day, with the same counts; a status filter; a trial filter', () => {
