@@ -100,14 +100,21 @@ export function* exportRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): 
 }
 
 function* exportEntries(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined): Generator<{ row: Cell[]; at: ExportCursor }> {
+  for (const { head, rows, at } of exportGroups(db, kind, f, after)) for (const r of rows) yield { row: head.concat(r), at };
+}
+
+/**
+ * The export participant by participant: the participant's own cells (study ID, initials, trial,
+ * arm or code) and, per row, the cells that follow them (the participant export has one row of
+ * the participant's other columns).
+ */
+function* exportGroups(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined): Generator<{ head: Cell[]; rows: Cell[][]; at: ExportCursor }> {
   const p = plan(db, kind, f, after);
   const assignment = assignments(db);
   const rowsOf = p.perParticipant === null ? null : db.prepare(p.perParticipant).raw();
   for (const [id, protocolId, studyId, initials, version, armKey, code, ...own] of db.prepare(p.participants).raw().iterate(p.participantParams) as IterableIterator<Head>) {
-    const head: Cell[] = [studyId, initials, protocolId, assignment(protocolId, version, armKey, code)];
-    const at: ExportCursor = [protocolId, studyId];
-    if (rowsOf === null) yield { row: head.concat(own), at };
-    else for (const r of rowsOf.all({ id, ...p.dateParams }) as Cell[][]) yield { row: head.concat(r), at };
+    const rows = rowsOf === null ? [own] : (rowsOf.all({ id, ...p.dateParams }) as Cell[][]);
+    if (rows.length) yield { head: [studyId, initials, protocolId, assignment(protocolId, version, armKey, code)], rows, at: [protocolId, studyId] };
   }
 }
 
@@ -128,9 +135,12 @@ export function writeCsv(db: ReadableDB, kind: ExportKind, f: ExportFilter, writ
   write((options.bom ? '\uFEFF' : '') + csvLine(EXPORT_HEADERS[kind]));
   let rows = 0;
   let text = '';
-  for (const row of exportRows(db, kind, f)) {
-    text += csvLine(row);
-    if (++rows % CHUNK === 0) {
+  let next = CHUNK;
+  for (const group of exportGroups(db, kind, f, undefined)) {
+    text += groupCsv(group.head, group.rows);
+    rows += group.rows.length;
+    if (rows >= next) {
+      next = rows + CHUNK;
       const go = write(text);
       text = '';
       options.progress?.(rows);
@@ -142,6 +152,14 @@ export function writeCsv(db: ReadableDB, kind: ExportKind, f: ExportFilter, writ
     options.progress?.(rows);
   }
   return rows;
+}
+
+/** A participant's rows as CSV: the participant's cells are written once and begin every line. */
+function groupCsv(head: readonly Cell[], rows: readonly (readonly Cell[])[]): string {
+  const start = csvLine(head).slice(0, -2) + ',';
+  let text = '';
+  for (const r of rows) text += start + csvLine(r);
+  return text;
 }
 
 /**
@@ -182,11 +200,11 @@ export function csvChunk(db: ReadableDB, kind: ExportKind, f: ExportFilter, afte
   let csv = after ? '' : (bom ? '\uFEFF' : '') + csvLine(EXPORT_HEADERS[kind]);
   let rows = 0;
   let last: ExportCursor | null = null;
-  for (const { row, at } of exportEntries(db, kind, f, after)) {
+  for (const { head, rows: group, at } of exportGroups(db, kind, f, after)) {
     // A slice ends between participants, so the next one starts after the last one in it.
-    if (rows >= limit && last !== null && (at[0] !== last[0] || at[1] !== last[1])) return { csv, rows, total: after ? null : countRows(db, kind, f), next: last };
-    csv += csvLine(row);
-    rows++;
+    if (rows >= limit && last !== null) return { csv, rows, total: after ? null : countRows(db, kind, f), next: last };
+    csv += groupCsv(head, group);
+    rows += group.length;
     last = at;
   }
   return { csv, rows, total: after ? null : countRows(db, kind, f), next: null };
