@@ -313,12 +313,15 @@ export function auditEntries(db: ReadableDB, participantId: number | null): Audi
     const after = r.newValues ? (JSON.parse(r.newValues) as Record<string, unknown>) : {};
     const blind = hideArm(r.participantId);
     const changes: Record<string, readonly [unknown, unknown]> = {};
-    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const compare = (k: string) => {
       const o = before[k] ?? null;
       const n = after[k] ?? null;
-      if (JSON.stringify(o) === JSON.stringify(n)) continue;
+      // Values are a row's columns: text, numbers or null, compared as they are.
+      if (o === n || (typeof o === 'object' && typeof n === 'object' && JSON.stringify(o) === JSON.stringify(n))) return;
       changes[k] = blind && BLINDED_FIELDS.has(k) ? ['(blinded)', '(blinded)'] : [o, n];
-    }
+    };
+    for (const k in before) compare(k);
+    for (const k in after) if (!(k in before)) compare(k);
     return { id: r.id, at: r.at, by: r.by, method: r.method, reason: r.reason, entity: r.entity, entityId: r.entityId, action: r.action, participantId: r.participantId, changes };
   });
 }

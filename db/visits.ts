@@ -233,8 +233,41 @@ export function replayActuals(
   return { actual, frozenPlanned, schedule };
 }
 
+type ViewRow = [
+  id: number,
+  key: string,
+  label: string,
+  kind: string,
+  doseNumber: number | null,
+  planned: string,
+  projected: string,
+  windowStart: string,
+  windowEnd: string,
+  windowText: string | null,
+  windowStated: number,
+  studyDay: number,
+  anchor: string,
+  procedures: string,
+  status: VisitRow['status'],
+  actual: string | null,
+  outOfWindow: number,
+  rescheduled: string | null,
+  reason: string | null,
+  notes: string | null,
+  updatedBy: string | null,
+  updatedAt: string | null,
+];
+
 export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol): { visits: VisitView[]; open: OpenItem[] } {
-  const rows = db.prepare('SELECT * FROM visits WHERE participant_id = ? ORDER BY planned_date, position').all(p.id) as VisitRow[];
+  // Read as arrays and named below: a participant with 75 months of follow-up has 80-odd visits.
+  const rows = db
+    .prepare(
+      `SELECT id, key, label, kind, dose_number, planned_date, projected_date, window_start, window_end, window_text, window_stated, study_day, anchor,
+         procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at
+       FROM visits WHERE participant_id = ? ORDER BY planned_date, position`,
+    )
+    .raw()
+    .all(p.id) as ViewRow[];
   const doses = new Map(
     (
       db.prepare('SELECT visit_id, given_at, lot_number, dose_text, weight_kg, total_amount, total_unit, recorded_by FROM doses WHERE participant_id = ?').all(p.id) as {
@@ -255,29 +288,29 @@ export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol
   const open = p.day1 && p.status !== 'screening' && p.status !== 'screen-failed' ? openItems(protocol, p) : [];
   return {
     visits: rows.map((r) => ({
-      id: r.id,
-      key: r.key,
-      label: r.label,
-      kind: r.kind as VisitView['kind'],
-      doseNumber: r.dose_number,
-      plannedDate: r.planned_date,
-      projectedDate: r.projected_date,
-      windowStart: r.window_start,
-      windowEnd: r.window_end,
-      windowText: r.window_text,
-      windowStated: r.window_stated === 1,
-      studyDay: r.study_day,
-      anchor: r.anchor,
-      procedures: JSON.parse(r.procedures) as string[],
-      status: r.status,
-      actualDate: r.actual_date,
-      outOfWindow: r.out_of_window === 1,
-      rescheduled: r.rescheduled_date !== null && r.status === 'planned',
-      reason: r.reason,
-      notes: r.notes,
-      updatedBy: r.updated_by,
-      updatedAt: r.updated_at,
-      dose: doses.get(r.id) ?? null,
+      id: r[0],
+      key: r[1],
+      label: r[2],
+      kind: r[3] as VisitView['kind'],
+      doseNumber: r[4],
+      plannedDate: r[5],
+      projectedDate: r[6],
+      windowStart: r[7],
+      windowEnd: r[8],
+      windowText: r[9],
+      windowStated: r[10] === 1,
+      studyDay: r[11],
+      anchor: r[12],
+      procedures: r[13] === '[]' ? [] : (JSON.parse(r[13]) as string[]),
+      status: r[14],
+      actualDate: r[15],
+      outOfWindow: r[16] === 1,
+      rescheduled: r[17] !== null && r[14] === 'planned',
+      reason: r[18],
+      notes: r[19],
+      updatedBy: r[20],
+      updatedAt: r[21],
+      dose: doses.get(r[0]) ?? null,
     })),
     open,
   };
