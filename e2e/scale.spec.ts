@@ -6,13 +6,18 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, expectAccessible, screenshot, test } from './fixtures';
 
-test('the participants list of 3,000 draws only the rows in view, scrolls to the last, and finds one', async ({ page, app }) => {
+/** Imports `count` COVID-19 participants (study IDs <prefix>-0001 on, Day 1 from January to September 2026) through the CLI. */
+function importCovid(dbFile: string, prefix: string, count: number) {
   const rows = ['study_id,initials,arm,day1,weight_kg'];
-  for (let i = 1; i <= 3000; i++) rows.push(`P-${String(i).padStart(4, '0')},AB,CV${i},2026-0${1 + (i % 9)}-1${i % 10},70`);
+  for (let i = 1; i <= count; i++) rows.push(`${prefix}-${String(i).padStart(4, '0')},AB,CV${i},2026-0${1 + (i % 9)}-1${i % 10},70`);
   const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-scale-')), 'p.csv');
   fs.writeFileSync(csv, `${rows.join('\n')}\n`);
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
+}
+
+test('the participants list of 3,000 draws only the rows in view, scrolls to the last, and finds one', async ({ page, app }) => {
+  importCovid(app.dbFile, 'P', 3000);
 
   await page.goto(`${app.url}#/participants`);
   const table = page.getByRole('table', { name: 'Participants' });
@@ -38,12 +43,7 @@ test('the participants list of 3,000 draws only the rows in view, scrolls to the
 
 test('worklists of a large site show the first 100 rows of each list with its total, and every row on asking', async ({ page, app }) => {
   // 1,000 participants who started this year: thousands of visits whose windows have closed.
-  const rows = ['study_id,initials,arm,day1,weight_kg'];
-  for (let i = 1; i <= 1000; i++) rows.push(`W-${String(i).padStart(4, '0')},AB,CV${i},2026-0${1 + (i % 9)}-1${i % 10},70`);
-  const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-scale-')), 'w.csv');
-  fs.writeFileSync(csv, `${rows.join('\n')}\n`);
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
+  importCovid(app.dbFile, 'W', 1000);
   const db = new Database(app.dbFile, { readonly: true });
   const { n: overdue } = db.prepare("SELECT count(*) AS n FROM visits WHERE status = 'planned' AND window_end < date('now', 'localtime')").get() as { n: number };
   db.close();
