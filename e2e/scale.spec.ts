@@ -61,4 +61,18 @@ test('worklists of a large site show the first 100 rows of each list with its to
   await expect(table).toHaveAttribute('aria-rowcount', String(overdue + 1));
   expect(await table.locator('tbody tr:not(.spacer)').count()).toBeLessThan(80);
   await expect(section.getByText(/Showing the first/)).toHaveCount(0);
+
+  // The site calendar in a busy month: each day shows two visits and how many it has.
+  await page.getByRole('link', { name: 'Calendar', exact: true }).click();
+  const title = page.locator('.rbc-toolbar-label');
+  for (let guard = 0; guard < 12 && !/^June 2026$/.test(((await title.textContent()) ?? '').trim()); guard++) await page.getByRole('button', { name: 'Back' }).click();
+  await expect(title).toHaveText('June 2026');
+  const busiest = page.getByRole('button', { name: /^All [\d,]+ visits on / }).first();
+  await expect(busiest).toBeVisible();
+  const n = Number(((await busiest.textContent()) ?? '').replace(/\D/g, ''));
+  expect(n).toBeGreaterThan(2);
+  await expectAccessible(page);
+  await screenshot(page, 'site-calendar-large-site');
+  await busiest.click();
+  await expect(page.getByRole('table', { name: /^Visits on / }).getByRole('button')).toHaveCount(n);
 });
