@@ -39,7 +39,7 @@ test('site calendar: month, week and agenda views of all visits, filtered by tri
   await expectAccessible(page);
   await screenshot(page, 'site-calendar-agenda');
 
-  await page.getByRole('button', { name: 'Week' }).click();
+  await page.getByRole('button', { name: 'Week', exact: true }).click();
   await expect(page.getByRole('table', { name: /Visits in the week of/ })).toContainText('C-1: Study treatment 1 of 4');
   await expectAccessible(page);
   await screenshot(page, 'site-calendar-week');

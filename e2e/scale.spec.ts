@@ -75,4 +75,12 @@ test('worklists of a large site show the first 100 rows of each list with its to
   await screenshot(page, 'site-calendar-large-site');
   await busiest.click();
   await expect(page.getByRole('table', { name: /^Visits on / }).getByRole('button')).toHaveCount(n);
+  // The agenda of 31 busy days lists every visit, drawing only the rows in view.
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  const agenda = page.getByRole('table', { name: /^Visits from / });
+  const total = Number(await agenda.getAttribute('aria-rowcount')) - 1;
+  expect(total).toBeGreaterThan(500);
+  expect(await agenda.locator('tbody tr:not(.spacer)').count()).toBeLessThan(80);
+  await expectAccessible(page);
+  await screenshot(page, 'site-calendar-agenda-large-site');
 });

@@ -1,5 +1,6 @@
 import dayjs from 'dayjs';
 import type { NavigateAction } from 'react-big-calendar';
+import { VirtualTable } from './VirtualRows';
 
 interface ListEvent {
   readonly title: string;
@@ -72,3 +73,52 @@ DayList.range = (date: Date): Date[] => [dayjs(date).startOf('day').toDate()];
 DayList.navigate = (date: Date, action: NavigateAction): Date =>
   action === 'PREV' ? dayjs(date).subtract(1, 'day').toDate() : action === 'NEXT' ? dayjs(date).add(1, 'day').toDate() : date;
 DayList.title = (date: Date): string => DAY.format(date);
+
+const AGENDA_DAYS = 31;
+const AGENDA_ROW = 44;
+const SHORT_DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+
+type AgendaEvent = ListEvent & { readonly row: ListEvent['row'] & { readonly protocolTitle?: string } };
+
+/**
+ * The agenda: every visit of 31 days from the chosen date, in date order, one row each. A busy
+ * month at a large site has thousands, so a long agenda draws only the rows in view.
+ */
+export function AgendaList(props: { date: Date; events: readonly AgendaEvent[]; onSelectEvent?: (e: AgendaEvent) => void }) {
+  const events = [...props.events].sort((a, b) => a.start.getTime() - b.start.getTime() || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+  const label = `Visits from ${TITLE.format(props.date)} to ${TITLE.format(dayjs(props.date).add(AGENDA_DAYS - 1, 'day').toDate())}`;
+  if (events.length === 0) return <p className="muted agenda-empty">No visits from {TITLE.format(props.date)} for {AGENDA_DAYS} days.</p>;
+  const head = (rowIndex?: number) => (
+    <tr aria-rowindex={rowIndex}>
+      <th scope="col">Day</th>
+      <th scope="col">Visit</th>
+      <th scope="col">Trial</th>
+      <th scope="col">Status</th>
+    </tr>
+  );
+  const row = (e: AgendaEvent, rowIndex?: number) => (
+    <tr key={e.row.visitId} aria-rowindex={rowIndex}>
+      <td className="nowrap">{SHORT_DAY.format(e.start)}</td>
+      <td>
+        <button type="button" className={`rbc-event visit-${e.row.status}`} onClick={() => props.onSelectEvent?.(e)}>
+          {e.title}
+        </button>
+      </td>
+      <td title={e.row.protocolTitle}>{e.row.protocolTitle}</td>
+      <td>{e.row.status}</td>
+    </tr>
+  );
+  return events.length > 60 ? (
+    <VirtualTable label={label} count={events.length} rowHeight={AGENDA_ROW} className="compact agenda-list" head={head(1)} row={(i) => row(events[i]!, i + 2)} />
+  ) : (
+    <table className="table compact agenda-list" aria-label={label}>
+      <thead>{head()}</thead>
+      <tbody>{events.map((e) => row(e))}</tbody>
+    </table>
+  );
+}
+
+AgendaList.range = (date: Date): Date[] => Array.from({ length: AGENDA_DAYS }, (_, i) => dayjs(date).startOf('day').add(i, 'day').toDate());
+AgendaList.navigate = (date: Date, action: NavigateAction): Date =>
+  action === 'PREV' ? dayjs(date).subtract(AGENDA_DAYS, 'day').toDate() : action === 'NEXT' ? dayjs(date).add(AGENDA_DAYS, 'day').toDate() : date;
+AgendaList.title = (date: Date): string => `${TITLE.format(date)} – ${TITLE.format(dayjs(date).add(AGENDA_DAYS - 1, 'day').toDate())}`;

@@ -6,7 +6,7 @@ import 'react-big-calendar/lib/css/react-big-calendar.css';
 import { useNavigate } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
 import { todayIso } from '../dates';
-import { DayList, WeekList } from '../components/WeekList';
+import { AgendaList, DayList, WeekList } from '../components/WeekList';
 import { Options } from '../components/forms';
 import { ErrorNotice, formatCount, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
@@ -135,13 +135,12 @@ export function SiteCalendar() {
           events={events}
           date={date}
           view={view}
-          views={{ month: true, week: WeekList, day: DayList, agenda: true }}
+          views={{ month: true, week: WeekList, day: DayList, agenda: AgendaList }}
           components={{ month: { dateHeader: DateHeader } }}
           onShowMore={(_, day) => openDay(day)}
           messages={{ showMore: (n) => `+${n} more` }}
           onNavigate={setDate}
           onView={setView}
-          length={31}
           eventPropGetter={(e) => ({ className: `visit-${e.row.status}${e.row.status === 'done' && e.row.actualDate !== e.row.plannedDate ? ' visit-moved' : ''}` })}
           onSelectEvent={(e) => void navigate(`/participants/${e.row.participantId}`)}
           tooltipAccessor={(e) => `${e.row.studyId} (${e.row.initials}), ${e.row.protocolTitle}: ${e.row.visitLabel}, ${e.row.status}`}
