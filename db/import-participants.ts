@@ -6,6 +6,7 @@ import { isIsoDate } from '../core/dates.js';
 import { isBlinded } from '../core/eligibility.js';
 import type { ImportParticipantsResult } from '../core/api.js';
 import type { Protocol } from '../core/protocol.js';
+import { ScheduleError, type Schedule } from '../core/schedule.js';
 import { AppError } from './errors.js';
 import type { Clock } from './participants.js';
 import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js';
@@ -49,7 +50,13 @@ export function importParticipants(db: WritableDB, protocolId: string, csv: stri
     // Actual dates are replayed in date order, each re-planning what follows it; each visit is
     // then written once, as it stands after the replay.
     const armKey = (r.armKey ?? scheduleArmFor(protocol, null))!;
-    const { schedule } = replayActuals(protocol, armKey, r.day1, r.actual);
+    let schedule: Schedule;
+    try {
+      ({ schedule } = replayActuals(protocol, armKey, r.day1, r.actual));
+    } catch (e) {
+      if (e instanceof ScheduleError) throw new AppError('invalid_input', `Nothing was imported: line ${r.line}: ${e.message}`);
+      throw e;
+    }
     schedule.visits.forEach((v, position) => insertVisit(newVisitValues(protocol, armKey, blinded, id, v, position, initial, clock.now)));
     visits += schedule.visits.length;
   }
