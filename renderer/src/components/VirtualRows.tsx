@@ -52,3 +52,16 @@ export function VirtualTable(props: { label: string; count: number; rowHeight: n
     </div>
   );
 }
+
+/** A table's header row, one column heading per name; in a virtual table it is row 1 (`rowIndex`). */
+export function HeadRow(props: { columns: readonly string[]; rowIndex?: number | undefined }) {
+  return (
+    <tr aria-rowindex={props.rowIndex}>
+      {props.columns.map((c) => (
+        <th scope="col" key={c}>
+          {c}
+        </th>
+      ))}
+    </tr>
+  );
+}

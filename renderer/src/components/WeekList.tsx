@@ -1,6 +1,6 @@
 import dayjs from 'dayjs';
 import type { NavigateAction } from 'react-big-calendar';
-import { VirtualTable } from './VirtualRows';
+import { HeadRow, VirtualTable } from './VirtualRows';
 
 interface ListEvent {
   readonly title: string;
@@ -88,14 +88,7 @@ export function AgendaList(props: { date: Date; events: readonly AgendaEvent[]; 
   const events = [...props.events].sort((a, b) => a.start.getTime() - b.start.getTime() || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   const label = `Visits from ${TITLE.format(props.date)} to ${TITLE.format(dayjs(props.date).add(AGENDA_DAYS - 1, 'day').toDate())}`;
   if (events.length === 0) return <p className="muted agenda-empty">No visits from {TITLE.format(props.date)} for {AGENDA_DAYS} days.</p>;
-  const head = (rowIndex?: number) => (
-    <tr aria-rowindex={rowIndex}>
-      <th scope="col">Day</th>
-      <th scope="col">Visit</th>
-      <th scope="col">Trial</th>
-      <th scope="col">Status</th>
-    </tr>
-  );
+  const head = (rowIndex?: number) => <HeadRow rowIndex={rowIndex} columns={['Day', 'Visit', 'Trial', 'Status']} />;
   const row = (e: AgendaEvent, rowIndex?: number) => (
     <tr key={e.row.visitId} aria-rowindex={rowIndex}>
       <td className="nowrap">{SHORT_DAY.format(e.start)}</td>

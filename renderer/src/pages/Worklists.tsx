@@ -4,7 +4,7 @@ import { WORKLIST_FIRST, type WorklistRow } from '../../../core/participants';
 import { formatCalendarDate, formatDateRange, todayIso } from '../dates';
 import { ErrorNotice, formatCount, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
-import { VirtualTable } from '../components/VirtualRows';
+import { HeadRow, VirtualTable } from '../components/VirtualRows';
 
 /** Lists longer than this draw only the rows in view. */
 const LONG = 60;
@@ -57,16 +57,7 @@ function WorkTable(props: {
   tone?: 'warning';
   showActual?: boolean;
 }) {
-  const head = (rowIndex?: number) => (
-    <tr aria-rowindex={rowIndex}>
-      <th scope="col">Participant</th>
-      <th scope="col">Trial</th>
-      <th scope="col">Visit</th>
-      <th scope="col">Planned</th>
-      <th scope="col">Window</th>
-      {props.showActual && <th scope="col">Done on</th>}
-    </tr>
-  );
+  const head = (rowIndex?: number) => <HeadRow rowIndex={rowIndex} columns={['Participant', 'Trial', 'Visit', 'Planned', 'Window', ...(props.showActual ? ['Done on'] : [])]} />;
   const row = (r: WorklistRow, rowIndex?: number) => (
     <tr key={r.visitId} aria-rowindex={rowIndex} className={props.tone === 'warning' ? 'row-warning' : undefined}>
       <th scope="row">
