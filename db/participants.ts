@@ -10,7 +10,8 @@ import { AppError } from './errors.js';
 import { getProtocol, versionInEffect } from './protocols.js';
 import { assignFromList } from './randomize.js';
 import type { ReadableDB, WritableDB } from './types.js';
-import { doseRuleFor, replan, visitViews } from './visits.js';
+import { visitViews } from './visit-views.js';
+import { doseRuleFor, replan } from './visits.js';
 
 export interface ParticipantRow {
   id: number;

@@ -2,10 +2,10 @@
 // every change. The engine decides dates; this file stores them beside what happened.
 import { doseTotal } from '../core/dose.js';
 import { isBlinded } from '../core/eligibility.js';
-import { blindedDoseLabel, type VisitView } from '../core/participants.js';
+import { blindedDoseLabel } from '../core/participants.js';
 import type { ParsedInput } from '../core/api.js';
 import type { DosingSeries, Protocol } from '../core/protocol.js';
-import { computeSchedule, ScheduleError, type OpenItem, type Schedule, type ScheduledVisit } from '../core/schedule.js';
+import { computeSchedule, ScheduleError, type Schedule, type ScheduledVisit } from '../core/schedule.js';
 import { AppError } from './errors.js';
 import { participantRow, protocolFor, type Clock, type ParticipantRow } from './participants.js';
 import type { ReadableDB, WritableDB } from './types.js';
@@ -54,7 +54,7 @@ export function scheduleArmFor(protocol: Protocol, armKey: string | null): strin
 }
 const sharedArm = new WeakMap<Protocol, string | null>();
 
-function scheduleArm(protocol: Protocol, p: ParticipantRow): string {
+export function scheduleArm(protocol: Protocol, p: ParticipantRow): string {
   const arm = scheduleArmFor(protocol, p.arm_key);
   if (arm === null) throw new AppError('conflict', `${p.study_id} has no arm on record and the arms' schedules differ, so no schedule can be made.`);
   return arm;
@@ -232,107 +232,6 @@ export function replayActuals(
   const schedule = slow.length === 0 ? full : computeSchedule({ protocol, armKey, start: day1, actual, frozenPlanned });
   return { actual, frozenPlanned, schedule };
 }
-
-type ViewRow = [
-  id: number,
-  key: string,
-  label: string,
-  kind: string,
-  doseNumber: number | null,
-  planned: string,
-  projected: string,
-  windowStart: string,
-  windowEnd: string,
-  windowText: string | null,
-  windowStated: number,
-  studyDay: number,
-  anchor: string,
-  procedures: string,
-  status: VisitRow['status'],
-  actual: string | null,
-  outOfWindow: number,
-  rescheduled: string | null,
-  reason: string | null,
-  notes: string | null,
-  updatedBy: string | null,
-  updatedAt: string | null,
-];
-
-export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol): { visits: VisitView[]; open: OpenItem[] } {
-  // Read as arrays and named below: a participant with 75 months of follow-up has 80-odd visits.
-  const rows = db
-    .prepare(
-      `SELECT id, key, label, kind, dose_number, planned_date, projected_date, window_start, window_end, window_text, window_stated, study_day, anchor,
-         procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at
-       FROM visits WHERE participant_id = ? ORDER BY planned_date, position`,
-    )
-    .raw()
-    .all(p.id) as ViewRow[];
-  const doses = new Map(
-    (
-      db.prepare('SELECT visit_id, given_at, lot_number, dose_text, weight_kg, total_amount, total_unit, recorded_by FROM doses WHERE participant_id = ?').all(p.id) as {
-        visit_id: number;
-        given_at: string;
-        lot_number: string;
-        dose_text: string;
-        weight_kg: number | null;
-        total_amount: number | null;
-        total_unit: string | null;
-        recorded_by: string;
-      }[]
-    ).map((d) => [
-      d.visit_id,
-      { givenAt: d.given_at, lotNumber: d.lot_number, doseText: d.dose_text, weightKg: d.weight_kg, totalAmount: d.total_amount, totalUnit: d.total_unit, recordedBy: d.recorded_by },
-    ]),
-  );
-  const open = p.day1 && p.status !== 'screening' && p.status !== 'screen-failed' ? openItems(protocol, p) : [];
-  return {
-    visits: rows.map((r) => ({
-      id: r[0],
-      key: r[1],
-      label: r[2],
-      kind: r[3] as VisitView['kind'],
-      doseNumber: r[4],
-      plannedDate: r[5],
-      projectedDate: r[6],
-      windowStart: r[7],
-      windowEnd: r[8],
-      windowText: r[9],
-      windowStated: r[10] === 1,
-      studyDay: r[11],
-      anchor: r[12],
-      procedures: r[13] === '[]' ? [] : (JSON.parse(r[13]) as string[]),
-      status: r[14],
-      actualDate: r[15],
-      outOfWindow: r[16] === 1,
-      rescheduled: r[17] !== null && r[14] === 'planned',
-      reason: r[18],
-      notes: r[19],
-      updatedBy: r[20],
-      updatedAt: r[21],
-      dose: doses.get(r[0]) ?? null,
-    })),
-    open,
-  };
-}
-
-/** What the arm leaves open: it depends on the protocol version and arm alone, so it is worked out once per arm. */
-function openItems(protocol: Protocol, p: ParticipantRow): OpenItem[] {
-  const armKey = scheduleArm(protocol, p);
-  let byArm = openCache.get(protocol);
-  if (!byArm) openCache.set(protocol, (byArm = new Map()));
-  let items = byArm.get(armKey);
-  if (!items) {
-    const blinded = isBlinded(protocol);
-    items = computeSchedule({ protocol, armKey, start: p.day1! }).open.map((o) =>
-      // The series label would name the product (and so the arm) in a blinded trial.
-      blinded ? { key: o.key, label: 'Further study treatments', reason: o.reason } : o,
-    );
-    byArm.set(armKey, items);
-  }
-  return items;
-}
-const openCache = new WeakMap<Protocol, Map<string, OpenItem[]>>();
 
 /**
  * How a dose is worked out at a dose visit. In a blinded trial every participant sees the same
