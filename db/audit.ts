@@ -84,7 +84,6 @@ export function installAudit(db: WritableDB): void {
  */
 export function auditedInserter(db: WritableDB, table: string): (values: Readonly<Record<string, string | number | null>>) => number {
   if (!BULK_TABLES.has(table)) throw new Error(`${table} has no bulk audit`);
-  const spec = AUDITED.find((t) => t.table === table)!;
   const info = db.prepare('SELECT name, type, pk FROM pragma_table_info(?)').all(table) as { name: string; type: string; pk: number }[];
   // JSON numbers as SQLite writes them: integers only (SQLite writes a REAL 70 as 70.0).
   if (info.some((c) => c.type !== 'INTEGER' && c.type !== 'TEXT')) throw new Error(`${table} has a column the bulk audit cannot write as SQLite would`);
@@ -97,7 +96,7 @@ export function auditedInserter(db: WritableDB, table: string): (values: Readonl
   const last = db.prepare('SELECT hash FROM main.audit_log ORDER BY id DESC LIMIT 1').pluck();
   const ctx = db.prepare('SELECT at, by_user, method, reason FROM temp.audit_ctx').get() as { at: string; by_user: string; method: string; reason: string | null } | undefined;
   if (!ctx) throw new Error(`refused: a change to ${table} without an audit context (who and why)`);
-  if (spec.participant('NEW') !== 'NEW.participant_id') throw new Error(`${table}: bulk audit expects a participant_id column`);
+  if (!columns.includes('participant_id')) throw new Error(`${table}: bulk audit expects a participant_id column`);
   return (values) => {
     const row: (string | number | null)[] = columns.map((c) => {
       const v = values[c];
@@ -114,6 +113,8 @@ export function auditedInserter(db: WritableDB, table: string): (values: Readonl
     const record: Record<string, string | number | null> = { [id]: rowId };
     columns.forEach((c, i) => (record[c] = row[i]!));
     const json = JSON.stringify(record);
+    // Read each time, not carried over: between two calls the caller's other writes (the
+    // participant row) add audit rows through their triggers.
     const prev = (last.get() as string | undefined) ?? '';
     const entityId = String(rowId);
     const participant = values.participant_id as number;

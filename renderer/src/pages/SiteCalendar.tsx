@@ -6,7 +6,7 @@ import 'react-big-calendar/lib/css/react-big-calendar.css';
 import { useNavigate } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
 import { todayIso } from '../dates';
-import { AgendaList, DayList, WeekList } from '../components/WeekList';
+import { AgendaList, DayList, WeekList } from '../components/CalendarViews';
 import { Options } from '../components/forms';
 import { ErrorNotice, formatCount, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
@@ -42,16 +42,10 @@ export function SiteCalendar() {
   const [trial, setTrial] = useState('');
   const [shown, setShown] = useState<ReadonlySet<string>>(new Set(STATUSES));
   // The days the view shows: the month grid (with the leading and trailing days of its first
-  // and last weeks), the week, the day, or the agenda's 31 days from the chosen date.
+  // and last weeks), or the days of the week, day or agenda view, as each view says.
   const d = dayjs(date);
-  const [from, to] =
-    view === Views.WEEK
-      ? [WeekList.range(date)[0]!, WeekList.range(date)[6]!]
-      : view === Views.DAY
-        ? [date, date]
-        : view === Views.AGENDA
-          ? [date, d.add(30, 'day').toDate()]
-          : [d.startOf('month').subtract(7, 'day').toDate(), d.endOf('month').add(7, 'day').toDate()];
+  const listDays = view === Views.WEEK ? WeekList.range(date) : view === Views.DAY ? DayList.range(date) : view === Views.AGENDA ? AgendaList.range(date) : null;
+  const [from, to] = listDays ? [listDays[0]!, listDays.at(-1)!] : [d.startOf('month').subtract(7, 'day').toDate(), d.endOf('month').add(7, 'day').toDate()];
   const visits = useApi('siteCalendar', {
     from: toIso(from),
     to: toIso(to),
