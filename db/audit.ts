@@ -37,15 +37,9 @@ export function auditHash(...fields: unknown[]): string {
   return crypto.hash('sha256', JSON.stringify(fields), 'hex');
 }
 
-/** Tables whose inserts a bulk writer may audit itself (auditedInserter); their triggers stand aside only while it writes. */
-const BULK_TABLES = new Set(['visits']);
-/** Connections with an audited bulk insert under way (during that one statement only). */
-const bulkInsert = new WeakSet<WritableDB>();
-
 /** Creates this connection's audit triggers and context table. Call once per connection, after migrating. */
 export function installAudit(db: WritableDB): void {
   db.function('tc_audit_hash', { deterministic: true, varargs: true }, (...args: unknown[]) => auditHash(...args));
-  db.function('tc_audit_bulk', { deterministic: false }, () => (bulkInsert.has(db) ? 1 : 0));
   db.exec('CREATE TEMP TABLE IF NOT EXISTS audit_ctx (at TEXT NOT NULL, by_user TEXT NOT NULL, method TEXT NOT NULL, reason TEXT) STRICT');
   for (const t of AUDITED) {
     const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t.table) as { name: string }[]).map((c) => c.name);
@@ -56,9 +50,9 @@ export function installAudit(db: WritableDB): void {
       const newJson = event === 'DELETE' ? 'NULL' : json('NEW');
       const action = event.toLowerCase();
       // An UPDATE that changes nothing is not a change: no audit row.
-      const when = event === 'UPDATE' ? `WHEN ${json('OLD')} IS NOT ${json('NEW')}` : event === 'INSERT' && BULK_TABLES.has(t.table) ? 'WHEN tc_audit_bulk() = 0' : '';
+      const when = event === 'UPDATE' ? `WHEN ${json('OLD')} IS NOT ${json('NEW')}` : '';
       db.exec(`
-        CREATE TEMP TRIGGER IF NOT EXISTS audit_${t.table}_${action} AFTER ${event} ON main.${t.table} ${when}
+        CREATE TEMP TRIGGER IF NOT EXISTS ${auditTrigger(t.table, event)} AFTER ${event} ON main.${t.table} ${when}
         BEGIN
           SELECT RAISE(ABORT, 'refused: a change to ${t.table} without an audit context (who and why)')
             WHERE NOT EXISTS (SELECT 1 FROM temp.audit_ctx);
@@ -74,52 +68,57 @@ export function installAudit(db: WritableDB): void {
   }
 }
 
+/** The name of a table's audit trigger for one kind of change. */
+export function auditTrigger(table: string, event: 'INSERT' | 'UPDATE' | 'DELETE'): string {
+  return `audit_${table}_${event.toLowerCase()}`;
+}
+
+export type RowValues = Readonly<Record<string, string | number | null>>;
+
 /**
- * Inserts rows into a record table and writes each one's audit row itself, exactly as the
- * table's trigger would (same values as JSON, same chain hash, same order), without the
- * trigger's per-row cost: an import of thousands of participants writes hundreds of thousands
- * of visits. The trigger stands aside only for the one insert statement this runs; every other
- * write to the table is audited by the trigger as always. test/audit.test.ts checks that the
- * trail it writes is byte for byte the trigger's.
+ * Inserts rows into a record table whose audit insert trigger has been set aside (a bulk insert:
+ * db/bulk-visits.ts), and writes each row's audit row itself: exactly the row the trigger would
+ * write (the same values as JSON, the same chain hash, the same order). test/audit.test.ts checks
+ * that the trail it writes is byte for byte the trigger's. Each call takes one batch of rows (one
+ * participant's visits) and returns their ids.
  */
-export function auditedInserter(db: WritableDB, table: string): (values: Readonly<Record<string, string | number | null>>) => number {
-  if (!BULK_TABLES.has(table)) throw new Error(`${table} has no bulk audit`);
+export function auditedInserter(db: WritableDB, table: string): (rows: readonly RowValues[]) => number[] {
   const info = db.prepare('SELECT name, type, pk FROM pragma_table_info(?)').all(table) as { name: string; type: string; pk: number }[];
   // JSON numbers as SQLite writes them: integers only (SQLite writes a REAL 70 as 70.0).
   if (info.some((c) => c.type !== 'INTEGER' && c.type !== 'TEXT')) throw new Error(`${table} has a column the bulk audit cannot write as SQLite would`);
   const id = info.find((c) => c.pk === 1)!.name;
   const columns = info.filter((c) => c.name !== id).map((c) => c.name);
+  if (!columns.includes('participant_id')) throw new Error(`${table}: bulk audit expects a participant_id column`);
+  const ctx = db.prepare('SELECT at, by_user, method, reason FROM temp.audit_ctx').get() as { at: string; by_user: string; method: string; reason: string | null } | undefined;
+  if (!ctx) throw new Error(`refused: a change to ${table} without an audit context (who and why)`);
+  if (db.prepare("SELECT 1 FROM sqlite_temp_schema WHERE type = 'trigger' AND name = ?").get(auditTrigger(table, 'INSERT')))
+    throw new Error(`${table}: its audit trigger must stand aside while the bulk writer audits its inserts`);
   const insert = db.prepare(`INSERT INTO main.${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
   const audit = db.prepare(
     'INSERT INTO main.audit_log (at, by_user, method, reason, entity, entity_id, action, participant_id, old_values, new_values, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
   );
   const last = db.prepare('SELECT hash FROM main.audit_log ORDER BY id DESC LIMIT 1').pluck();
-  const ctx = db.prepare('SELECT at, by_user, method, reason FROM temp.audit_ctx').get() as { at: string; by_user: string; method: string; reason: string | null } | undefined;
-  if (!ctx) throw new Error(`refused: a change to ${table} without an audit context (who and why)`);
-  if (!columns.includes('participant_id')) throw new Error(`${table}: bulk audit expects a participant_id column`);
-  return (values) => {
-    const row: (string | number | null)[] = columns.map((c) => {
-      const v = values[c];
-      if (v === undefined) throw new Error(`${table}.${c}: no value given`);
-      return typeof v === 'string' && !v.isWellFormed() ? asStoredText(v) : v;
+  return (rows) => {
+    // Read once for the batch: between two batches the caller's other writes (the participant
+    // row) add audit rows through their triggers.
+    let prev = (last.get() as string | undefined) ?? '';
+    return rows.map((values) => {
+      const row: (string | number | null)[] = columns.map((c) => {
+        const v = values[c];
+        if (v === undefined) throw new Error(`${table}.${c}: no value given`);
+        return typeof v === 'string' && !v.isWellFormed() ? asStoredText(v) : v;
+      });
+      const rowId = Number(insert.run(row).lastInsertRowid);
+      const record: Record<string, string | number | null> = { [id]: rowId };
+      for (let i = 0; i < columns.length; i++) record[columns[i]!] = row[i]!;
+      const json = JSON.stringify(record);
+      const entityId = String(rowId);
+      const participant = values.participant_id as number;
+      const hash = auditHash(prev, ctx.at, ctx.by_user, ctx.method, ctx.reason, table, entityId, 'insert', participant, null, json);
+      audit.run(ctx.at, ctx.by_user, ctx.method, ctx.reason, table, entityId, 'insert', participant, json, prev, hash);
+      prev = hash;
+      return rowId;
     });
-    bulkInsert.add(db);
-    let rowId: number;
-    try {
-      rowId = Number(insert.run(row).lastInsertRowid);
-    } finally {
-      bulkInsert.delete(db);
-    }
-    const record: Record<string, string | number | null> = { [id]: rowId };
-    columns.forEach((c, i) => (record[c] = row[i]!));
-    const json = JSON.stringify(record);
-    // Read each time, not carried over: between two calls the caller's other writes (the
-    // participant row) add audit rows through their triggers.
-    const prev = (last.get() as string | undefined) ?? '';
-    const entityId = String(rowId);
-    const participant = values.participant_id as number;
-    audit.run(ctx.at, ctx.by_user, ctx.method, ctx.reason, table, entityId, 'insert', participant, json, prev, auditHash(prev, ctx.at, ctx.by_user, ctx.method, ctx.reason, table, entityId, 'insert', participant, null, json));
-    return rowId;
   };
 }
 

@@ -5,6 +5,7 @@ import { clearAuditContext, installAudit, setAuditContext, type AuditContext } f
 import { DatabaseDamagedError } from './errors.js';
 import { assertNotFromFuture, migrate, type MigrationResult } from './migrate.js';
 import type { ReadableDB, WritableDB } from './types.js';
+import { installVisitCounts } from './worklists.js';
 
 export interface OpenOptions {
   /** Path to a better_sqlite3.node built for another runtime (Electron in development). */
@@ -51,6 +52,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
     const db = raw as WritableDB;
     const migration = migrate(db);
     installAudit(db);
+    installVisitCounts(db);
     reusePreparedStatements(raw);
     const getCtx = db.prepare('SELECT at, by_user AS by, method, reason FROM temp.audit_ctx');
     return {

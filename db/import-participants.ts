@@ -11,7 +11,7 @@ import { AppError } from './errors.js';
 import type { Clock } from './participants.js';
 import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js';
 import type { WritableDB } from './types.js';
-import { auditedInserter } from './audit.js';
+import { withBulkVisits } from './bulk-visits.js';
 import { newVisitValues, replayActuals, scheduleArmFor, scheduleKeys } from './visits.js';
 
 export const REQUIRED_COLUMNS = ['study_id', 'initials', 'arm', 'day1', 'weight_kg'] as const;
@@ -37,29 +37,30 @@ export function importParticipants(db: WritableDB, protocolId: string, csv: stri
        created_at, created_by, updated_at)
      VALUES (?, ?, ?, ?, 'unknown', ?, 'enrolled', ?, ?, ?, ?, ?, ?, ?)`,
   );
-  // Hundreds of thousands of visits at a large site: each visit's audit row is written by the
-  // bulk writer, the same row its trigger would write (db/audit.ts).
-  const insertVisit = auditedInserter(db, 'visits');
   const blinded = isBlinded(protocol);
   const initial = { by, reason: 'Imported from CSV' };
   let visits = 0;
-  for (const r of rows) {
-    const id = Number(
-      insert.run(protocol.id, version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
-    );
-    // Actual dates are replayed in date order, each re-planning what follows it; each visit is
-    // then written once, as it stands after the replay.
-    const armKey = (r.armKey ?? scheduleArmFor(protocol, null))!;
-    let schedule: Schedule;
-    try {
-      ({ schedule } = replayActuals(protocol, armKey, r.day1, r.actual));
-    } catch (e) {
-      if (e instanceof ScheduleError) throw new AppError('invalid_input', `Nothing was imported: line ${r.line}: ${e.message}`);
-      throw e;
+  // Hundreds of thousands of visits at a large site: they are written by the bulk writer, which
+  // writes the same audit rows and counts as the visits' triggers would (db/bulk-visits.ts).
+  withBulkVisits(db, (insertVisits) => {
+    for (const r of rows) {
+      const id = Number(
+        insert.run(protocol.id, version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
+      );
+      // Actual dates are replayed in date order, each re-planning what follows it; each visit is
+      // then written once, as it stands after the replay.
+      const armKey = (r.armKey ?? scheduleArmFor(protocol, null))!;
+      let schedule: Schedule;
+      try {
+        ({ schedule } = replayActuals(protocol, armKey, r.day1, r.actual));
+      } catch (e) {
+        if (e instanceof ScheduleError) throw new AppError('invalid_input', `Nothing was imported: line ${r.line}: ${e.message}`);
+        throw e;
+      }
+      insertVisits(schedule.visits.map((v, position) => newVisitValues(protocol, armKey, blinded, id, v, position, initial, clock.now)));
+      visits += schedule.visits.length;
     }
-    schedule.visits.forEach((v, position) => insertVisit(newVisitValues(protocol, armKey, blinded, id, v, position, initial, clock.now)));
-    visits += schedule.visits.length;
-  }
+  });
   return { imported: rows.length, visits };
 }
 

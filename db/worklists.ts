@@ -97,6 +97,26 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST)
   };
 }
 
+/**
+ * Creates this connection's triggers that keep visit_counts in step with the visits (temporary,
+ * as the audit triggers are: see migration 0007). Call once per connection, after migrating.
+ */
+export function installVisitCounts(db: WritableDB): void {
+  db.exec(`
+    CREATE TEMP TRIGGER IF NOT EXISTS visit_counts_insert AFTER INSERT ON main.visits WHEN NEW.out_of_window = 1
+      BEGIN UPDATE main.visit_counts SET n = n + 1 WHERE name = 'out_of_window'; END;
+    CREATE TEMP TRIGGER IF NOT EXISTS visit_counts_update AFTER UPDATE OF out_of_window ON main.visits WHEN OLD.out_of_window IS NOT NEW.out_of_window
+      BEGIN UPDATE main.visit_counts SET n = n + NEW.out_of_window - OLD.out_of_window WHERE name = 'out_of_window'; END;
+    CREATE TEMP TRIGGER IF NOT EXISTS visit_counts_delete AFTER DELETE ON main.visits WHEN OLD.out_of_window = 1
+      BEGIN UPDATE main.visit_counts SET n = n - 1 WHERE name = 'out_of_window'; END;
+  `);
+}
+
+/** Adds visits written without the insert trigger (the bulk writer) to the out-of-window total. */
+export function addOutOfWindow(db: WritableDB, n: number): void {
+  if (n > 0) db.prepare("UPDATE visit_counts SET n = n + ? WHERE name = 'out_of_window'").run(n);
+}
+
 /** Recounts visit_counts from the visits (the daily full check); returns whether it had drifted. */
 export function recountVisits(db: WritableDB): boolean {
   const stored = (db.prepare("SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;

@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../core/participants.js';
 import { auditedInserter, verifyAudit } from '../db/audit.js';
+import { withBulkVisits } from '../db/bulk-visits.js';
+import { recountVisits } from '../db/worklists.js';
 import { openDatabase } from '../db/connection.js';
 import { openBackend } from '../db/app.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
@@ -161,20 +163,19 @@ describe('audited bulk insert (participant import)', () => {
       study_day: 22,
       anchor: 'firstDose',
       actual_date: null,
-      out_of_window: 0,
+      out_of_window: i % 3 === 0 ? 1 : 0,
       rescheduled_date: null,
       updated_by: null,
       updated_at: '2025-06-20T09:00:00Z',
       ...v,
     }));
     const ctx = { by: 'IMP', method: 'importParticipants', reason: 'Imported from CSV', at: '2025-06-20T09:00:00.000Z' };
-    bulk.write(ctx, (db) => {
-      const insert = auditedInserter(db, 'visits');
-      for (const r of rows) insert(r);
-    });
+    // Two batches, as an import writes one participant's visits per call.
+    bulk.write(ctx, (db) => withBulkVisits(db, (insert) => [...insert(rows.slice(0, 150)), ...insert(rows.slice(150))]));
+    const cols = Object.keys(rows[0]!);
+    const insertSql = `INSERT INTO visits (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
     triggered.write(ctx, (db) => {
-      const cols = Object.keys(rows[0]!);
-      const insert = db.prepare(`INSERT INTO visits (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`);
+      const insert = db.prepare(insertSql);
       for (const r of rows) insert.run(r);
     });
     const trail = (c: typeof bulk) => c.read((db) => db.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').all(from));
@@ -183,17 +184,36 @@ describe('audited bulk insert (participant import)', () => {
     expect(written).toEqual(trail(triggered));
     expect(bulk.read((db) => db.prepare('SELECT * FROM visits ORDER BY id').all())).toEqual(triggered.read((db) => db.prepare('SELECT * FROM visits ORDER BY id').all()));
     expect(bulk.read((db) => verifyAudit(db))).toMatchObject({ ok: true });
+    // The out-of-window total counts the bulk rows as the trigger counts them.
+    const counts = (c: typeof bulk) => c.read((db) => db.prepare('SELECT * FROM visit_counts ORDER BY name').all());
+    expect(counts(bulk)).toEqual(counts(triggered));
+    expect(counts(bulk)).toContainEqual({ name: 'out_of_window', n: bulk.read((db) => (db.prepare('SELECT count(*) AS n FROM visits WHERE out_of_window = 1').get() as { n: number }).n) });
 
-    // The trigger is back for every other insert, also after a bulk insert that failed.
+    // The triggers are back for every other insert: after a bulk insert, and after one that failed
+    // (whether the failure rolls the write back or the write goes on).
+    const triggers = (c: typeof bulk) => c.read((db) => db.prepare("SELECT name, sql FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name = 'visits' ORDER BY name").all());
+    expect(triggers(bulk)).toEqual(triggers(triggered));
+    expect(triggers(bulk)).toHaveLength(6);
+    expect(() => bulk.write(ctx, (db) => withBulkVisits(db, (insert) => insert([{ ...rows[0]!, key: 'lost' }, rows[1]!])))).toThrow(/UNIQUE/);
+    expect(triggers(bulk)).toEqual(triggers(triggered));
     bulk.write(ctx, (db) => {
-      const insert = auditedInserter(db, 'visits');
-      expect(() => insert({ ...rows[0]! })).toThrow(/UNIQUE/);
-      const cols = Object.keys(rows[0]!);
-      db.prepare(`INSERT INTO visits (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run({ ...rows[0]!, key: 'after' });
+      expect(() => withBulkVisits(db, (insert) => insert([rows[0]!]))).toThrow(/UNIQUE/);
+      db.prepare(insertSql).run({ ...rows[0]!, key: 'after', out_of_window: 1 });
     });
     expect(bulk.read((db) => db.prepare("SELECT count(*) AS n FROM audit_log WHERE entity = 'visits' AND new_values LIKE '%\"key\":\"after\"%'").get())).toEqual({ n: 1 });
-    // And a bulk insert without an audit context is refused like any other change.
-    expect(() => bulk.read((db) => auditedInserter(db as never, 'visits'))).toThrow(/without an audit context/);
+    expect(bulk.read((db) => db.prepare("SELECT count(*) AS n FROM visits WHERE key = 'lost'").get())).toEqual({ n: 0 });
+    expect(recountVisits(bulk.read((db) => db) as never)).toBe(false);
+    expect(triggers(bulk)).toEqual(triggers(triggered));
+
+    // Refused: outside a write; without an audit context; while the audit trigger is in place; and
+    // when the visits have an insert trigger whose work the bulk writer does not do.
+    expect(() => bulk.read((db) => withBulkVisits(db as never, () => 0))).toThrow(/inside a write/);
+    const raw = bulk.read((db) => db) as unknown as Database.Database;
+    expect(() => raw.transaction(() => withBulkVisits(raw as never, () => 0))()).toThrow(/without an audit context/);
+    expect(() => bulk.write(ctx, (db) => auditedInserter(db, 'visits'))).toThrow(/must stand aside/);
+    raw.exec("CREATE TEMP TRIGGER extra AFTER INSERT ON main.visits BEGIN SELECT 1; END");
+    expect(() => bulk.write(ctx, (db) => withBulkVisits(db, () => 0))).toThrow(/does not stand in for: extra/);
+    expect(triggers(bulk)).toHaveLength(7);
     bulk.close();
     triggered.close();
   });

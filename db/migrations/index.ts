@@ -5,6 +5,7 @@ import * as m0003 from './0003-audit.js';
 import * as m0004 from './0004-amendments.js';
 import * as m0005 from './0005-speed.js';
 import * as m0006 from './0006-calendar-counts.js';
+import * as m0007 from './0007-count-triggers.js';
 
 export interface Migration {
   readonly version: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'amendments', up: m0004.up },
   { version: 5, name: 'speed', up: m0005.up },
   { version: 6, name: 'calendar-counts', up: m0006.up },
+  { version: 7, name: 'count-triggers', up: m0007.up },
 ];
