@@ -96,8 +96,10 @@ export class PlainDate {
 
   /** ISO 8601, as Temporal writes it (years outside 0000–9999 get a sign and six digits). */
   toString(): string {
-    const y = this.year >= 0 && this.year <= 9999 ? pad(this.year, 4) : `${this.year < 0 ? '-' : '+'}${pad(Math.abs(this.year), 6)}`;
-    return `${y}-${pad(this.month, 2)}-${pad(this.day, 2)}`;
+    // Written out by hand: a schedule writes several dates per visit, and padStart was a tenth of the engine's time.
+    const { year, month, day } = this;
+    const y = year >= 1000 && year <= 9999 ? String(year) : year >= 0 && year <= 9999 ? pad(year, 4) : `${year < 0 ? '-' : '+'}${pad(Math.abs(year), 6)}`;
+    return `${y}${month < 10 ? '-0' : '-'}${month}${day < 10 ? '-0' : '-'}${day}`;
   }
 
   toJSON(): string {

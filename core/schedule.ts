@@ -107,8 +107,7 @@ export function computeSchedule(input: ScheduleInput): Schedule {
     enrollment: input.enrollment === undefined ? undefined : date(input.enrollment, 'enrollment'),
     randomization: input.randomization === undefined ? undefined : date(input.randomization, 'randomization'),
   };
-  const { nodes, open } = buildNodes(arm, protocol.studyDay.firstDoseIs, fixed);
-  const byKey = new Map(nodes.map((n) => [n.key, n]));
+  const { nodes, open, byKey, firstDose } = expanded(arm, protocol.studyDay.firstDoseIs, fixed);
 
   const actual = new Map<string, PlainDate>();
   for (const [key, value] of Object.entries(input.actual ?? {})) actual.set(knownKey(key, byKey, arm, open), date(value, key));
@@ -121,7 +120,6 @@ export function computeSchedule(input: ScheduleInput): Schedule {
   const frozen = new Map<string, PlainDate>();
   for (const [key, value] of Object.entries(input.frozenPlanned ?? {})) if (actual.has(key)) frozen.set(key, date(value, key));
 
-  const firstDose = nodes.find((n) => n.doseNumber === 1 && n.ref.kind === 'start');
   const baseline = resolver(nodes, byKey, start, fixed, null, new Set(), new Map(), new Map());
   const current = resolver(nodes, byKey, start, fixed, actual, new Set([...missed, ...cancelled]), frozen, rescheduled);
   const day1 = firstDose ? (actual.get(firstDose.key) ?? start) : start;
@@ -157,9 +155,8 @@ export function computeSchedule(input: ScheduleInput): Schedule {
       procedures: n.procedures,
     };
   });
-  const order = new Map(nodes.map((n) => [n.key, n.order]));
-  visits.sort((a, b) => (a.plannedDate < b.plannedDate ? -1 : a.plannedDate > b.plannedDate ? 1 : order.get(a.key)! - order.get(b.key)!));
-  return { protocolId: protocol.id, armKey: arm.key, studyDayOne: day1.toString(), visits, open };
+  visits.sort((a, b) => (a.plannedDate < b.plannedDate ? -1 : a.plannedDate > b.plannedDate ? 1 : byKey.get(a.key)!.order - byKey.get(b.key)!.order));
+  return { protocolId: protocol.id, armKey: arm.key, studyDayOne: day1.toString(), visits, open: [...open] };
 }
 
 function date(value: string, what: string): PlainDate {
@@ -171,7 +168,7 @@ function date(value: string, what: string): PlainDate {
   }
 }
 
-function knownKey(key: string, byKey: Map<string, Node>, arm: Arm, open: readonly OpenItem[]): string {
+function knownKey(key: string, byKey: ReadonlyMap<string, Node>, arm: Arm, open: readonly OpenItem[]): string {
   if (byKey.has(key)) return key;
   const gap = open.find((o) => o.key === key);
   if (gap) throw new ScheduleError('unknown_visit', `Visit "${key}" has no date in arm "${arm.key}": ${gap.reason}`);
@@ -189,7 +186,7 @@ function refName(ref: Ref): string {
  */
 function resolver(
   nodes: readonly Node[],
-  byKey: Map<string, Node>,
+  byKey: ReadonlyMap<string, Node>,
   start: PlainDate,
   fixed: { enrollment?: PlainDate | undefined; randomization?: PlainDate | undefined },
   actual: Map<string, PlainDate> | null,
@@ -228,6 +225,32 @@ function resolver(
     return naturals.get(key)!;
   };
   return { plan, natural };
+}
+
+interface Expanded {
+  readonly nodes: readonly Node[];
+  readonly open: readonly OpenItem[];
+  readonly byKey: ReadonlyMap<string, Node>;
+  readonly firstDose: Node | undefined;
+}
+
+/**
+ * An arm's nodes depend on the arm, the study-day convention and which fixed dates are known, not
+ * on any date: they are made once per arm and kept while the arm object lives (an import schedules
+ * thousands of participants from one protocol object).
+ */
+const expansions = new WeakMap<Arm, Map<string, Expanded>>();
+function expanded(arm: Arm, firstDoseIs: 0 | 1, fixed: { enrollment?: PlainDate | undefined; randomization?: PlainDate | undefined }): Expanded {
+  const key = `${firstDoseIs}${fixed.enrollment ? 'e' : ''}${fixed.randomization ? 'r' : ''}`;
+  let forArm = expansions.get(arm);
+  if (!forArm) expansions.set(arm, (forArm = new Map()));
+  let e = forArm.get(key);
+  if (!e) {
+    const { nodes, open } = buildNodes(arm, firstDoseIs, fixed);
+    e = { nodes, open, byKey: new Map(nodes.map((n) => [n.key, n])), firstDose: nodes.find((n) => n.doseNumber === 1 && n.ref.kind === 'start') };
+    forArm.set(key, e);
+  }
+  return e;
 }
 
 /** Expands an arm into one node per calendar visit, and lists what cannot be placed. */
