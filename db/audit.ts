@@ -98,20 +98,27 @@ export function auditedInserter(db: WritableDB, table: string): (rows: readonly 
     'INSERT INTO main.audit_log (at, by_user, method, reason, entity, entity_id, action, participant_id, old_values, new_values, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
   );
   const last = db.prepare('SELECT hash FROM main.audit_log ORDER BY id DESC LIMIT 1').pluck();
+  const head = `{${JSON.stringify(id)}:`;
+  const keys = columns.map((c) => `,${JSON.stringify(c)}:`);
   return (rows) => {
     // Read once for the batch: between two batches the caller's other writes (the participant
     // row) add audit rows through their triggers.
     let prev = (last.get() as string | undefined) ?? '';
     return rows.map((values) => {
-      const row: (string | number | null)[] = columns.map((c) => {
-        const v = values[c];
-        if (v === undefined) throw new Error(`${table}.${c}: no value given`);
-        return typeof v === 'string' && !v.isWellFormed() ? asStoredText(v) : v;
-      });
+      // The row's values, and its JSON as SQLite's json_object writes it (column order, the id first).
+      const row: (string | number | null)[] = new Array(columns.length);
+      let tail = '';
+      for (let i = 0; i < columns.length; i++) {
+        let v = values[columns[i]!];
+        if (v === undefined) throw new Error(`${table}.${columns[i]}: no value given`);
+        if (typeof v === 'string') {
+          if (!v.isWellFormed()) v = asStoredText(v);
+          tail += keys[i]! + JSON.stringify(v);
+        } else tail += keys[i]! + (v === null ? 'null' : String(v));
+        row[i] = v;
+      }
       const rowId = Number(insert.run(row).lastInsertRowid);
-      const record: Record<string, string | number | null> = { [id]: rowId };
-      for (let i = 0; i < columns.length; i++) record[columns[i]!] = row[i]!;
-      const json = JSON.stringify(record);
+      const json = `${head}${rowId}${tail}}`;
       const entityId = String(rowId);
       const participant = values.participant_id as number;
       const hash = auditHash(prev, ctx.at, ctx.by_user, ctx.method, ctx.reason, table, entityId, 'insert', participant, null, json);
