@@ -11,6 +11,14 @@ import { auditedInserter, auditTrigger, type RowValues } from './audit.js';
 import type { WritableDB } from './types.js';
 import { addOutOfWindow } from './worklists.js';
 
+/**
+ * The page cache while the bulk writer runs, as SQLite's cache_size (negative: KiB): 64 MiB. An
+ * import adds visits all over the date indexes of a file of hundreds of megabytes; with SQLite's
+ * default 2 MiB most index pages were written out and read back within the one transaction. The
+ * connection's own size is put back after, so everyday reads keep a small cache.
+ */
+export const BULK_CACHE_SIZE = -65536;
+
 /** The visits' insert triggers whose work the bulk writer does, and nothing else may be on them. */
 const STAND_ASIDE = [auditTrigger('visits', 'INSERT'), 'visit_counts_insert'];
 
@@ -34,6 +42,8 @@ export function withBulkVisits<T>(db: WritableDB, fn: (insert: (visits: readonly
   if (missing.length) throw new Error(`visits lacks its insert triggers ${missing.join(', ')}: the connection was not set up by openDatabase`);
 
   for (const t of onInsert) db.exec(`DROP TRIGGER temp."${t.name}"`);
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
   try {
     const insert = auditedInserter(db, 'visits');
     let outOfWindow = 0;
@@ -45,6 +55,7 @@ export function withBulkVisits<T>(db: WritableDB, fn: (insert: (visits: readonly
     addOutOfWindow(db, outOfWindow);
     return result;
   } finally {
+    db.pragma(`cache_size = ${cacheSize}`);
     // sqlite_temp_schema keeps a temporary trigger's statement without its TEMP.
     for (const t of onInsert) db.exec(t.sql.replace(/^CREATE\s+TRIGGER\b/i, 'CREATE TEMP TRIGGER'));
   }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
+import { BULK_CACHE_SIZE } from '../db/bulk-visits.js';
 import { openDatabase } from '../db/connection.js';
 import { writeCsv } from '../db/exports.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
@@ -87,8 +88,10 @@ function plannedDates(trial: string, day1: Date): Record<string, string> {
 /** A raw insert of every visit row of `conn` into an empty copy of the visits table: its time in ms. */
 function rawInsert(conn: ReturnType<typeof openDatabase>, rawFile: string): number {
   const raw = new Database(rawFile);
+  // The app's own settings for a file (db/connection.ts), and the import's page cache.
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
+  raw.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
   // The same table with the same indexes, without triggers (without the indexes a raw insert is
   // cheaper than any real table); the foreign key to participants is left out, as the raw side
   // has no participants.

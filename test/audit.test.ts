@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../core/participants.js';
 import { auditedInserter, verifyAudit } from '../db/audit.js';
-import { withBulkVisits } from '../db/bulk-visits.js';
+import { BULK_CACHE_SIZE, withBulkVisits } from '../db/bulk-visits.js';
 import { recountVisits } from '../db/worklists.js';
 import { openDatabase } from '../db/connection.js';
 import { openBackend } from '../db/app.js';
@@ -170,8 +170,18 @@ describe('audited bulk insert (participant import)', () => {
       ...v,
     }));
     const ctx = { by: 'IMP', method: 'importParticipants', reason: 'Imported from CSV', at: '2025-06-20T09:00:00.000Z' };
-    // Two batches, as an import writes one participant's visits per call.
-    bulk.write(ctx, (db) => withBulkVisits(db, (insert) => [...insert(rows.slice(0, 150)), ...insert(rows.slice(150))]));
+    // Two batches, as an import writes one participant's visits per call, with a larger page cache
+    // while it writes (the connection's own is put back).
+    const cacheSize = () => bulk.read((db) => (db as unknown as Database.Database).pragma('cache_size', { simple: true }));
+    const ownCache = cacheSize();
+    bulk.write(ctx, (db) =>
+      withBulkVisits(db, (insert) => {
+        expect(cacheSize()).toBe(BULK_CACHE_SIZE);
+        return [...insert(rows.slice(0, 150)), ...insert(rows.slice(150))];
+      }),
+    );
+    expect(cacheSize()).toBe(ownCache);
+    expect(ownCache).not.toBe(BULK_CACHE_SIZE);
     const cols = Object.keys(rows[0]!);
     const insertSql = `INSERT INTO visits (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
     triggered.write(ctx, (db) => {
