@@ -53,6 +53,23 @@ describe('database and migrations', () => {
     db.close();
   });
 
+  it('moves the visit count triggers out of the file (migration 7): each connection keeps the count with its own', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.sqlite');
+    const old = new Database(file) as WritableDB;
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 6));
+    const triggers = (db: Database.Database, schema: string) =>
+      (db.prepare(`SELECT name FROM ${schema} WHERE type = 'trigger' AND name LIKE 'visit_counts_%' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+    expect(triggers(old, 'sqlite_schema')).toEqual(['visit_counts_delete', 'visit_counts_insert', 'visit_counts_update']);
+    old.close();
+    const conn = openDatabase(file);
+    conn.read((db) => {
+      expect(triggers(db as unknown as Database.Database, 'sqlite_schema')).toEqual([]);
+      expect(triggers(db as unknown as Database.Database, 'sqlite_temp_schema')).toEqual(['visit_counts_delete', 'visit_counts_insert', 'visit_counts_update']);
+    });
+    conn.close();
+  });
+
   it('a failing migration changes nothing: no tables, no version', () => {
     const dir = tempDir();
     const db = new Database(path.join(dir, 'x.sqlite')) as WritableDB;
