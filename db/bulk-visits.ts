@@ -9,7 +9,7 @@
 // the rollback puts them back with everything else.
 import { auditedInserter, auditTrigger, type RowValues } from './audit.js';
 import type { WritableDB } from './types.js';
-import { addOutOfWindow } from './worklists.js';
+import { addOutOfWindow, VISIT_COUNTS_INSERT } from './worklists.js';
 
 /**
  * The page cache while the bulk writer runs, as SQLite's cache_size (negative: KiB): 64 MiB. An
@@ -20,7 +20,7 @@ import { addOutOfWindow } from './worklists.js';
 export const BULK_CACHE_SIZE = -65536;
 
 /** The visits' insert triggers whose work the bulk writer does, and nothing else may be on them. */
-const STAND_ASIDE = [auditTrigger('visits', 'INSERT'), 'visit_counts_insert'];
+const STAND_ASIDE = [auditTrigger('visits', 'INSERT'), VISIT_COUNTS_INSERT];
 
 /**
  * Runs fn, in the caller's write, with a writer that inserts one participant's visits per call

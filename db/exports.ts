@@ -96,11 +96,7 @@ type Head = [id: number, protocolId: string, studyId: string, initials: string, 
 
 /** The rows of one export, grouped by trial and participant, read lazily from the database. */
 export function* exportRows(db: ReadableDB, kind: ExportKind, f: ExportFilter): Generator<Cell[]> {
-  for (const { row } of exportEntries(db, kind, f, undefined)) yield row;
-}
-
-function* exportEntries(db: ReadableDB, kind: ExportKind, f: ExportFilter, after: ExportCursor | undefined): Generator<{ row: Cell[]; at: ExportCursor }> {
-  for (const { head, rows, at } of exportGroups(db, kind, f, after)) for (const r of rows) yield { row: head.concat(r), at };
+  for (const { head, rows } of exportGroups(db, kind, f, undefined)) for (const r of rows) yield head.concat(r);
 }
 
 /**

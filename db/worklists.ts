@@ -97,13 +97,16 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST)
   };
 }
 
+/** The trigger that counts an inserted visit (the import's bulk writer does its work itself). */
+export const VISIT_COUNTS_INSERT = 'visit_counts_insert';
+
 /**
  * Creates this connection's triggers that keep visit_counts in step with the visits (temporary,
  * as the audit triggers are: see migration 0007). Call once per connection, after migrating.
  */
 export function installVisitCounts(db: WritableDB): void {
   db.exec(`
-    CREATE TEMP TRIGGER IF NOT EXISTS visit_counts_insert AFTER INSERT ON main.visits WHEN NEW.out_of_window = 1
+    CREATE TEMP TRIGGER IF NOT EXISTS ${VISIT_COUNTS_INSERT} AFTER INSERT ON main.visits WHEN NEW.out_of_window = 1
       BEGIN UPDATE main.visit_counts SET n = n + 1 WHERE name = 'out_of_window'; END;
     CREATE TEMP TRIGGER IF NOT EXISTS visit_counts_update AFTER UPDATE OF out_of_window ON main.visits WHEN OLD.out_of_window IS NOT NEW.out_of_window
       BEGIN UPDATE main.visit_counts SET n = n + NEW.out_of_window - OLD.out_of_window WHERE name = 'out_of_window'; END;
