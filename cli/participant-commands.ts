@@ -1,150 +1,243 @@
-// Participant commands for scripted use: import, list, enroll, visit done|missed|reschedule.
+// Participant commands for scripted use: participants import|list, enroll, visit
+// done|missed|reschedule|correct|undo, participant correct, unblind.
 import fs from 'node:fs';
+import { Option, type Command } from 'commander-v14';
+import { CORRECTABLE_FIELDS, type Caller, type CorrectableField } from '../core/api.js';
 import type { ParticipantDetail, ParticipantSummary } from '../core/participants.js';
-import { findParticipant } from '../db/participants.js';
-import { apiCaller, whoIs, type Fail } from './api-call.js';
-import type { AppBackend } from '../db/app.js';
+import { parseDecimal, PARTICIPANT_STATUS_WORDS } from '../core/vocabulary.js';
+import { common, type Run } from './command.js';
+import { fail, type Cli } from './context.js';
+import { participantId } from './protocol-commands.js';
+import { table } from './table.js';
 
-export interface ParticipantFlags {
-  readonly protocol?: string | undefined;
-  readonly json: boolean;
-  readonly by?: string | undefined;
-  readonly 'study-id'?: string | undefined;
-  readonly initials?: string | undefined;
-  readonly sex?: string | undefined;
-  readonly age?: string | undefined;
-  readonly 'birth-date'?: string | undefined;
-  readonly weight?: string | undefined;
-  readonly consent?: string | undefined;
-  readonly day1?: string | undefined;
-  readonly arm?: string | undefined;
-  readonly stratum?: string | undefined;
-  readonly 'confirm-eligibility': boolean;
-  readonly participant?: string | undefined;
-  readonly visit?: string | undefined;
-  readonly date?: string | undefined;
-  readonly reason?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly time?: string | undefined;
+/** --trial is the name; --protocol, its older name, is kept so that scripts keep working. */
+export function trialOption(cmd: Command, required: boolean): Command {
+  return cmd.option('--trial <id>', `the trial (protocol id)${required ? '' : '; all trials when left out'}`).addOption(new Option('--protocol <id>', 'the same as --trial').hideHelp());
+}
+export const trialOf = (o: { trial?: string; protocol?: string }): string | undefined => o.trial ?? o.protocol;
+const needTrial = (o: { trial?: string; protocol?: string }, command: string): string => trialOf(o) ?? fail(`${command} needs --trial <protocol id>`);
+const need = (value: string | undefined, flag: string, command: string): string => value ?? fail(`${command} needs --${flag}`);
+const numberFlag = (value: string | undefined, flag: string): number | null => {
+  if (value === undefined) return null;
+  return parseDecimal(value) ?? fail(`--${flag} must be a number such as 72 or 72.5, not "${value}"`);
+};
+
+interface ParticipantFlags {
+  trial?: string;
+  protocol?: string;
+  json?: boolean;
+  studyId?: string;
+  initials?: string;
+  sex?: string;
+  age?: string;
+  birthDate?: string;
+  weight?: string;
+  consent?: string;
+  day1?: string;
+  arm?: string;
+  stratum?: string;
+  confirmEligibility?: boolean;
+  participant?: string;
+  visit?: string;
+  date?: string;
+  reason?: string;
+  lot?: string;
+  time?: string;
+  field?: string;
+  value?: string;
 }
 
-
-export function participantCommands(b: AppBackend, command: string, args: readonly string[], f: ParticipantFlags, fail: Fail): number {
-  const call = apiCaller(b, fail);
-  const by = whoIs(f.by);
-  const need = (value: string | undefined, flag: string): string => value ?? fail(`${command} needs --${flag}`);
-  const number = (value: string | undefined, flag: string): number | null => {
-    if (value === undefined) return null;
-    const n = Number(value);
-    return Number.isFinite(n) ? n : fail(`--${flag} must be a number, not "${value}"`);
-  };
-
-  if (command === 'participants') {
-    const [sub, ...rest] = args;
-    if (sub === 'import') {
-      if (rest.length !== 1) fail('participants import needs one CSV file, e.g. "participants import site.csv --protocol ucmsc-cirrhosis"');
+export function registerParticipantCommands(root: Command, run: Run): void {
+  const participants = root.command('participants').description('participants: import and list');
+  common(trialOption(participants.command('import').argument('<file.csv>').description('import already-enrolled participants from CSV'), true), true).action(
+    run<ParticipantFlags>(async (cli, o, [file]) => {
+      const protocolId = needTrial(o, 'participants import');
       let csv: string;
       try {
-        csv = fs.readFileSync(rest[0]!, 'utf8');
+        csv = fs.readFileSync(file!, 'utf8');
       } catch (e) {
-        return fail(`Cannot read ${rest[0]}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        return fail(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
       }
-      const r = call('importParticipants', { protocolId: need(f.protocol, 'protocol'), csv, by });
-      console.log(`Imported ${r.imported} participant${r.imported === 1 ? '' : 's'} with ${r.visits} visits into ${f.protocol}.`);
+      const r = cli.call('importParticipants', { protocolId, csv }, await cli.signIn());
+      console.log(`Imported ${r.imported} participant${r.imported === 1 ? '' : 's'} with ${r.visits} visits into ${protocolId}.`);
       return 0;
-    }
-    if (sub === 'list') {
-      const list = call('listParticipants', f.protocol ? { protocolId: f.protocol } : {});
-      if (f.json) console.log(JSON.stringify(list, null, 2));
+    }),
+  );
+  common(trialOption(participants.command('list').description('participants, with their next visit').option('--json', 'an array of participant summaries'), false), false).action(
+    run<ParticipantFlags>((cli, o) => {
+      const trial = trialOf(o);
+      const list = cli.read('listParticipants', trial ? { protocolId: trial } : {});
+      if (o.json) console.log(JSON.stringify(list, null, 2));
       else printList(list);
       return 0;
+    }),
+  );
+
+  common(
+    trialOption(root.command('enroll').description('screen, confirm eligibility (signed by --by, an investigator) and enroll, in one transaction'), true)
+      .option('--study-id <id>')
+      .option('--initials <AB>')
+      .option('--sex <sex>', 'female, male, other or unknown')
+      .option('--age <years>')
+      .option('--birth-date <date>')
+      .option('--weight <kg>')
+      .option('--consent <date>')
+      .option('--day1 <date>', 'Study Day 1, the first dose')
+      .option('--arm <key>', 'open-label trials: the arm, chosen by hand')
+      .option('--stratum <name>')
+      .option('--confirm-eligibility', 'record every inclusion criterion as met and every exclusion as not met, and sign that')
+      .option('--json', 'the participant record'),
+    true,
+  ).action(run<ParticipantFlags>((cli, o) => enroll(cli, o)));
+
+  const visit = root.command('visit').description('record and correct visits');
+  const visitCommand = (name: string, description: string) =>
+    common(trialOption(visit.command(name).description(description), true).option('--participant <study id>').option('--visit <key>').option('--json', 'the participant record'), true);
+  visitCommand('done', 'a visit done (a dose with its lot and time)')
+    .option('--date <date>')
+    .option('--reason <text>', 'why, when out of window')
+    .option('--lot <lot>')
+    .option('--time <HH:MM>')
+    .option('--weight <kg>')
+    .action(run<ParticipantFlags>((cli, o) => recordVisit(cli, o, 'done')));
+  visitCommand('missed', 'a visit missed').option('--reason <text>').action(run<ParticipantFlags>((cli, o) => recordVisit(cli, o, 'missed')));
+  visitCommand('reschedule', 'a visit moved to a new date').option('--date <date>').option('--reason <text>').action(run<ParticipantFlags>((cli, o) => recordVisit(cli, o, 'reschedule')));
+  visitCommand('correct', 'correct what was recorded at a done visit (date, lot, time, weight)')
+    .option('--date <date>')
+    .option('--lot <lot>')
+    .option('--time <HH:MM>')
+    .option('--weight <kg>')
+    .option('--reason <text>')
+    .action(run<ParticipantFlags>((cli, o) => recordVisit(cli, o, 'correct')));
+  visitCommand('undo', 'put a visit done, missed or cancelled by mistake back to planned').option('--reason <text>').action(run<ParticipantFlags>((cli, o) => recordVisit(cli, o, 'undo')));
+
+  const participant = root.command('participant').description("correct a participant's details");
+  common(
+    trialOption(participant.command('correct').description(`correct a detail: ${CORRECTABLE_FIELDS.join(', ')}`), true)
+      .option('--participant <study id>')
+      .option('--field <field>')
+      .option('--value <value>', 'the corrected value (empty clears a date of birth, age or weight)')
+      .option('--reason <text>')
+      .option('--json', 'the participant record'),
+    true,
+  ).action(
+    run<ParticipantFlags>(async (cli, o) => {
+      const protocolId = needTrial(o, 'participant correct');
+      const field = need(o.field, 'field', 'participant correct');
+      if (!(CORRECTABLE_FIELDS as readonly string[]).includes(field)) return fail(`--field must be one of ${CORRECTABLE_FIELDS.join(', ')}, not "${field}"`);
+      const id = participantId(cli, protocolId, need(o.participant, 'participant', 'participant correct'));
+      const after = cli.call(
+        'correctParticipant',
+        { participantId: id, field: field as CorrectableField, value: need(o.value, 'value', 'participant correct'), reason: need(o.reason, 'reason', 'participant correct') },
+        await cli.signIn(),
+      );
+      printParticipant(after, o.json ?? false);
+      return 0;
+    }),
+  );
+
+  common(trialOption(root.command('unblind').description('unblind a participant (role unblinded; signed with the passphrase); prints the arm'), true).option('--participant <study id>').option('--reason <text>'), true).action(
+    run<ParticipantFlags>(async (cli, o) => {
+      const protocolId = needTrial(o, 'unblind');
+      const id = participantId(cli, protocolId, need(o.participant, 'participant', 'unblind'));
+      const reason = need(o.reason, 'reason', 'unblind');
+      const caller = await cli.signIn();
+      // The passphrase given to sign in signs the unblinding too (an electronic signature).
+      const after = cli.call('unblindParticipant', { participantId: id, reason, passphrase: cli.lastPassphrase ?? '' }, caller);
+      console.log(`${after.participant.studyId} (${protocolId}): ${after.assignment.armLabel ?? '(arm not shown)'}`);
+      return 0;
+    }),
+  );
+}
+
+async function enroll(cli: Cli, o: ParticipantFlags): Promise<number> {
+  if (!o.confirmEligibility) return fail('enroll needs --confirm-eligibility: it records every inclusion criterion as met and every exclusion criterion as not met, signed by --by (an investigator)');
+  const protocolId = needTrial(o, 'enroll');
+  const caller = await cli.signIn();
+  const input = {
+    protocolId,
+    studyId: need(o.studyId, 'study-id', 'enroll'),
+    initials: need(o.initials, 'initials', 'enroll'),
+    sex: need(o.sex, 'sex', 'enroll') as 'female',
+    ageYears: o.age === undefined ? null : /^\d{1,3}$/.test(o.age) ? Number(o.age) : fail(`--age must be a whole number of years, not "${o.age}"`),
+    birthDate: o.birthDate ?? null,
+    weightKg: numberFlag(o.weight, 'weight'),
+    consentDate: need(o.consent, 'consent', 'enroll'),
+  };
+  const day1 = need(o.day1, 'day1', 'enroll');
+  // Screening, answers, the signature and enrollment are one transaction: a refusal leaves no half-screened participant behind.
+  const enrolled = cli.inOneTransaction('enroll', caller, () => {
+    const screened = cli.call('screenParticipant', input, caller);
+    const id = screened.participant.id;
+    cli.call('answerEligibility', { participantId: id, answers: screened.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) }, caller);
+    cli.call('confirmEligibility', { participantId: id, passphrase: cli.lastPassphrase ?? '' }, caller);
+    return cli.call('enrollParticipant', { participantId: id, day1, ...(o.arm ? { armKey: o.arm } : {}), ...(o.stratum ? { stratum: o.stratum } : {}) }, caller);
+  });
+  printParticipant(enrolled, o.json ?? false);
+  return 0;
+}
+
+async function recordVisit(cli: Cli, o: ParticipantFlags, action: 'done' | 'missed' | 'reschedule' | 'correct' | 'undo'): Promise<number> {
+  const command = `visit ${action}`;
+  const protocolId = needTrial(o, command);
+  const id = participantId(cli, protocolId, need(o.participant, 'participant', command));
+  const detail = cli.read('getParticipant', { participantId: id });
+  const key = need(o.visit, 'visit', command);
+  const visit = detail.visits.find((v) => v.key === key) ?? fail(`No visit "${key}" for ${detail.participant.studyId}; visits: ${detail.visits.map((v) => v.key).join(', ')}`);
+  const caller: Caller = await cli.signIn();
+  const reason = o.reason ? { reason: o.reason } : {};
+  let after: ParticipantDetail;
+  switch (action) {
+    case 'done': {
+      const date = need(o.date, 'date', command);
+      const dose = visit.kind === 'dose' ? { dose: { lotNumber: need(o.lot, 'lot', command), givenAt: `${date}T${need(o.time, 'time', command)}`, weightKg: numberFlag(o.weight, 'weight') } } : {};
+      after = cli.call('markVisitDone', { visitId: visit.id, actualDate: date, ...reason, ...dose }, caller);
+      break;
     }
-    return fail(`Unknown participants command "${sub ?? ''}". Use import or list.`);
-  }
-
-  if (command === 'enroll') {
-    if (!f['confirm-eligibility'])
-      fail('enroll needs --confirm-eligibility: it records every inclusion criterion as met and every exclusion criterion as not met, by --by');
-    const protocolId = need(f.protocol, 'protocol');
-    // Screening, answers and enrollment are one transaction: a refusal leaves no half-screened participant behind.
-    const enrolled = b.conn.write({ by, method: 'enroll (CLI)', at: new Date().toISOString() }, () => {
-      const screened = call('screenParticipant', {
-        protocolId,
-        studyId: need(f['study-id'], 'study-id'),
-        initials: need(f.initials, 'initials'),
-        sex: need(f.sex, 'sex') as 'female',
-        ageYears: number(f.age, 'age'),
-        birthDate: f['birth-date'] ?? null,
-        weightKg: number(f.weight, 'weight'),
-        consentDate: need(f.consent, 'consent'),
-        by,
-      });
-      const answered = call('answerEligibility', {
-        participantId: screened.participant.id,
-        by,
-        answers: screened.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })),
-      });
-      return call('enrollParticipant', {
-        participantId: answered.participant.id,
-        day1: need(f.day1, 'day1'),
-        by,
-        ...(f.arm ? { armKey: f.arm } : {}),
-        ...(f.stratum ? { stratum: f.stratum } : {}),
-      });
-    });
-    printEnrolled(enrolled, f.json);
-    return 0;
-  }
-
-  if (command === 'visit') {
-    const [action] = args;
-    const protocolId = need(f.protocol, 'protocol');
-    const participantId = b.conn.read((db) => findParticipant(db, protocolId, need(f.participant, 'participant')));
-    const detail = call('getParticipant', { participantId });
-    const key = need(f.visit, 'visit');
-    const visit = detail.visits.find((v) => v.key === key) ?? fail(`No visit "${key}" for ${detail.participant.studyId}; visits: ${detail.visits.map((v) => v.key).join(', ')}`);
-    let after: ParticipantDetail;
-    switch (action) {
-      case 'done': {
-        const date = need(f.date, 'date');
-        after = call('markVisitDone', {
+    case 'missed':
+      after = cli.call('markVisitMissed', { visitId: visit.id, reason: need(o.reason, 'reason', command) }, caller);
+      break;
+    case 'reschedule':
+      after = cli.call('rescheduleVisit', { visitId: visit.id, newDate: need(o.date, 'date', command), reason: need(o.reason, 'reason', command) }, caller);
+      break;
+    case 'correct': {
+      const weight = numberFlag(o.weight, 'weight');
+      after = cli.call(
+        'correctVisit',
+        {
           visitId: visit.id,
-          actualDate: date,
-          by,
-          ...(f.reason ? { reason: f.reason } : {}),
-          ...(visit.kind === 'dose' ? { dose: { lotNumber: need(f.lot, 'lot'), givenAt: `${date}T${need(f.time, 'time')}`, weightKg: number(f.weight, 'weight') } } : {}),
-        });
-        break;
-      }
-      case 'missed':
-        after = call('markVisitMissed', { visitId: visit.id, reason: need(f.reason, 'reason'), by });
-        break;
-      case 'reschedule':
-        after = call('rescheduleVisit', { visitId: visit.id, newDate: need(f.date, 'date'), reason: need(f.reason, 'reason'), by });
-        break;
-      default:
-        return fail(`Unknown visit action "${action ?? ''}". Use done, missed or reschedule.`);
+          reason: need(o.reason, 'reason', command),
+          ...(o.date ? { actualDate: o.date } : {}),
+          ...(o.lot ? { lotNumber: o.lot } : {}),
+          ...(o.time ? { givenTime: o.time } : {}),
+          ...(weight !== null ? { weightKg: weight } : {}),
+        },
+        caller,
+      );
+      break;
     }
-    printEnrolled(after, f.json);
-    return 0;
+    case 'undo':
+      after = cli.call('undoVisit', { visitId: visit.id, reason: need(o.reason, 'reason', command) }, caller);
+      break;
   }
-  return fail(`Unknown command "${command}".`);
+  printParticipant(after, o.json ?? false);
+  return 0;
 }
 
 function printList(list: readonly ParticipantSummary[]): void {
-  const rows = list.map((p) => [p.protocolId, p.studyId, p.initials, p.status, p.assignment ?? '-', p.nextVisit ? `${p.nextVisit.date} ${p.nextVisit.label}` : '-']);
-  const header = ['PROTOCOL', 'STUDY ID', 'INITIALS', 'STATUS', 'ARM/CODE', 'NEXT VISIT'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) console.log(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+  table(
+    ['PROTOCOL', 'STUDY ID', 'INITIALS', 'STATUS', 'ARM/CODE', 'NEXT VISIT'],
+    list.map((p) => [p.protocolId, p.studyId, p.initials, p.status, p.assignment ?? '-', p.nextVisit ? `${p.nextVisit.date} ${p.nextVisit.label}` : '-']),
+  );
 }
 
-function printEnrolled(d: ParticipantDetail, json: boolean): void {
+function printParticipant(d: ParticipantDetail, json: boolean): void {
   if (json) {
     console.log(JSON.stringify(d, null, 2));
     return;
   }
   const a = d.assignment;
-  console.log(`${d.participant.studyId} (${d.participant.protocolId}): ${d.participant.status}, ${a.armLabel ?? (a.code ? `blinded code ${a.code}` : 'no arm')}`);
+  console.log(`${d.participant.studyId} (${d.participant.protocolId}): ${PARTICIPANT_STATUS_WORDS[d.participant.status].toLowerCase()}, ${a.armLabel ?? (a.code ? `blinded code ${a.code}` : 'no arm')}`);
   for (const v of d.visits)
     console.log(`  ${v.plannedDate}  day ${String(v.studyDay).padStart(4)}  ${v.status.padEnd(9)} ${v.label}${v.actualDate ? ` (done ${v.actualDate}${v.outOfWindow ? ', out of window' : ''})` : ''}`);
 }

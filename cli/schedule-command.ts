@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import { toCsv } from '../core/csv.js';
 import { isIsoDate } from '../core/dates.js';
 import { describeIssues, ProtocolSchema, type Protocol } from '../core/protocol.js';
-import { computeSchedule, type Schedule, type ScheduledVisit } from '../core/schedule.js';
+import { computeSchedule, ScheduleError, type Schedule, type ScheduledVisit } from '../core/schedule.js';
+import { fail, type Cli } from './context.js';
 
 export const SCHEDULE_COLUMNS = [
   'key',
@@ -59,7 +60,7 @@ export function parseActuals(values: readonly string[], fail: (message: string) 
 }
 
 export function validateScheduleArgs(args: ScheduleArgs, fail: (message: string) => never): { protocol: string; arm: string; start: string; format: 'json' | 'csv' } {
-  if (!args.protocol) fail('schedule needs --protocol <protocol file or id>');
+  if (!args.protocol) fail('schedule needs --trial <protocol file or id>');
   if (!args.arm) fail('schedule needs --arm <arm key>');
   if (!args.start) fail('schedule needs --start <YYYY-MM-DD> (Study Day 1, the first dose)');
   if (!isIsoDate(args.start)) fail(badDate('start', args.start));
@@ -80,4 +81,20 @@ export function renderSchedule(schedule: Schedule, format: 'json' | 'csv'): stri
   );
 }
 
-export { computeSchedule };
+/** `trialcoord schedule`: from a protocol file without the database, or from a stored protocol through the API. */
+export function scheduleCommand(cli: Cli, args: ScheduleArgs): number {
+  const { protocol, arm, start, format } = validateScheduleArgs(args, fail);
+  const actual = parseActuals(args.actual, fail);
+  const fromFile = protocolFromFile(protocol, fail);
+  let result: Schedule;
+  if (fromFile) {
+    try {
+      result = computeSchedule({ protocol: fromFile, armKey: arm, start, actual, missed: args.missed });
+    } catch (e) {
+      if (e instanceof ScheduleError) return fail(e.message);
+      throw e;
+    }
+  } else result = cli.read('previewSchedule', { protocolId: protocol, armKey: arm, start, actual, missed: [...args.missed] });
+  process.stdout.write(renderSchedule(result, format));
+  return 0;
+}

@@ -1,14 +1,31 @@
 // Browser mode: the built renderer and the API contract on loopback, for machines without an
-// Electron runtime and for end-to-end tests. Never listens beyond 127.0.0.1.
+// Electron runtime and for end-to-end tests. Never listens beyond 127.0.0.1. It only relays: the
+// backend (db/backend/host.ts) runs the SQL in its workers, so this thread never waits on it.
+//
+// Who may talk to it: the browser opened on a one-time address (/login?code=…) exchanges the code
+// for an HttpOnly, SameSite=Strict session cookie; the code works once and for two minutes, so
+// neither it nor any lasting secret sits in a process's command line. Only our own host names and
+// origin are served (DNS rebinding, cross-site requests), and the API takes JSON only.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import type { Handlers } from '../core/api.js';
-import { dispatch } from '../db/service.js';
+import { serve } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { ApiResult } from '../core/api.js';
 
-export const TOKEN_HEADER = 'x-trialcoord-token';
-const MAX_BODY = 8 * 1024 * 1024;
+/** What the server relays to: the backend host, or (printing from the CLI) the service in-process. */
+export interface ApiPort {
+  call(session: string | null, method: unknown, input: unknown): Promise<ApiResult<unknown>>;
+  newSession(): string;
+  endSession(session: string): void;
+}
+
+export const SESSION_COOKIE = 'tc_session';
+const CODE_LIFETIME_MS = 2 * 60_000;
+/** The largest request: a participant import of 20 million characters, as JSON. */
+const MAX_BODY = 48 * 1024 * 1024;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -19,130 +36,155 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.woff2': 'font/woff2',
 };
-const SECURITY_HEADERS = {
+const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
 };
 
 export interface ServerOptions {
-  readonly handlers: Handlers;
+  readonly api: ApiPort;
   readonly rendererDir: string;
   readonly port?: number;
-  readonly token?: string;
   readonly log?: (e: unknown) => void;
 }
 
 export interface RunningServer {
-  readonly url: string;
   readonly origin: string;
   readonly port: number;
-  readonly token: string;
+  /** A one-time address that signs a browser in to this server (the code works once, for two minutes). */
+  loginUrl(to?: string): string;
   close(): Promise<void>;
 }
 
+type Status = 200 | 303 | 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 423 | 500 | 503;
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const token = options.token ?? crypto.randomBytes(32).toString('base64url');
-  const tokenBytes = Buffer.from(token);
-  if (!fs.existsSync(path.join(options.rendererDir, 'index.html')))
-    throw new Error(`The renderer is not built (${options.rendererDir}/index.html is missing). Run "npm run build" first.`);
-
+  const root = path.resolve(options.rendererDir);
+  if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error(`The renderer is not built (${root}/index.html is missing). Run "npm run build" first.`);
+  const log = options.log ?? ((e: unknown) => console.error(e));
+  const codes = new Map<string, number>();
   let port = 0;
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const ours = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
-  const server = http.createServer((req, res) => {
-    // DNS rebinding and cross-site requests: only our own host names and origin are served.
-    if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, 'text/plain; charset=utf-8', 'Misdirected request');
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden origin');
-
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname.slice('/api/'.length));
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
-    return serveStatic(res, url.pathname);
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+  });
+  // DNS rebinding and cross-site requests: only our own host names and origin are served.
+  app.use('*', async (c, next) => {
+    if (!ours().has(c.req.header('host') ?? '')) return c.text('Misdirected request', 421);
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !ours().has(origin.replace(/^http:\/\//, ''))) return c.text('Forbidden origin', 403);
+    await next();
   });
 
-  function handleApi(req: http.IncomingMessage, res: http.ServerResponse, method: string) {
-    const given = req.headers[TOKEN_HEADER];
-    const givenBytes = Buffer.from(typeof given === 'string' ? given : '');
-    if (givenBytes.length !== tokenBytes.length || !crypto.timingSafeEqual(givenBytes, tokenBytes))
-      return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'Missing or wrong session token.', details: [] } });
-    if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'invalid_input', message: 'Use POST.', details: [] } });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        sendJson(res, 413, { ok: false, error: { code: 'invalid_input', message: 'Request too large.', details: [] } });
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => {
-      if (res.headersSent) return;
+  app.get('/login', (c) => {
+    const code = c.req.query('code') ?? '';
+    const expires = codes.get(code);
+    codes.delete(code);
+    if (expires === undefined || expires < Date.now())
+      return c.html('<!doctype html><title>Trial Coordinator</title><p>This address has been used or has expired. Run <code>trialcoord serve</code> again, or press Enter in its window for a new address.</p>', 403);
+    const session = options.api.newSession();
+    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    const to = c.req.query('to') ?? '';
+    return c.redirect(/^\/[\w/?=&.-]*$/.test(to) ? `/#${to}` : '/', 303);
+  });
+
+  app.post(
+    '/api/:method',
+    bodyLimit({ maxSize: MAX_BODY, onError: (c) => apiError(c, 413, 'invalid_input', 'Request too large.') }),
+    async (c) => {
+      const session = getCookie(c, SESSION_COOKIE);
+      if (!session) return apiError(c, 401, 'unauthorized', 'This browser tab has no session: open the address the app printed when it started.');
+      if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return apiError(c, 415, 'invalid_input', 'The request must be JSON.');
       let input: unknown;
       try {
-        const body = Buffer.concat(chunks).toString('utf8');
+        const body = await c.req.text();
         input = body === '' ? {} : JSON.parse(body);
       } catch {
-        return sendJson(res, 400, { ok: false, error: { code: 'invalid_input', message: 'The request body is not JSON.', details: [] } });
+        return apiError(c, 400, 'invalid_input', 'The request body is not JSON.');
       }
-      const result = dispatch(options.handlers, decodeURIComponent(method), input, options.log);
-      sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
-    });
-  }
+      const result = await options.api.call(session, c.req.param('method'), input);
+      return c.json(result, result.ok ? 200 : statusFor(result.error.code));
+    },
+  );
+  app.all('/api/*', (c) => apiError(c, 405, 'invalid_input', 'Use POST.'));
 
-  function serveStatic(res: http.ServerResponse, pathname: string) {
-    const root = path.resolve(options.rendererDir);
-    let file = path.resolve(root, '.' + decodeURIComponent(pathname));
-    if (!file.startsWith(root + path.sep) && file !== root) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+  app.on(['GET', 'HEAD'], '*', (c) => {
+    let file: string;
+    try {
+      file = path.resolve(root, '.' + decodeURIComponent(new URL(c.req.url).pathname));
+    } catch {
+      return c.text('Bad request', 400);
+    }
+    if (!file.startsWith(root + path.sep) && file !== root) return c.text('Not found', 404);
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
-    const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
-    send(res, 200, type, fs.readFileSync(file));
-  }
+    c.header('Content-Type', CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream');
+    return c.body(fs.readFileSync(file));
+  });
+  app.all('*', (c) => c.text('Method not allowed', 405));
+  // The error boundary: whatever goes wrong in a handler becomes an answer, never a dead server.
+  app.onError((e, c) => {
+    log(e);
+    return c.req.path.startsWith('/api/') ? apiError(c, 500, 'internal', 'An unexpected error occurred; nothing was changed.') : c.text('Server error', 500);
+  });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+    s.once('error', reject);
+  });
+  // A malformed request line or header (a bad escape in the URL) is answered by Node itself with
+  // 400; nothing a client sends reaches an unguarded throw.
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('The server did not report its port.');
   port = address.port;
-  const originUrl = `http://127.0.0.1:${port}`;
+  const origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${originUrl}/?token=${token}`,
-    origin: originUrl,
+    origin,
     port,
-    token,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    loginUrl: (to) => {
+      const code = crypto.randomBytes(24).toString('base64url');
+      codes.set(code, Date.now() + CODE_LIFETIME_MS);
+      return `${origin}/login?code=${code}${to ? `&to=${encodeURIComponent(to)}` : ''}`;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-function statusFor(code: string): number {
+function apiError(c: Context, status: Status, code: string, message: string) {
+  return c.json({ ok: false, error: { code, message, details: [] } }, status as 400);
+}
+
+function statusFor(code: string): Status {
   switch (code) {
     case 'invalid_input':
     case 'unknown_method':
       return 400;
+    case 'unauthorized':
+      return 401;
+    case 'forbidden':
+      return 403;
     case 'not_found':
       return 404;
     case 'conflict':
       return 409;
+    case 'locked':
+      return 423;
     case 'database':
       return 503;
     default:
       return 500;
   }
-}
-
-function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer) {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
-  res.end(body);
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown) {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 }

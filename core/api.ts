@@ -1,314 +1,345 @@
-// The one API contract. The Electron IPC handler, the browser-mode server and the renderer's
-// client are all typed from this object, and the main/server process parses every input with
-// the schema here before it reaches db/.
+// The one API contract. Each method has its input schema, its output type and who may call it.
+// The backend (db/ behind the Electron utility process or browser mode's worker), the CLI and
+// the renderer's client are all typed from this object; the backend checks the caller's roles
+// and parses every input with the schema here before anything reaches db/.
+//
+// Who the caller is never travels in the input: the backend knows the signed-in person from the
+// session, so nobody can write as someone else.
 import { z } from 'zod';
 import type { Protocol } from './protocol.js';
 import type { ProtocolChange } from './protocol-diff.js';
 import type { CtgovDraft } from './ctgov.js';
 import type { Schedule } from './schedule.js';
+import type { AuditEntry, ParticipantDetail, ParticipantSummary, SiteCalendar, Worklists } from './participants.js';
+import { WORKLIST_FIRST } from './participants.js';
+import type {
+  Actor,
+  AppInfo,
+  BackendStatus,
+  ExportChunk,
+  ImportParticipantsResult,
+  ImportResult,
+  MovePreview,
+  Person,
+  ProtocolDetail,
+  ProtocolSummary,
+  SessionView,
+} from './api-types.js';
 import {
-  ByUserSchema,
+  DateTimeSchema,
+  EXPORT_KINDS,
   InitialsSchema,
   IsoDateSchema,
+  NotesSchema,
+  PlainTextSchema,
   ReasonSchema,
+  ROLES,
   SEXES,
+  StaffInitialsSchema,
   StudyIdSchema,
-  type ParticipantDetail,
-  type ParticipantSummary,
-  type AuditEntry,
-  WORKLIST_FIRST,
-  type SiteCalendar,
-  type Worklists,
-} from './participants.js';
+  VISIT_STATUSES,
+  type Role,
+} from './vocabulary.js';
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD');
+export type * from './api-types.js';
+
 const Key = z.string().trim().min(1).max(80);
-
 const ProtocolId = z.string().trim().min(1, 'a protocol id is required').max(60);
-
-export interface ProtocolSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly nctId: string | null;
-  readonly sponsor: string | null;
-  readonly phases: readonly string[];
-  readonly status: string | null;
-  readonly allocation: string | null;
-  readonly masking: string | null;
-  readonly enrollmentTarget: number | null;
-  readonly conditions: readonly string[];
-  readonly armCount: number;
-  readonly version: number;
-}
-
-export interface ProtocolDetail {
-  readonly summary: ProtocolSummary;
-  readonly protocol: Protocol;
-  readonly importedAt: string;
-  readonly versions: readonly {
-    version: number;
-    createdAt: string;
-    note: string | null;
-    /** The day new screenings start using this version; null: from the start. */
-    effectiveDate: string | null;
-    /** Participants on this version. */
-    participants: number;
-  }[];
-}
-
-export interface ImportResult {
-  readonly id: string;
-  readonly version: number;
-  readonly outcome: 'created' | 'new-version' | 'unchanged';
-}
-
-export interface AppInfo {
-  readonly appVersion: string;
-  /** The site's name for printed calendars; null until set. */
-  readonly siteName: string | null;
-  readonly databaseFile: string;
-  readonly schemaVersion: number;
-  readonly mode: 'electron' | 'browser' | 'cli';
-}
-
 const ParticipantId = z.number().int().positive();
+const VisitId = z.number().int().positive();
+const Weight = z.number().positive('must be more than 0').max(500, 'must be at most 500');
+/** At least 10 characters; never stored, logged or audited as typed (db/people.ts keeps a memory-hard hash). */
+export const PASSPHRASE_MIN = 10;
+const Passphrase = z.string().min(PASSPHRASE_MIN, `must be at least ${PASSPHRASE_MIN} characters`).max(1000);
+/** Re-entering the passphrase signs a record (an electronic signature): it must be the signer's own. */
+const Signature = z.string().min(1, 'enter your passphrase to sign').max(1000);
+
 const ParticipantRef = z.object({ participantId: ParticipantId }).strict();
-const ListParticipantsInput = z.object({ protocolId: ProtocolId.optional() }).strict();
-const ScreenInput = z
-  .object({
-    protocolId: ProtocolId,
-    studyId: StudyIdSchema,
-    initials: InitialsSchema,
-    birthDate: IsoDateSchema.nullable().default(null),
-    ageYears: z.number().int().min(0).max(130).nullable().default(null),
-    sex: z.enum(SEXES),
-    weightKg: z.number().positive().max(500).nullable().default(null),
-    consentDate: IsoDateSchema,
-    by: ByUserSchema,
-  })
-  .strict();
-const AnswerInput = z
-  .object({
-    participantId: ParticipantId,
-    answers: z.array(z.object({ key: z.string().min(1), met: z.boolean() }).strict()).min(1),
-    by: ByUserSchema,
-  })
-  .strict();
-const ScreenFailInput = z.object({ participantId: ParticipantId, reason: ReasonSchema, by: ByUserSchema }).strict();
-const EnrollInput = z
-  .object({
-    participantId: ParticipantId,
-    day1: IsoDateSchema,
-    stratum: z.string().trim().min(1).max(60).optional(),
-    /** Open-label trials only: assign this arm by hand instead of drawing from the list. */
-    armKey: z.string().min(1).optional(),
-    by: ByUserSchema,
-  })
-  .strict();
-const DoseInput = z
-  .object({
-    lotNumber: z.string().trim().min(1, 'the lot number is required').max(80),
-    givenAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be a date and time in the form YYYY-MM-DDTHH:MM'),
-    weightKg: z.number().positive().max(500).nullable().default(null),
-  })
-  .strict();
-const VisitDoneInput = z
-  .object({
-    visitId: z.number().int().positive(),
-    actualDate: IsoDateSchema,
-    reason: z.string().trim().max(2000).optional(),
-    notes: z.string().trim().max(4000).optional(),
-    dose: DoseInput.optional(),
-    by: ByUserSchema,
-  })
-  .strict();
-const VisitReasonInput = z.object({ visitId: z.number().int().positive(), reason: ReasonSchema, by: ByUserSchema }).strict();
-const RescheduleInput = z.object({ visitId: z.number().int().positive(), newDate: IsoDateSchema, reason: ReasonSchema, by: ByUserSchema }).strict();
-const NotesInput = z.object({ visitId: z.number().int().positive(), notes: z.string().trim().max(4000), by: ByUserSchema }).strict();
-const WithdrawInput = z.object({ participantId: ParticipantId, date: IsoDateSchema, reason: ReasonSchema, by: ByUserSchema }).strict();
-const UnblindInput = z.object({ participantId: ParticipantId, reason: ReasonSchema, by: ByUserSchema }).strict();
-const WorklistsInput = z.object({ today: IsoDateSchema, limit: z.number().int().min(1).max(1_000_000).default(WORKLIST_FIRST) }).strict();
-const SiteCalendarInput = z
-  .object({
-    from: IsoDateSchema,
-    to: IsoDateSchema,
-    protocolId: ProtocolId.optional(),
-    statuses: z.array(z.enum(['planned', 'done', 'missed', 'cancelled'])).max(4).optional(),
-    perDay: z.number().int().min(1).max(1000).optional(),
-  })
-  .strict()
-  .refine((i) => i.from <= i.to, { message: '"from" is after "to"', path: ['to'] });
-const ImportParticipantsInput = z.object({ protocolId: ProtocolId, csv: z.string().max(20_000_000), by: ByUserSchema }).strict();
+const Empty = z.object({}).strict();
 
-export const SETTINGS = ['site_name', 'backup_keep'] as const;
-const SetSettingInput = z
-  .object({
-    key: z.enum(SETTINGS),
-    value: z.string().trim().min(1, 'a value is required').max(200),
-    by: ByUserSchema,
-  })
-  .strict()
-  .refine((s) => s.key !== 'backup_keep' || /^[1-9]\d{0,3}$/.test(s.value), { message: 'backup_keep is a whole number of backups, 1 to 9999', path: ['value'] });
+export const SETTINGS = ['site_name', 'backup_keep', 'date_locale', 'idle_lock_minutes'] as const;
+export type SettingKey = (typeof SETTINGS)[number];
+/** The participant details a correction may change, as the CLI and the API name them. */
+export const CORRECTABLE_FIELDS = ['initials', 'sex', 'birth_date', 'age', 'weight_kg', 'consent_date'] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 
-const AddUserInput = z
-  .object({
-    initials: z.string().trim().regex(/^[A-Z]{1,8}$/, 'initials are 1 to 8 capital letters'),
-    name: z.string().trim().min(1, 'a name is required').max(120),
-  })
-  .strict();
+const inputs = {
+  screen: z
+    .object({
+      protocolId: ProtocolId,
+      studyId: StudyIdSchema,
+      initials: InitialsSchema,
+      birthDate: IsoDateSchema.nullable().default(null),
+      ageYears: z.number().int().min(0).max(130, 'must be at most 130').nullable().default(null),
+      sex: z.enum(SEXES),
+      weightKg: Weight.nullable().default(null),
+      consentDate: IsoDateSchema,
+    })
+    .strict(),
+  answers: z
+    .object({
+      participantId: ParticipantId,
+      answers: z.array(z.object({ key: z.string().min(1).max(80), met: z.boolean() }).strict()).min(1).max(500),
+      /** Needed when an answer already given is changed: a correction. */
+      reason: ReasonSchema.optional(),
+    })
+    .strict(),
+  confirmEligibility: z.object({ participantId: ParticipantId, passphrase: Signature }).strict(),
+  /** A participant by study ID, in one trial, or (no trial) wherever the study ID is used once. */
+  findParticipant: z.object({ protocolId: ProtocolId.optional(), studyId: z.string().trim().min(1).max(40) }).strict(),
+  screenFail: z.object({ participantId: ParticipantId, reason: ReasonSchema }).strict(),
+  enroll: z
+    .object({
+      participantId: ParticipantId,
+      day1: IsoDateSchema,
+      stratum: PlainTextSchema(60).optional(),
+      /** Open-label trials only: assign this arm by hand instead of drawing from the list. */
+      armKey: z.string().min(1).max(80).optional(),
+    })
+    .strict(),
+  visitDone: z
+    .object({
+      visitId: VisitId,
+      actualDate: IsoDateSchema,
+      reason: ReasonSchema.optional(),
+      notes: NotesSchema.optional(),
+      dose: z
+        .object({
+          lotNumber: PlainTextSchema(80),
+          givenAt: DateTimeSchema,
+          weightKg: Weight.nullable().default(null),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  visitReason: z.object({ visitId: VisitId, reason: ReasonSchema }).strict(),
+  reschedule: z.object({ visitId: VisitId, newDate: IsoDateSchema, reason: ReasonSchema }).strict(),
+  notes: z.object({ visitId: VisitId, notes: NotesSchema }).strict(),
+  withdraw: z.object({ participantId: ParticipantId, date: IsoDateSchema, reason: ReasonSchema }).strict(),
+  unblind: z.object({ participantId: ParticipantId, reason: ReasonSchema, passphrase: Signature }).strict(),
+  reverseWithdrawal: z.object({ participantId: ParticipantId, reason: ReasonSchema }).strict(),
+  correctParticipant: z
+    .object({
+      participantId: ParticipantId,
+      field: z.enum(CORRECTABLE_FIELDS),
+      /** The corrected value as text (a date, a number, initials, a sex); empty clears a date of birth, age or weight. */
+      value: z.string().trim().max(40),
+      reason: ReasonSchema,
+    })
+    .strict(),
+  correctVisit: z
+    .object({
+      visitId: VisitId,
+      actualDate: IsoDateSchema.optional(),
+      lotNumber: PlainTextSchema(80).optional(),
+      /** The time the dose was given, HH:MM, on the visit's (corrected) date. */
+      givenTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time from 00:00 to 23:59').optional(),
+      weightKg: Weight.optional(),
+      reason: ReasonSchema,
+    })
+    .strict()
+    .refine((i) => i.actualDate !== undefined || i.lotNumber !== undefined || i.givenTime !== undefined || i.weightKg !== undefined, {
+      message: 'say what to correct: the date, the lot, the time or the weight',
+      path: ['actualDate'],
+    }),
+  worklists: z
+    .object({ today: IsoDateSchema, limit: z.number().int().min(1).max(1_000_000).default(WORKLIST_FIRST), protocolId: ProtocolId.optional() })
+    .strict(),
+  siteCalendar: z
+    .object({
+      from: IsoDateSchema,
+      to: IsoDateSchema,
+      protocolId: ProtocolId.optional(),
+      statuses: z.array(z.enum(VISIT_STATUSES)).max(VISIT_STATUSES.length).optional(),
+      perDay: z.number().int().min(1).max(1000).optional(),
+    })
+    .strict()
+    .refine((i) => i.from <= i.to, { message: 'the end date is before the start date', path: ['to'] }),
+  importParticipants: z.object({ protocolId: ProtocolId, csv: z.string().max(20_000_000) }).strict(),
+  setSetting: z
+    .object({ key: z.enum(SETTINGS), value: PlainTextSchema(200) })
+    .strict()
+    .refine((s) => s.key !== 'backup_keep' || /^[1-9]\d{0,3}$/.test(s.value), { message: 'the number of backups to keep is a whole number from 1 to 9999', path: ['value'] })
+    .refine((s) => s.key !== 'idle_lock_minutes' || /^([1-9]|[1-9]\d|1[0-1]\d|120)$/.test(s.value), { message: 'the idle lock is a whole number of minutes from 1 to 120', path: ['value'] })
+    .refine((s) => s.key !== 'date_locale' || isLocale(s.value), { message: 'not a locale this computer knows (for example en-GB, en-US, fr-FR)', path: ['value'] }),
+  reportError: z.object({ message: z.string().max(2000), stack: z.string().max(20_000), page: z.string().max(300) }).strict(),
+  /** A backup now; `out` (another file) only from the command line. */
+  backup: z.object({ out: z.string().min(1).max(4096).optional() }).strict(),
+  signIn: z.object({ initials: StaffInitialsSchema, passphrase: z.string().min(1, 'enter your passphrase').max(1000) }).strict(),
+  firstAdmin: z.object({ name: PlainTextSchema(120), initials: StaffInitialsSchema, passphrase: Passphrase }).strict(),
+  unlock: z.object({ passphrase: z.string().min(1, 'enter your passphrase').max(1000) }).strict(),
+  changePassphrase: z.object({ current: z.string().min(1).max(1000), next: Passphrase }).strict(),
+  addUser: z
+    .object({ name: PlainTextSchema(120), initials: StaffInitialsSchema, roles: z.array(z.enum(ROLES)).min(1, 'choose at least one role'), passphrase: Passphrase })
+    .strict(),
+  setRoles: z.object({ initials: StaffInitialsSchema, roles: z.array(z.enum(ROLES)).min(1, 'choose at least one role'), reason: ReasonSchema }).strict(),
+  disableUser: z.object({ initials: StaffInitialsSchema, reason: ReasonSchema }).strict(),
+  resetPassphrase: z.object({ initials: StaffInitialsSchema, passphrase: Passphrase, reason: ReasonSchema }).strict(),
+  exportChunk: z
+    .object({
+      kind: z.enum(EXPORT_KINDS),
+      protocolId: ProtocolId.optional(),
+      from: IsoDateSchema.optional(),
+      to: IsoDateSchema.optional(),
+      /** Where the slice before ended (its `next`); none for the first slice. */
+      after: z.tuple([z.string().max(200), z.string().max(200)]).optional(),
+      studyId: z.string().trim().min(1).max(40).optional(),
+      limit: z.number().int().min(1).max(20_000),
+      bom: z.boolean().default(false),
+    })
+    .strict(),
+  exportIcs: z
+    .object({ protocolId: ProtocolId.optional(), studyId: z.string().trim().min(1).max(40).optional(), from: IsoDateSchema.optional(), to: IsoDateSchema.optional() })
+    .strict(),
+  protocolVersion: z.object({ id: ProtocolId, version: z.number().int().positive().optional() }).strict(),
+  diff: z.object({ id: ProtocolId, from: z.number().int().positive(), to: z.number().int().positive() }).strict(),
+  ctgov: z.object({ record: z.unknown(), fileName: PlainTextSchema(255) }).strict(),
+  move: z
+    .object({
+      protocolId: ProtocolId,
+      toVersion: z.number().int().positive(),
+      /** Omitted: everyone screening or enrolled on an earlier version. */
+      participantIds: z.array(ParticipantId).min(1).optional(),
+    })
+    .strict(),
+  importProtocol: z
+    .object({
+      document: z.unknown(),
+      asNewVersion: z.boolean().default(false),
+      note: PlainTextSchema(2000).optional(),
+      effectiveDate: IsoDateSchema.optional(),
+    })
+    .strict(),
+  previewSchedule: z
+    .object({
+      protocolId: ProtocolId,
+      armKey: Key,
+      start: IsoDateSchema,
+      actual: z.record(z.string().max(80), IsoDateSchema).default({}),
+      missed: z.array(Key).default([]),
+    })
+    .strict(),
+};
+const MoveWriteInput = inputs.move.extend({ reason: ReasonSchema.optional() }).strict();
 
-export interface User {
-  readonly initials: string;
-  readonly name: string;
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1;
+  } catch {
+    return false;
+  }
 }
-
-const ExportChunkInput = z
-  .object({
-    kind: z.enum(['visits', 'participants', 'doses']),
-    protocolId: ProtocolId.optional(),
-    from: IsoDateSchema.optional(),
-    to: IsoDateSchema.optional(),
-    /** Where the slice before ended (its `next`); none for the first slice. */
-    after: z.tuple([z.string().max(200), z.string().max(200)]).optional(),
-    limit: z.number().int().min(1).max(20_000),
-    bom: z.boolean().default(false),
-  })
-  .strict();
 
 /**
- * One slice of a CSV export, whole participants at a time: the first slice (no `after`) brings
- * the header and `total`, the number of rows in all; `next` goes in the next slice's `after`,
- * and is null after the last slice.
+ * Who may call a method. `read` methods change nothing and are open to every signed-in person
+ * (what they see still depends on their roles: arms only with `unblinded`). `write` methods name
+ * the roles that may call them. `public` methods need no sign-in (the sign-in itself).
  */
-export interface ExportChunk {
-  readonly csv: string;
-  readonly rows: number;
-  readonly total: number | null;
-  readonly next: readonly [protocolId: string, studyId: string] | null;
-}
+export type Access =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'read' }
+  | { readonly kind: 'self' }
+  | { readonly kind: 'write'; readonly roles: readonly Role[] };
 
-export interface ImportParticipantsResult {
-  readonly imported: number;
-  readonly visits: number;
-}
+const PUBLIC: Access = { kind: 'public' };
+const READ: Access = { kind: 'read' };
+/** A signed-in person acting on their own session or passphrase, whatever their roles. */
+const SELF: Access = { kind: 'self' };
+const write = (...roles: Role[]): Access => ({ kind: 'write', roles });
+/** Screening, enrollment, visits, doses and their corrections. */
+const CLINICAL = write('coordinator', 'investigator');
 
-const ProtocolVersionInput = z.object({ id: ProtocolId, version: z.number().int().positive().optional() }).strict();
-const DiffInput = z.object({ id: ProtocolId, from: z.number().int().positive(), to: z.number().int().positive() }).strict();
-const CtgovInput = z.object({ record: z.unknown(), fileName: z.string().trim().min(1).max(255) }).strict();
-const MoveInput = z
-  .object({
-    protocolId: ProtocolId,
-    toVersion: z.number().int().positive(),
-    /** Omitted: everyone screening or enrolled on an earlier version. */
-    participantIds: z.array(ParticipantId).min(1).optional(),
-  })
-  .strict();
-const MoveWriteInput = MoveInput.extend({ by: ByUserSchema, reason: ReasonSchema.optional() }).strict();
-
-/** What moving one participant to another protocol version does to their visits. */
-export interface VisitMove {
-  readonly key: string;
-  readonly label: string;
-  /** added: new in the version; removed: planned and not in the version (it is cancelled); moved: a new planned date; changed: new label, procedures or window. */
-  readonly change: 'added' | 'removed' | 'moved' | 'changed';
-  readonly before: string | null;
-  readonly after: string | null;
-  readonly detail: string | null;
-}
-export interface MovePreview {
-  readonly participantId: number;
-  readonly studyId: string;
-  readonly fromVersion: number;
-  readonly toVersion: number;
-  /** Why this participant cannot be moved; null when they can. */
-  readonly blocked: string | null;
-  readonly changes: readonly VisitMove[];
-  /** Visits already done (or missed, or cancelled): they stay exactly as recorded. */
-  readonly kept: number;
-}
-
-const method = <I extends z.ZodType, O>(input: I) => ({ input, output: undefined as unknown as O });
+const method = <I extends z.ZodType, O>(input: I, access: Access) => ({ input, access, output: undefined as unknown as O });
 
 export const contract = {
-  appInfo: method<z.ZodObject<{}>, AppInfo>(z.object({}).strict()),
-  listProtocols: method<z.ZodObject<{}>, ProtocolSummary[]>(z.object({}).strict()),
-  getProtocol: method<z.ZodObject<{ id: typeof ProtocolId }>, ProtocolDetail>(z.object({ id: ProtocolId }).strict()),
-  importProtocol: method<
-    z.ZodObject<{
-      document: z.ZodUnknown;
-      asNewVersion: z.ZodDefault<z.ZodBoolean>;
-      note: z.ZodOptional<z.ZodString>;
-      effectiveDate: z.ZodOptional<typeof IsoDate>;
-      by: z.ZodOptional<typeof ByUserSchema>;
-    }>,
-    ImportResult
-  >(
-    z
-      .object({
-        document: z.unknown(),
-        asNewVersion: z.boolean().default(false),
-        note: z.string().trim().min(1).max(2000).optional(),
-        effectiveDate: IsoDate.optional(),
-        by: ByUserSchema.optional(),
-      })
-      .strict(),
+  appInfo: method<typeof Empty, AppInfo>(Empty, PUBLIC),
+  signIn: method<typeof inputs.signIn, Actor>(inputs.signIn, PUBLIC),
+  setUpFirstAdmin: method<typeof inputs.firstAdmin, Actor>(inputs.firstAdmin, PUBLIC),
+  currentSession: method<typeof Empty, SessionView>(Empty, PUBLIC),
+  /** A render error in the app, written to the log file in the data folder. */
+  reportError: method<typeof inputs.reportError, null>(inputs.reportError, PUBLIC),
+  unlock: method<typeof inputs.unlock, Actor>(inputs.unlock, SELF),
+  signOut: method<typeof Empty, null>(Empty, SELF),
+  changePassphrase: method<typeof inputs.changePassphrase, Actor>(inputs.changePassphrase, SELF),
+
+  listUsers: method<typeof Empty, Person[]>(Empty, READ),
+  addUser: method<typeof inputs.addUser, Person[]>(inputs.addUser, write('admin')),
+  setUserRoles: method<typeof inputs.setRoles, Person[]>(inputs.setRoles, write('admin')),
+  disableUser: method<typeof inputs.disableUser, Person[]>(inputs.disableUser, write('admin')),
+  resetPassphrase: method<typeof inputs.resetPassphrase, Person[]>(inputs.resetPassphrase, write('admin')),
+  setSetting: method<typeof inputs.setSetting, AppInfo>(inputs.setSetting, write('admin')),
+  backupNow: method<typeof inputs.backup, { file: string }>(inputs.backup, write('admin')),
+
+  listProtocols: method<typeof Empty, ProtocolSummary[]>(Empty, READ),
+  getProtocol: method<z.ZodObject<{ id: typeof ProtocolId }>, ProtocolDetail>(z.object({ id: ProtocolId }).strict(), READ),
+  importProtocol: method<typeof inputs.importProtocol, ImportResult>(inputs.importProtocol, write('admin', 'coordinator', 'investigator')),
+  protocolVersion: method<typeof inputs.protocolVersion, { protocol: Protocol; version: number }>(inputs.protocolVersion, READ),
+  diffProtocolVersions: method<typeof inputs.diff, { from: number; to: number; changes: ProtocolChange[] }>(inputs.diff, READ),
+  draftFromCtgov: method<typeof inputs.ctgov, CtgovDraft>(inputs.ctgov, READ),
+  previewMove: method<typeof inputs.move, MovePreview[]>(inputs.move, READ),
+  moveParticipants: method<typeof MoveWriteInput, MovePreview[]>(MoveWriteInput, CLINICAL),
+  previewSchedule: method<typeof inputs.previewSchedule, Schedule>(inputs.previewSchedule, READ),
+
+  listParticipants: method<z.ZodObject<{ protocolId: z.ZodOptional<typeof ProtocolId> }>, ParticipantSummary[]>(
+    z.object({ protocolId: ProtocolId.optional() }).strict(),
+    READ,
   ),
-  protocolVersion: method<typeof ProtocolVersionInput, { protocol: Protocol; version: number }>(ProtocolVersionInput),
-  diffProtocolVersions: method<typeof DiffInput, { from: number; to: number; changes: ProtocolChange[] }>(DiffInput),
-  draftFromCtgov: method<typeof CtgovInput, CtgovDraft>(CtgovInput),
-  previewMove: method<typeof MoveInput, MovePreview[]>(MoveInput),
-  moveParticipants: method<typeof MoveWriteInput, MovePreview[]>(MoveWriteInput),
-  previewSchedule: method<
-    z.ZodObject<{
-      protocolId: typeof ProtocolId;
-      armKey: typeof Key;
-      start: typeof IsoDate;
-      actual: z.ZodDefault<z.ZodRecord<z.ZodString, typeof IsoDate>>;
-      missed: z.ZodDefault<z.ZodArray<typeof Key>>;
-    }>,
-    Schedule
-  >(
-    z
-      .object({
-        protocolId: ProtocolId,
-        armKey: Key,
-        start: IsoDate,
-        actual: z.record(z.string(), IsoDate).default({}),
-        missed: z.array(Key).default([]),
-      })
-      .strict(),
-  ),
-  listParticipants: method<typeof ListParticipantsInput, ParticipantSummary[]>(ListParticipantsInput),
-  getParticipant: method<typeof ParticipantRef, ParticipantDetail>(ParticipantRef),
-  screenParticipant: method<typeof ScreenInput, ParticipantDetail>(ScreenInput),
-  answerEligibility: method<typeof AnswerInput, ParticipantDetail>(AnswerInput),
-  recordScreenFailure: method<typeof ScreenFailInput, ParticipantDetail>(ScreenFailInput),
-  enrollParticipant: method<typeof EnrollInput, ParticipantDetail>(EnrollInput),
-  markVisitDone: method<typeof VisitDoneInput, ParticipantDetail>(VisitDoneInput),
-  markVisitMissed: method<typeof VisitReasonInput, ParticipantDetail>(VisitReasonInput),
-  cancelVisit: method<typeof VisitReasonInput, ParticipantDetail>(VisitReasonInput),
-  rescheduleVisit: method<typeof RescheduleInput, ParticipantDetail>(RescheduleInput),
-  setVisitNotes: method<typeof NotesInput, ParticipantDetail>(NotesInput),
-  withdrawParticipant: method<typeof WithdrawInput, ParticipantDetail>(WithdrawInput),
-  unblindParticipant: method<typeof UnblindInput, ParticipantDetail>(UnblindInput),
-  worklists: method<typeof WorklistsInput, Worklists>(WorklistsInput),
-  siteCalendar: method<typeof SiteCalendarInput, SiteCalendar>(SiteCalendarInput),
-  exportCsvChunk: method<typeof ExportChunkInput, ExportChunk>(ExportChunkInput),
-  importParticipants: method<typeof ImportParticipantsInput, ImportParticipantsResult>(ImportParticipantsInput),
-  participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef),
-  listUsers: method<z.ZodObject<{}>, User[]>(z.object({}).strict()),
-  setSetting: method<typeof SetSettingInput, AppInfo>(SetSettingInput),
-  addUser: method<typeof AddUserInput, User[]>(AddUserInput),
+  getParticipant: method<typeof ParticipantRef, ParticipantDetail>(ParticipantRef, READ),
+  findParticipant: method<typeof inputs.findParticipant, { participantId: number }>(inputs.findParticipant, READ),
+  participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef, READ),
+  screenParticipant: method<typeof inputs.screen, ParticipantDetail>(inputs.screen, CLINICAL),
+  answerEligibility: method<typeof inputs.answers, ParticipantDetail>(inputs.answers, CLINICAL),
+  confirmEligibility: method<typeof inputs.confirmEligibility, ParticipantDetail>(inputs.confirmEligibility, write('investigator')),
+  recordScreenFailure: method<typeof inputs.screenFail, ParticipantDetail>(inputs.screenFail, CLINICAL),
+  enrollParticipant: method<typeof inputs.enroll, ParticipantDetail>(inputs.enroll, CLINICAL),
+  correctParticipant: method<typeof inputs.correctParticipant, ParticipantDetail>(inputs.correctParticipant, CLINICAL),
+  withdrawParticipant: method<typeof inputs.withdraw, ParticipantDetail>(inputs.withdraw, CLINICAL),
+  reverseWithdrawal: method<typeof inputs.reverseWithdrawal, ParticipantDetail>(inputs.reverseWithdrawal, write('investigator')),
+  unblindParticipant: method<typeof inputs.unblind, ParticipantDetail>(inputs.unblind, write('unblinded')),
+  markVisitDone: method<typeof inputs.visitDone, ParticipantDetail>(inputs.visitDone, CLINICAL),
+  markVisitMissed: method<typeof inputs.visitReason, ParticipantDetail>(inputs.visitReason, CLINICAL),
+  cancelVisit: method<typeof inputs.visitReason, ParticipantDetail>(inputs.visitReason, CLINICAL),
+  rescheduleVisit: method<typeof inputs.reschedule, ParticipantDetail>(inputs.reschedule, CLINICAL),
+  setVisitNotes: method<typeof inputs.notes, ParticipantDetail>(inputs.notes, CLINICAL),
+  correctVisit: method<typeof inputs.correctVisit, ParticipantDetail>(inputs.correctVisit, CLINICAL),
+  undoVisit: method<typeof inputs.visitReason, ParticipantDetail>(inputs.visitReason, CLINICAL),
+  importParticipants: method<typeof inputs.importParticipants, ImportParticipantsResult>(inputs.importParticipants, CLINICAL),
+
+  worklists: method<typeof inputs.worklists, Worklists>(inputs.worklists, READ),
+  siteCalendar: method<typeof inputs.siteCalendar, SiteCalendar>(inputs.siteCalendar, READ),
+  exportCsvChunk: method<typeof inputs.exportChunk, ExportChunk>(inputs.exportChunk, READ),
+  exportIcs: method<typeof inputs.exportIcs, { ics: string; events: number }>(inputs.exportIcs, READ),
+} as const;
+
+/** Methods the backend host answers itself, without the database (browser mode and Electron). */
+export const hostContract = {
+  backendStatus: method<typeof Empty, BackendStatus>(Empty, READ),
 } as const;
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;
-export type Input<M extends Method> = z.input<Contract[M]['input']>;
+export type HostMethod = keyof typeof hostContract;
+export type AnyMethod = Method | HostMethod;
+type Def<M extends AnyMethod> = M extends Method ? Contract[M] : M extends HostMethod ? (typeof hostContract)[M] : never;
+export type Input<M extends AnyMethod> = z.input<Def<M>['input']>;
 export type ParsedInput<M extends Method> = z.output<Contract[M]['input']>;
-export type Output<M extends Method> = Contract[M]['output'];
-export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Output<M> };
+export type Output<M extends AnyMethod> = Def<M>['output'];
 
-export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'database' | 'unknown_method' | 'internal';
+/** Who is calling, as the backend resolved it from the session: a person, or the command line reading (no sign-in). */
+export type Caller = { readonly kind: 'person'; readonly initials: string } | { readonly kind: 'local-reader' } | { readonly kind: 'nobody' };
+
+export interface CallContext {
+  /** The signed-in person; null for a public method called before sign-in, or a command-line read. */
+  readonly actor: Actor | null;
+  /** True when the caller may see the arms of unblinded participants (role `unblinded`). */
+  readonly seesArms: boolean;
+  /** True for the command line's reads (and the page it prints from): no sign-in, nothing written. */
+  readonly reader: boolean;
+}
+export type Handlers = { [M in Method]: (input: ParsedInput<M>, ctx: CallContext) => Output<M> };
+
+export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'database' | 'unknown_method' | 'unauthorized' | 'forbidden' | 'locked' | 'internal';
 export interface ApiErrorBody {
   readonly code: ApiErrorCode;
   readonly message: string;
@@ -318,4 +349,10 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError
 
 export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+export function isHostMethod(name: unknown): name is HostMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(hostContract, name);
+}
+export function accessOf(name: AnyMethod): Access {
+  return isHostMethod(name) ? hostContract[name].access : contract[name].access;
 }

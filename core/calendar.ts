@@ -1,5 +1,5 @@
 // Month grids for printed calendars: plain calendar-date arithmetic, Monday first.
-import { Temporal } from 'temporal-polyfill';
+import { compareDates, parseDate, PlainDate } from './dates.js';
 
 export interface MonthGrid {
   readonly year: number;
@@ -9,11 +9,11 @@ export interface MonthGrid {
 }
 
 export function monthGrid(year: number, month: number): MonthGrid {
-  const first = Temporal.PlainDate.from({ year, month, day: 1 });
+  const first = PlainDate.of(year, month, 1);
   const weeks: (string | null)[][] = [];
   let week: (string | null)[] = Array<null>(first.dayOfWeek - 1).fill(null);
   for (let d = 1; d <= first.daysInMonth; d++) {
-    week.push(first.with({ day: d }).toString());
+    week.push(PlainDate.of(year, month, d).toString());
     if (week.length === 7) {
       weeks.push(week);
       week = [];
@@ -25,17 +25,18 @@ export function monthGrid(year: number, month: number): MonthGrid {
 
 /** Every month from the first date's month to the last's, in order. */
 export function monthsBetween(first: string, last: string): { year: number; month: number }[] {
-  const a = Temporal.PlainYearMonth.from(first.slice(0, 7));
-  const b = Temporal.PlainYearMonth.from(last.slice(0, 7));
+  const a = parseDate(first);
+  const b = parseDate(last);
   const out: { year: number; month: number }[] = [];
-  for (let m = a; Temporal.PlainYearMonth.compare(m, b) <= 0; m = m.add({ months: 1 })) out.push({ year: m.year, month: m.month });
+  for (let m = a.year * 12 + a.month - 1; m <= b.year * 12 + b.month - 1; m++) out.push({ year: Math.floor(m / 12), month: (m % 12) + 1 });
   return out;
 }
 
 /** Every date from start to end inclusive. */
 export function datesBetween(start: string, end: string): string[] {
   const out: string[] = [];
-  for (let d = Temporal.PlainDate.from(start); Temporal.PlainDate.compare(d, Temporal.PlainDate.from(end)) <= 0; d = d.add({ days: 1 })) out.push(d.toString());
+  const last = parseDate(end);
+  for (let d = parseDate(start); compareDates(d, last) <= 0; d = d.add({ days: 1 })) out.push(d.toString());
   return out;
 }
 

@@ -116,9 +116,13 @@ export class InvalidDateError extends Error {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Parses YYYY-MM-DD strictly: 2024-02-30 is refused rather than moved to March. */
+/**
+ * Parses YYYY-MM-DD strictly: a real calendar date from 0001-01-01 to 9999-12-31. 2024-02-30 is
+ * refused rather than moved to March, and so are 0000-00-00 and 2025-13-45. Every date that
+ * enters the app (the API contract, the CLI, an import) is read by this one parser.
+ */
 export function parseDate(input: string): PlainDate {
-  if (!ISO_DATE.test(input)) throw new InvalidDateError(input);
+  if (typeof input !== 'string' || !ISO_DATE.test(input) || input.startsWith('0000')) throw new InvalidDateError(String(input));
   try {
     return PlainDate.of(Number(input.slice(0, 4)), Number(input.slice(5, 7)), Number(input.slice(8, 10)));
   } catch {
@@ -188,4 +192,15 @@ export function dateOfStudyDay(day: number, firstDose: PlainDate, firstDoseIs: 0
 
 export function compareDates(a: PlainDate, b: PlainDate): number {
   return PlainDate.compare(a, b);
+}
+
+/**
+ * Whole months from a to b, as Temporal counts them (a.until(b, { largestUnit: 'months' })): the
+ * months between, less one when b's day of the month is before a's. From 31 January, a month has
+ * passed on 31 March, not on 29 February; from 29 February 2000, a year on 1 March 2001.
+ */
+export function wholeMonthsBetween(a: PlainDate, b: PlainDate): number {
+  if (compareDates(b, a) < 0) return 0 - wholeMonthsBetween(b, a) || 0;
+  const months = (b.year - a.year) * 12 + (b.month - a.month);
+  return b.day < a.day ? months - 1 : months;
 }

@@ -1,8 +1,7 @@
 // Screening: is a participant eligible for a protocol? Age is checked against the protocol's
 // range automatically; each inclusion criterion must be answered "met" and each exclusion
 // criterion "not met".
-import { Temporal } from 'temporal-polyfill';
-import { parseDate } from './dates.js';
+import { parseDate, wholeMonthsBetween } from './dates.js';
 import type { Protocol } from './protocol.js';
 
 export interface AgeInput {
@@ -24,9 +23,8 @@ export interface EligibilityResult {
 
 export function ageInMonths(input: AgeInput): number | null {
   if (input.birthDate) {
-    // Whole months between two calendar dates, as Temporal counts them (parseDate checks both first).
-    const d = Temporal.PlainDate.from(parseDate(input.birthDate).toString()).until(Temporal.PlainDate.from(parseDate(input.onDate).toString()), { largestUnit: 'months' });
-    return d.years * 12 + d.months;
+    // Whole months between two calendar dates, as Temporal counts them (test/dates.test.ts).
+    return wholeMonthsBetween(parseDate(input.birthDate), parseDate(input.onDate));
   }
   if (input.ageYears !== null && input.ageYears !== undefined) return input.ageYears * 12;
   return null;
@@ -63,9 +61,4 @@ export function evaluateEligibility(protocol: Protocol, age: AgeInput, answers: 
   }
   if (unanswered.length) reasons.push(`${unanswered.length} criteri${unanswered.length === 1 ? 'on is' : 'a are'} not answered yet.`);
   return { eligible: reasons.length === 0, ageYears: months === null ? null : Math.floor(months / 12), ageOk, reasons, unanswered };
-}
-
-/** Blinded unless the protocol says open label: when masking is not stated, the safe reading is blinded. */
-export function isBlinded(protocol: Protocol): boolean {
-  return protocol.design.masking !== 'NONE';
 }

@@ -110,3 +110,8 @@ export function humanize(code: string): string {
 export function assertNever(x: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
 }
+
+/** An ISO date range as the API's messages write it: "2025-03-04" for one day, "2025-03-03 to 2025-03-07" for several. */
+export function formatDateRange(start: string, end: string): string {
+  return start === end ? start : `${start} to ${end}`;
+}

@@ -1,25 +1,6 @@
 // Types and rules for participants shared by the API, the service and the renderer.
-import { z } from 'zod';
-import type { ScheduledVisit, VisitStatus } from './schedule.js';
-
-export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
-export const PARTICIPANT_STATUSES = ['screening', 'screen-failed', 'enrolled', 'withdrawn'] as const;
-export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
-
-export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD');
-export const StudyIdSchema = z
-  .string()
-  .trim()
-  .min(1, 'a study ID is required')
-  .max(40)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dots, hyphens and underscores');
-// Initials only: the app never stores a participant's name.
-export const InitialsSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Z]{1,4}$/, 'initials are 1 to 4 capital letters (no names)');
-export const ByUserSchema = z.string().trim().min(1, 'say who is doing this (your initials)').max(40);
-export const ReasonSchema = z.string().trim().min(1, 'a reason is required').max(2000);
+import type { ScheduledVisit } from './schedule.js';
+import type { ParticipantStatus, VisitStatus } from './vocabulary.js';
 
 export interface AssignmentView {
   readonly blinded: boolean;
@@ -28,7 +9,10 @@ export interface AssignmentView {
   /** The arm, only for open-label trials or after an explicit unblinding. */
   readonly armKey: string | null;
   readonly armLabel: string | null;
-  readonly unblinded: { readonly by: string; readonly at: string; readonly reason: string } | null;
+  /** False when only a blinded code is known here (the sponsor holds the arm): there is nothing to unblind. */
+  readonly armOnRecord: boolean;
+  /** The signed unblinding: who (name as they signed), when, and what the signature means. */
+  readonly unblinded: { readonly by: string; readonly name: string; readonly at: string; readonly reason: string; readonly meaning: string } | null;
   readonly stratum: string | null;
 }
 
@@ -63,6 +47,7 @@ export interface VisitView
 }
 
 export interface DoseRecordView {
+  readonly id: number;
   readonly givenAt: string;
   readonly lotNumber: string;
   readonly doseText: string;
@@ -122,6 +107,8 @@ export interface ParticipantDetail {
     readonly ageRange: string;
     readonly reasons: readonly string[];
     readonly criteria: readonly CriterionAnswer[];
+    /** An investigator's signed confirmation; `current` is false once an answer changed after it. */
+    readonly signature: { readonly by: string; readonly name: string; readonly at: string; readonly meaning: string; readonly current: boolean } | null;
   };
   readonly visits: readonly VisitView[];
   readonly open: readonly { key: string; label: string; reason: string }[];
@@ -148,8 +135,6 @@ export interface WorklistRow {
   readonly actualDate: string | null;
   readonly reason: string | null;
 }
-
-export const VISIT_STATUSES: readonly VisitStatus[] = ['planned', 'done', 'missed', 'cancelled'];
 
 /** One day of the site calendar: its visits by status, and how many of them the filter shows. */
 export interface CalendarDay {
@@ -184,11 +169,6 @@ export interface Worklists {
   /** How many rows each list has in all; a list holds at most `limit` of them. */
   readonly totals: { readonly dueToday: number; readonly thisWeek: number; readonly overdue: number; readonly outOfWindow: number };
   readonly limit: number;
-}
-
-/** Label for a dose visit in a blinded trial: nothing that names the product or the arm. */
-export function blindedDoseLabel(doseNumber: number, count: number | null): string {
-  return count === null ? `Study treatment ${doseNumber}` : `Study treatment ${doseNumber} of ${count}`;
 }
 
 /** One row of the audit trail: who changed which record, when, through which action, and why. */

@@ -4,6 +4,7 @@
 import { addOffset, compareDates, dateOfStudyDay, InvalidDateError, parseDate, studyDayOf, windowDays, type PlainDate } from './dates.js';
 import { formatOffset } from './format.js';
 import type { Anchor, Arm, Offset, Protocol, VisitKind, Window } from './protocol.js';
+import type { VisitStatus } from './vocabulary.js';
 
 export interface ScheduleInput {
   readonly protocol: Protocol;
@@ -16,7 +17,7 @@ export interface ScheduleInput {
   readonly actual?: Readonly<Record<string, string>>;
   /** Visits that were missed: they keep their place, and what hangs on them uses their planned date. */
   readonly missed?: readonly string[];
-  /** Planned dates recorded when visits were done; a done visit keeps it whatever changes later. */
+  /** Planned dates recorded when visits were done, missed or cancelled; such a visit keeps it whatever changes later. */
   readonly frozenPlanned?: Readonly<Record<string, string>>;
   /** New dates the coordinator set for visits not yet done; what hangs on them follows. */
   readonly rescheduled?: Readonly<Record<string, string>>;
@@ -24,7 +25,7 @@ export interface ScheduleInput {
   readonly cancelled?: readonly string[];
 }
 
-export type VisitStatus = 'planned' | 'done' | 'missed' | 'cancelled';
+export type { VisitStatus } from './vocabulary.js';
 
 export interface ScheduledVisit {
   readonly key: string;
@@ -118,7 +119,8 @@ export function computeSchedule(input: ScheduleInput): Schedule {
   const rescheduled = new Map<string, PlainDate>();
   for (const [key, value] of Object.entries(input.rescheduled ?? {})) if (!actual.has(knownKey(key, byKey, arm, open))) rescheduled.set(key, date(value, key));
   const frozen = new Map<string, PlainDate>();
-  for (const [key, value] of Object.entries(input.frozenPlanned ?? {})) if (actual.has(key)) frozen.set(key, date(value, key));
+  // Settled visits (done, missed, cancelled) never move: each keeps the planned date it had when it was settled.
+  for (const [key, value] of Object.entries(input.frozenPlanned ?? {})) if (actual.has(key) || missed.has(key) || cancelled.has(key)) frozen.set(key, date(value, key));
 
   const baseline = resolver(nodes, byKey, start, fixed, null, new Set(), new Map(), new Map());
   const current = resolver(nodes, byKey, start, fixed, actual, new Set([...missed, ...cancelled]), frozen, rescheduled);
@@ -127,7 +129,8 @@ export function computeSchedule(input: ScheduleInput): Schedule {
 
   const visits = nodes.map((n): ScheduledVisit => {
     const planned = current.plan(n.key);
-    // The window stays where the protocol puts it, even when the visit was moved by hand.
+    // The window is around the date in force: the protocol's, the one the visit had when it was
+    // settled, or the new date it was rescheduled to (the window moves with it).
     const natural = current.natural(n.key);
     const before = n.window ? windowDays(n.window.before) : 0;
     const after = n.window ? windowDays(n.window.after) : 0;
@@ -214,8 +217,9 @@ function resolver(
       node.ref.kind === 'start' ? start : node.ref.kind === 'node' ? effective(node.ref.key) : fixed[node.ref.kind]!;
     const natural = node.place(anchorDate, () => (firstDoseKey ? effective(firstDoseKey) : start));
     visiting.delete(key);
-    // A done visit keeps the planned date (and so the window) it had when it was done.
-    naturals.set(key, frozen.get(key) ?? natural);
+    // A settled visit keeps the planned date (and so the window) it had when it was settled; a
+    // rescheduled one carries its window to the new date.
+    naturals.set(key, frozen.get(key) ?? rescheduled.get(key) ?? natural);
     const result = frozen.get(key) ?? rescheduled.get(key) ?? natural;
     planned.set(key, result);
     return result;

@@ -3,14 +3,16 @@
 // future visits change, and the move writes exactly that: visits done, missed or cancelled stay
 // as recorded, planned visits take the new version's dates, new visits are added, and planned
 // visits the new version no longer has are cancelled with the reason.
-import { isBlinded } from '../core/eligibility.js';
 import type { MovePreview, VisitMove } from '../core/api.js';
+import { formatDateRange } from '../core/format.js';
+import { scheduleArmFor } from '../core/participant-schedule.js';
 import type { Protocol } from '../core/protocol.js';
+import { isBlinded } from '../core/vocabulary.js';
 import { AppError } from './errors.js';
 import { getProtocolVersion } from './protocols.js';
-import { participantRow, type Clock, type ParticipantRow } from './participants.js';
+import { participantRow, type Clock, type ParticipantRow, type VisitRow } from './rows.js';
 import type { ReadableDB, WritableDB } from './types.js';
-import { replan, runEngine, scheduleArmFor, type VisitRow } from './visits.js';
+import { nextSettledSeq, replan, runEngine } from './visits.js';
 
 interface Plan {
   readonly preview: MovePreview;
@@ -58,6 +60,8 @@ function planFor(db: ReadableDB, p: ParticipantRow, protocol: Protocol, toVersio
       label !== row.label && `label "${row.label}" → "${label}"`,
       procedures !== row.procedures && `procedures ${(JSON.parse(row.procedures) as string[]).join(', ') || 'none'} → ${v.procedures.join(', ') || 'none'}`,
       (v.windowText ?? null) !== row.window_text && `window "${row.window_text ?? 'none stated'}" → "${v.windowText ?? 'none stated'}"`,
+      (row.window_start !== v.windowStart || row.window_end !== v.windowEnd || (row.window_stated === 1) !== v.windowStated) &&
+        `window ${row.window_stated === 1 ? formatDateRange(row.window_start, row.window_end) : 'not stated'} → ${v.windowStated ? formatDateRange(v.windowStart, v.windowEnd) : 'not stated'}`,
     ].filter((x): x is string => typeof x === 'string');
     if (what.length) {
       changes.push({ key: v.key, label, change: 'changed', before: row.planned_date, after: v.plannedDate, detail: what.join('; ') });
@@ -97,6 +101,7 @@ export function previewMove(db: ReadableDB, input: { protocolId: string; toVersi
 export function moveParticipants(
   db: WritableDB,
   input: { protocolId: string; toVersion: number; participantIds?: readonly number[] | undefined },
+  by: string,
   clock: Clock,
 ): MovePreview[] {
   const { protocol } = getProtocolVersion(db, input.protocolId, input.toVersion);
@@ -107,7 +112,7 @@ export function moveParticipants(
   if (blocked.length) throw new AppError('conflict', `Nothing was moved: ${blocked[0]!.preview.blocked}`, blocked.map((b) => b.preview.blocked!));
 
   const setVersion = db.prepare('UPDATE participants SET protocol_version = ?, updated_at = ? WHERE id = ?');
-  const cancel = db.prepare("UPDATE visits SET status = 'cancelled', reason = ?, updated_at = ? WHERE id = ? AND status = 'planned'");
+  const cancel = db.prepare("UPDATE visits SET status = 'cancelled', reason = ?, updated_by = ?, updated_at = ?, settled_seq = ? WHERE id = ? AND status = 'planned'");
   const refresh = db.prepare(
     `UPDATE visits SET label = @label, procedures = @procedures, window_text = @window_text, window_stated = @window_stated, kind = @kind, updated_at = @now
      WHERE participant_id = @participant_id AND key = @key AND status = 'planned'`,
@@ -115,7 +120,7 @@ export function moveParticipants(
   for (const plan of plans) {
     const { participantId } = plan.preview;
     setVersion.run(input.toVersion, clock.now, participantId);
-    for (const id of plan.cancel) cancel.run(`Not in protocol version ${input.toVersion}`, clock.now, id);
+    for (const id of plan.cancel) cancel.run(`Not in protocol version ${input.toVersion}`, by, clock.now, nextSettledSeq(db, participantId), id);
     for (const [key, values] of plan.refresh) refresh.run({ ...values, key, participant_id: participantId, now: clock.now });
     replan(db, participantId, clock);
   }

@@ -2,19 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { clearAuditContext, installAudit, setAuditContext, type AuditContext } from './audit.js';
+import { fileProblems } from './integrity.js';
 import { DatabaseDamagedError } from './errors.js';
-import { assertNotFromFuture, migrate, type MigrationResult } from './migrate.js';
+import { assertNotFromFuture, migrate, pendingMigrations, type MigrationResult } from './migrate.js';
 import type { ReadableDB, WritableDB } from './types.js';
 import { installVisitCounts } from './worklists.js';
 
 export interface OpenOptions {
   /** Path to a better_sqlite3.node built for another runtime (Electron in development). */
   readonly nativeBinding?: string;
-  /**
-   * Run integrity_check and foreign_key_check first, and refuse a damaged file (app start):
-   * always, or only when they have not run yet on the given day (see db/app.ts).
-   */
-  readonly checkIntegrity?: boolean | { readonly unlessCheckedOn: string };
+  /** Run integrity_check and foreign_key_check first, and refuse a damaged file (the CLI before a write). */
+  readonly checkIntegrity?: boolean;
+  /** Apply pending migrations (default). A reader, or a file whose last check failed, opens without. */
+  readonly migrate?: boolean;
   /** How long a write waits for another process's write to finish (default 5 s). */
   readonly busyTimeoutMs?: number;
 }
@@ -28,6 +28,11 @@ export interface Connection {
    * changes is written to the audit trail under ctx (who, which method, why).
    */
   write<T>(ctx: AuditContext, fn: (db: WritableDB) => T): T;
+  /**
+   * A transaction for bookkeeping outside the record (sign-in counters, check results): it has
+   * no audit context, so a change to any record table inside it is refused by the audit triggers.
+   */
+  bookkeep<T>(fn: (db: WritableDB) => T): T;
   /** A consistent copy of the live database, made with SQLite's online backup API. */
   backup(file: string): Promise<void>;
   close(): void;
@@ -39,7 +44,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
   try {
     // Checked before anything else: switching to WAL would already write to a newer app's file.
     assertNotFromFuture(raw as WritableDB);
-    if (options.checkIntegrity === true || (options.checkIntegrity && lastFullCheck(raw) !== options.checkIntegrity.unlessCheckedOn)) assertIntact(raw, file);
+    if (options.checkIntegrity === true) assertIntact(raw, file);
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
     // A second process (CLI while the app runs) waits for the lock instead of failing at once.
@@ -50,10 +55,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
     // b-trees in memory: in temporary files they cost more than the insert itself.
     raw.pragma('temp_store = MEMORY');
     const db = raw as WritableDB;
-    const migration = migrate(db);
+    // A migration rewrites tables: never on a damaged file, so it is checked first.
+    if (options.migrate !== false && pendingMigrations(db) && options.checkIntegrity !== true && file !== ':memory:') assertIntact(raw, file);
+    const migration = options.migrate === false ? { from: assertNotFromFuture(db), to: assertNotFromFuture(db), backup: null } : migrate(db);
     installAudit(db);
     installVisitCounts(db);
-    reusePreparedStatements(raw);
     const getCtx = db.prepare('SELECT at, by_user AS by, method, reason FROM temp.audit_ctx');
     return {
       file,
@@ -71,6 +77,20 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
             } finally {
               if (outer) setAuditContext(db, outer);
               else clearAuditContext(db);
+            }
+          })
+          .immediate(),
+      bookkeep: (fn) =>
+        db
+          .transaction(() => {
+            // Inside a write (a script's several calls as one), its context stands aside for the
+            // bookkeeping, so that a record changed here is refused as anywhere without one.
+            const outer = getCtx.get() as AuditContext | undefined;
+            clearAuditContext(db);
+            try {
+              return fn(db);
+            } finally {
+              if (outer) setAuditContext(db, outer);
             }
           })
           .immediate(),
@@ -92,39 +112,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
   }
 }
 
-/** The day the full start-up checks last passed (app_checks), or null. */
-export function lastFullCheck(raw: Database.Database): string | null {
-  const table = raw.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'app_checks'").get();
-  if (!table) return null;
-  return (raw.prepare("SELECT value FROM app_checks WHERE key = 'full_check_on'").get() as { value: string } | undefined)?.value ?? null;
-}
-
 function assertIntact(raw: Database.Database, file: string): void {
-  const problems = (raw.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).filter((m) => m !== 'ok');
-  const fk = raw.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
-  for (const f of fk.slice(0, 10)) problems.push(`row ${f.rowid} of ${f.table} points to a missing ${f.parent} row`);
+  const problems = fileProblems(raw as ReadableDB);
   if (problems.length) throw new DatabaseDamagedError(file, problems);
-}
-
-/**
- * Keeps each SQL text's prepared statement for reuse: preparing is a large part of a small query's
- * cost, and the hot paths (re-planning, participant pages) prepare the same few texts thousands of
- * times. A statement comes back in its default modes; one still being iterated is not shared.
- */
-function reusePreparedStatements(db: Database.Database): void {
-  const prepare = db.prepare.bind(db);
-  const cache = new Map<string, Database.Statement>();
-  db.prepare = ((sql: string) => {
-    const kept = cache.get(sql);
-    if (kept && !kept.busy) {
-      if (kept.reader) kept.raw(false).pluck(false).expand(false);
-      return kept;
-    }
-    const fresh = prepare(sql);
-    if (!kept) {
-      if (cache.size >= 1000) cache.clear();
-      cache.set(sql, fresh);
-    }
-    return fresh;
-  }) as Database.Database['prepare'];
 }

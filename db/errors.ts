@@ -1,7 +1,7 @@
 /** Errors the app shows to a person: each says what is wrong in plain words. */
 export class AppError extends Error {
   constructor(
-    readonly code: 'invalid_input' | 'not_found' | 'conflict' | 'database',
+    readonly code: 'invalid_input' | 'not_found' | 'conflict' | 'database' | 'unauthorized' | 'forbidden' | 'locked',
     message: string,
     readonly details: readonly string[] = [],
   ) {

@@ -5,11 +5,10 @@ import * as ics from 'ics';
 import type { ExportChunk } from '../core/api.js';
 import { csvLine, type Cell } from '../core/csv.js';
 import { AppError } from './errors.js';
-import { findParticipant } from './participants.js';
+import { findParticipant } from './rows.js';
 import type { ReadableDB } from './types.js';
 
-export const EXPORT_KINDS = ['visits', 'participants', 'doses'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
+import { EXPORT_KINDS, type ExportKind } from '../core/vocabulary.js';
 
 export const EXPORT_HEADERS: Record<ExportKind, readonly string[]> = {
   visits: ['participant', 'initials', 'trial', 'arm_or_code', 'visit_key', 'visit', 'kind', 'planned', 'projected', 'window_start', 'window_end', 'actual', 'status', 'out_of_window', 'reason'],

@@ -3,16 +3,17 @@
 // Every row is checked before anything is written; one bad cell and nothing is imported.
 import { parse } from 'csv-parse/sync';
 import { isIsoDate } from '../core/dates.js';
-import { isBlinded } from '../core/eligibility.js';
 import type { ImportParticipantsResult } from '../core/api.js';
+import { replayActuals, scheduleArmFor, scheduleKeys } from '../core/participant-schedule.js';
 import type { Protocol } from '../core/protocol.js';
 import { ScheduleError, type Schedule } from '../core/schedule.js';
+import { INITIALS_PATTERN, isBlinded, parseDecimal, STUDY_ID_PATTERN } from '../core/vocabulary.js';
 import { AppError } from './errors.js';
-import type { Clock } from './participants.js';
+import type { Clock } from './rows.js';
 import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js';
 import type { WritableDB } from './types.js';
 import { withBulkVisits } from './bulk-visits.js';
-import { newVisitValues, replayActuals, scheduleArmFor, scheduleKeys } from './visits.js';
+import { newVisitValues } from './visits.js';
 
 export const REQUIRED_COLUMNS = ['study_id', 'initials', 'arm', 'day1', 'weight_kg'] as const;
 const ACTUAL_PREFIX = 'actual:';
@@ -28,7 +29,14 @@ interface Row {
   actual: [key: string, date: string][];
 }
 
-export function importParticipants(db: WritableDB, protocolId: string, csv: string, by: string, clock: Clock): ImportParticipantsResult {
+export function importParticipants(
+  db: WritableDB,
+  protocolId: string,
+  csv: string,
+  by: string,
+  clock: Clock,
+  progress: (label: string, done: number, total: number) => void = () => {},
+): ImportParticipantsResult {
   const { summary } = getProtocol(db, protocolId);
   const { protocol, version } = getProtocolVersion(db, summary.id, versionInEffect(db, summary.id, clock.today));
   const rows = validate(db, protocol, csv, clock);
@@ -43,7 +51,9 @@ export function importParticipants(db: WritableDB, protocolId: string, csv: stri
   // Hundreds of thousands of visits at a large site: they are written by the bulk writer, which
   // writes the same audit rows and counts as the visits' triggers would (db/bulk-visits.ts).
   withBulkVisits(db, (insertVisits) => {
-    for (const r of rows) {
+    progress('Importing participants', 0, rows.length);
+    for (const [i, r] of rows.entries()) {
+      if (i % 100 === 99) progress('Importing participants', i + 1, rows.length);
       const id = Number(
         insert.run(protocol.id, version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
       );
@@ -57,7 +67,9 @@ export function importParticipants(db: WritableDB, protocolId: string, csv: stri
         if (e instanceof ScheduleError) throw new AppError('invalid_input', `Nothing was imported: line ${r.line}: ${e.message}`);
         throw e;
       }
-      insertVisits(schedule.visits.map((v, position) => newVisitValues(protocol, armKey, blinded, id, v, position, initial, clock.now)));
+      // The visits done before the import were settled in date order: that is the order a correction replays.
+      const settledSeq = new Map([...r.actual].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([key], i) => [key, i + 1]));
+      insertVisits(schedule.visits.map((v, position) => newVisitValues(protocol, armKey, blinded, id, v, position, { ...initial, settledSeq }, clock.now)));
       visits += schedule.visits.length;
     }
   });
@@ -81,6 +93,8 @@ function validate(db: WritableDB, protocol: Protocol, csv: string, clock: Clock)
   } catch (e) {
     throw new AppError('invalid_input', `The file is not valid CSV: ${(e as Error).message}`);
   }
+  const repeated = header.filter((c, i) => header.indexOf(c) !== i);
+  for (const c of new Set(repeated)) problems.push(`line 1, column ${c}: the column appears more than once; keep one`);
   for (const c of REQUIRED_COLUMNS) if (!header.includes(c)) problems.push(`line 1: missing column "${c}" (the header must include ${REQUIRED_COLUMNS.join(',')})`);
   for (const c of header) if (!(REQUIRED_COLUMNS as readonly string[]).includes(c) && !c.startsWith(ACTUAL_PREFIX)) problems.push(`line 1, column ${c}: unknown column`);
   if (problems.length) fail(problems);
@@ -97,12 +111,12 @@ function validate(db: WritableDB, protocol: Protocol, csv: string, clock: Clock)
     const line = info.lines;
     const bad = (column: string, message: string) => problems.push(`line ${line}, column ${column}: ${message}`);
     const studyId = record.study_id ?? '';
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(studyId)) bad('study_id', `"${studyId}" is not a study ID (letters, digits, dots, hyphens, underscores)`);
+    if (!STUDY_ID_PATTERN.test(studyId)) bad('study_id', `"${studyId}" is not a study ID (letters, digits, dots, hyphens, underscores)`);
     else if (existing.has(studyId)) bad('study_id', `${studyId} is already enrolled in ${protocol.id}`);
     else if (seen.has(studyId)) bad('study_id', `${studyId} appears twice in the file`);
     seen.add(studyId);
     const initials = record.initials ?? '';
-    if (!/^[A-Z]{1,4}$/.test(initials)) bad('initials', `"${initials}" is not 1 to 4 capital letters (no names)`);
+    if (!INITIALS_PATTERN.test(initials)) bad('initials', `"${initials}" is not 1 to 4 capital letters (no names)`);
     const arm = record.arm ?? '';
     let armKey: string | null = null;
     let code: string | null = null;
@@ -116,10 +130,10 @@ function validate(db: WritableDB, protocol: Protocol, csv: string, clock: Clock)
     } else if (arms.has(arm)) armKey = arm;
     else bad('arm', `unknown arm "${arm}"; arms: ${[...arms.keys()].join(', ')}`);
     const day1 = record.day1 ?? '';
-    if (!isIsoDate(day1)) bad('day1', `"${day1}" is not a date in the form YYYY-MM-DD`);
+    if (!isIsoDate(day1)) bad('day1', `"${day1}" is not a real date in the form YYYY-MM-DD`);
     const w = record.weight_kg ?? '';
-    const weightKg = w === '' ? null : Number(w);
-    if (weightKg !== null && !(Number.isFinite(weightKg) && weightKg > 0 && weightKg <= 500)) bad('weight_kg', `"${w}" is not a weight in kg`);
+    const weightKg = w === '' ? null : parseDecimal(w);
+    if (w !== '' && !(weightKg !== null && weightKg > 0 && weightKg <= 500)) bad('weight_kg', `"${w}" is not a weight in kg (a number such as 72 or 72.5, more than 0 and at most 500)`);
     const actual: [string, string][] = [];
     const scheduleArm = armKey ?? codeArm;
     const keys = scheduleArm && isIsoDate(day1) ? scheduleKeys(protocol, scheduleArm) : null;
@@ -127,7 +141,7 @@ function validate(db: WritableDB, protocol: Protocol, csv: string, clock: Clock)
       if (!column.startsWith(ACTUAL_PREFIX) || value === '') continue;
       const key = column.slice(ACTUAL_PREFIX.length);
       if (keys && !keys.has(key)) bad(column, `no visit "${key}" in the schedule; visits: ${[...keys].join(', ')}`);
-      else if (!isIsoDate(value)) bad(column, `"${value}" is not a date in the form YYYY-MM-DD`);
+      else if (!isIsoDate(value)) bad(column, `"${value}" is not a real date in the form YYYY-MM-DD`);
       else if (value > clock.today) bad(column, `${value} is in the future`);
       else actual.push([key, value]);
     }

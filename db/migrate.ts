@@ -31,6 +31,12 @@ export function migrate(db: WritableDB, migrations: readonly Migration[] = MIGRA
   return { from, to: latest, backup };
 }
 
+/** True when the file's schema is older than this app's. */
+export function pendingMigrations(db: ReadableDB, migrations: readonly Migration[] = MIGRATIONS): boolean {
+  const found = db.pragma('user_version', { simple: true }) as number;
+  return found > 0 && found < latestVersion(migrations);
+}
+
 const latestVersion = (migrations: readonly Migration[]) => migrations.at(-1)?.version ?? 0;
 
 /** Returns the file's schema version; throws DatabaseFromFutureError if this app is too old for it. */

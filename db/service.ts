@@ -1,68 +1,90 @@
-import { ZodError } from 'zod';
-import { contract, isMethod, type ApiErrorBody, type ApiResult, type AppInfo, type Handlers, type User } from '../core/api.js';
-import { describeIssues } from '../core/protocol.js';
-import { computeSchedule, ScheduleError } from '../core/schedule.js';
-import type { Connection } from './connection.js';
-import type { ReadableDB, WritableDB } from './types.js';
-import { AppError } from './errors.js';
-import { getProtocol, getProtocolVersion, importProtocol, listProtocols } from './protocols.js';
-import { moveParticipants, previewMove } from './amendments.js';
+// The API implementation: each method is one read or one transaction, written for the person the
+// backend resolved from the session (db/dispatch.ts checked their roles before this runs).
+import type { AppInfo, CallContext, Handlers } from '../core/api.js';
 import { CtgovError, draftFromCtgov } from '../core/ctgov.js';
 import { diffProtocols } from '../core/protocol-diff.js';
+import { computeSchedule, ScheduleError } from '../core/schedule.js';
+import { localToday } from '../core/vocabulary.js';
+import { moveParticipants, previewMove } from './amendments.js';
+import { auditEntries } from './audit-views.js';
+import type { Connection } from './connection.js';
+import { writer } from './dispatch.js';
+import { AppError } from './errors.js';
+import { csvChunk, visitsIcs } from './exports.js';
 import { importParticipants } from './import-participants.js';
+import { listParticipants, participantDetail } from './participant-views.js';
 import {
   answerEligibility,
+  confirmEligibility,
+  correctParticipant,
   enrollParticipant,
-  listParticipants,
-  auditEntries,
-  participantDetail,
   recordScreenFailure,
+  reverseWithdrawal,
   screenParticipant,
   unblindParticipant,
   withdrawParticipant,
-  type Clock,
 } from './participants.js';
-import { cancelVisit, markVisitDone, markVisitMissed, rescheduleVisit, setVisitNotes } from './visits.js';
+import { checkPassphrase, setupState } from './people.js';
+import { getProtocol, getProtocolVersion, importProtocol, listProtocols } from './protocols.js';
+import { participantByStudyId, type Clock } from './rows.js';
+import { peopleHandlers } from './service-people.js';
+import type { Writes } from './writes.js';
+import { readSetting } from './settings.js';
+import type { ReadableDB } from './types.js';
+import { cancelVisit, correctVisit, markVisitDone, markVisitMissed, rescheduleVisit, setVisitNotes, undoVisit } from './visit-records.js';
 import { siteCalendar, worklists } from './worklists.js';
-import { csvChunk } from './exports.js';
 
 export interface ServiceContext {
   readonly conn: Connection;
   readonly mode: AppInfo['mode'];
   readonly appVersion: string;
   readonly now?: () => Date;
+  /** How a long method (an import) reports how far it is; the backend host shows it. */
+  readonly progress?: (label: string, done: number, total: number) => void;
 }
 
-/** The API implementation: each method is one read or one transaction. */
+export const DEFAULT_IDLE_LOCK_MINUTES = 15;
+
 export function createHandlers(ctx: ServiceContext): Handlers {
   const now = ctx.now ?? (() => new Date());
-  const clock = () => clockAt(now());
+  const clock = (): Clock => clockAt(now());
+  const { conn } = ctx;
   const appInfo = (db: ReadableDB): AppInfo => ({
     appVersion: ctx.appVersion,
-    siteName: (db.prepare("SELECT value FROM app_meta WHERE key = 'site_name'").get() as { value: string } | undefined)?.value ?? null,
-    databaseFile: ctx.conn.file,
+    siteName: readSetting(db, 'site_name'),
+    dateLocale: readSetting(db, 'date_locale'),
+    databaseFile: conn.file,
     schemaVersion: db.pragma('user_version', { simple: true }) as number,
     mode: ctx.mode,
+    setup: setupState(db),
+    idleLockMinutes: Number(readSetting(db, 'idle_lock_minutes') ?? DEFAULT_IDLE_LOCK_MINUTES),
   });
-  const { conn } = ctx;
-  /** One transaction, audited as this method, by whoever the input names, with its reason. */
-  const write = <T>(method: string, input: { by?: string | undefined; reason?: string | undefined }, fn: (db: WritableDB) => T): T =>
-    conn.write({ by: input.by ?? 'system', method, reason: input.reason ?? null, at: now().toISOString() }, fn);
+  const writes: Writes = {
+    clock,
+    write: (method, c, reason, fn) => {
+      const by = writer(c);
+      return conn.write({ by: by.initials, method, reason: reason ?? null, at: now().toISOString() }, (db) => fn(db, by));
+    },
+    signature: (c, passphrase) => {
+      const by = writer(c);
+      const check = conn.bookkeep((db) => checkPassphrase(db, by.initials, passphrase, clock()));
+      if (!check.ok) throw new AppError('forbidden', `Not signed: ${check.message}`);
+      return check.actor;
+    },
+  };
+  const { write } = writes;
+  const detail = (db: ReadableDB, id: number, c: CallContext) => participantDetail(db, id, c.seesArms);
   return {
     appInfo: () => conn.read(appInfo),
-    setSetting: (input) =>
-      write('setSetting', input, (db) => {
-        db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(input.key, input.value);
-        return appInfo(db);
-      }),
+    ...peopleHandlers(conn, writes, appInfo, ctx.mode),
     listProtocols: () => conn.read(listProtocols),
     getProtocol: ({ id }) => conn.read((db) => getProtocol(db, id)),
     previewSchedule: ({ protocolId, armKey, start, actual, missed }) => {
       const { protocol } = conn.read((db) => getProtocol(db, protocolId));
       return scheduleOrExplain(() => computeSchedule({ protocol, armKey, start, actual, missed }));
     },
-    importProtocol: (input) =>
-      write('importProtocol', { by: input.by, reason: input.note }, (db) =>
+    importProtocol: (input, c) =>
+      write('importProtocol', c, input.note, (db) =>
         importProtocol(db, input.document, { asNewVersion: input.asNewVersion, note: input.note, effectiveDate: input.effectiveDate, now: now().toISOString() }),
       ),
     protocolVersion: ({ id, version }) => conn.read((db) => getProtocolVersion(db, id, version)),
@@ -81,71 +103,50 @@ export function createHandlers(ctx: ServiceContext): Handlers {
         }
       }),
     previewMove: (input) => conn.read((db) => previewMove(db, input)),
-    moveParticipants: (input) => write('moveParticipants', input, (db) => moveParticipants(db, input, clock())),
+    moveParticipants: (input, c) => write('moveParticipants', c, input.reason, (db, by) => moveParticipants(db, input, by.initials, clock())),
 
-    listParticipants: ({ protocolId }) => conn.read((db) => listParticipants(db, protocolId)),
-    getParticipant: ({ participantId }) => conn.read((db) => participantDetail(db, participantId)),
-    screenParticipant: (input) => write('screenParticipant', input, (db) => participantDetail(db, screenParticipant(db, input, clock()))),
-    answerEligibility: (input) => write('answerEligibility', input, (db) => (answerEligibility(db, input, clock()), participantDetail(db, input.participantId))),
-    recordScreenFailure: (input) => write('recordScreenFailure', input, (db) => (recordScreenFailure(db, input, clock()), participantDetail(db, input.participantId))),
-    enrollParticipant: (input) => write('enrollParticipant', input, (db) => (enrollParticipant(db, input, clock()), participantDetail(db, input.participantId))),
-    withdrawParticipant: (input) => write('withdrawParticipant', input, (db) => (withdrawParticipant(db, input, clock()), participantDetail(db, input.participantId))),
-    unblindParticipant: (input) => write('unblindParticipant', input, (db) => (unblindParticipant(db, input, clock()), participantDetail(db, input.participantId))),
-    markVisitDone: (input) => write('markVisitDone', input, (db) => participantDetail(db, markVisitDone(db, input, clock()))),
-    markVisitMissed: (input) => write('markVisitMissed', input, (db) => participantDetail(db, markVisitMissed(db, input, clock()))),
-    cancelVisit: (input) => write('cancelVisit', input, (db) => participantDetail(db, cancelVisit(db, input, clock()))),
-    rescheduleVisit: (input) => write('rescheduleVisit', input, (db) => participantDetail(db, rescheduleVisit(db, input, clock()))),
-    setVisitNotes: (input) => write('setVisitNotes', input, (db) => participantDetail(db, setVisitNotes(db, input, clock()))),
-    worklists: ({ today, limit }) => conn.read((db) => worklists(db, today, limit)),
+    listParticipants: ({ protocolId }, c) => conn.read((db) => listParticipants(db, protocolId, c.seesArms)),
+    getParticipant: ({ participantId }, c) => conn.read((db) => detail(db, participantId, c)),
+    findParticipant: ({ protocolId, studyId }) => conn.read((db) => ({ participantId: participantByStudyId(db, studyId, protocolId) })),
+    participantAudit: ({ participantId }, c) => conn.read((db) => auditEntries(db, participantId, c.seesArms)),
+    screenParticipant: (input, c) => write('screenParticipant', c, null, (db, by) => detail(db, screenParticipant(db, input, by.initials, clock()), c)),
+    answerEligibility: (input, c) => write('answerEligibility', c, input.reason, (db, by) => (answerEligibility(db, input, by.initials, clock()), detail(db, input.participantId, c))),
+    confirmEligibility: (input, c) => {
+      const signer = writes.signature(c, input.passphrase);
+      return write('confirmEligibility', c, 'Eligibility confirmed (signed)', (db) => (confirmEligibility(db, input.participantId, signer, clock()), detail(db, input.participantId, c)));
+    },
+    recordScreenFailure: (input, c) => write('recordScreenFailure', c, input.reason, (db) => (recordScreenFailure(db, input, clock()), detail(db, input.participantId, c))),
+    enrollParticipant: (input, c) => write('enrollParticipant', c, null, (db) => (enrollParticipant(db, input, clock()), detail(db, input.participantId, c))),
+    correctParticipant: (input, c) => write('correctParticipant', c, input.reason, (db) => (correctParticipant(db, input, clock()), detail(db, input.participantId, c))),
+    withdrawParticipant: (input, c) => write('withdrawParticipant', c, input.reason, (db, by) => (withdrawParticipant(db, input, by.initials, clock()), detail(db, input.participantId, c))),
+    reverseWithdrawal: (input, c) => write('reverseWithdrawal', c, input.reason, (db, by) => (reverseWithdrawal(db, input, by.initials, clock()), detail(db, input.participantId, c))),
+    unblindParticipant: (input, c) => {
+      const signer = writes.signature(c, input.passphrase);
+      return write('unblindParticipant', c, input.reason, (db) => (unblindParticipant(db, input.participantId, input.reason, signer, clock()), detail(db, input.participantId, c)));
+    },
+    markVisitDone: (input, c) => write('markVisitDone', c, input.reason, (db, by) => detail(db, markVisitDone(db, input, by.initials, clock()), c)),
+    markVisitMissed: (input, c) => write('markVisitMissed', c, input.reason, (db, by) => detail(db, markVisitMissed(db, input, by.initials, clock()), c)),
+    cancelVisit: (input, c) => write('cancelVisit', c, input.reason, (db, by) => detail(db, cancelVisit(db, input, by.initials, clock()), c)),
+    rescheduleVisit: (input, c) => write('rescheduleVisit', c, input.reason, (db, by) => detail(db, rescheduleVisit(db, input, by.initials, clock()), c)),
+    setVisitNotes: (input, c) => write('setVisitNotes', c, null, (db, by) => detail(db, setVisitNotes(db, input, by.initials, clock()), c)),
+    correctVisit: (input, c) => write('correctVisit', c, input.reason, (db, by) => detail(db, correctVisit(db, input, by.initials, clock()), c)),
+    undoVisit: (input, c) => write('undoVisit', c, input.reason, (db, by) => detail(db, undoVisit(db, input, by.initials, clock()), c)),
+    importParticipants: (input, c) => write('importParticipants', c, 'Imported from CSV', (db, by) => importParticipants(db, input.protocolId, input.csv, by.initials, clock(), ctx.progress)),
+
+    worklists: ({ today, limit, protocolId }, c) => conn.read((db) => worklists(db, today, limit, protocolId ?? null, c.seesArms)),
     siteCalendar: ({ from, to, protocolId, statuses, perDay }) => conn.read((db) => siteCalendar(db, { from, to, protocolId: protocolId ?? null, statuses, perDay })),
-    exportCsvChunk: (i) => conn.read((db) => csvChunk(db, i.kind, { protocolId: i.protocolId, from: i.from, to: i.to }, i.after, i.limit, i.bom)),
-    participantAudit: ({ participantId }) => conn.read((db) => auditEntries(db, participantId)),
-    listUsers: () => conn.read(listUsers),
-    addUser: (input) =>
-      write('addUser', { by: input.initials }, (db) => {
-        if (db.prepare('SELECT 1 FROM users WHERE initials = ?').get(input.initials)) throw new AppError('conflict', `Initials ${input.initials} are already in use.`);
-        db.prepare('INSERT INTO users (initials, name, created_at) VALUES (?, ?, ?)').run(input.initials, input.name, now().toISOString());
-        return listUsers(db);
+    exportCsvChunk: (i) => conn.read((db) => csvChunk(db, i.kind, { protocolId: i.protocolId, studyId: i.studyId, from: i.from, to: i.to }, i.after, i.limit, i.bom)),
+    exportIcs: (i) =>
+      conn.read((db) => {
+        const ics = visitsIcs(db, i, `Trial Coordinator${i.protocolId ? `: ${i.protocolId}` : ''}${i.studyId ? ` ${i.studyId}` : ''}`);
+        return { ics, events: ics.split('BEGIN:VEVENT').length - 1 };
       }),
-    importParticipants: (input) => write('importParticipants', input, (db) => importParticipants(db, input.protocolId, input.csv, input.by, clock())),
   };
-}
-
-function listUsers(db: ReadableDB): User[] {
-  return db.prepare('SELECT initials, name FROM users ORDER BY name COLLATE NOCASE, initials').all() as User[];
 }
 
 /** "When" as an instant, and "today" as the local calendar date of this machine. */
 export function clockAt(at: Date): Clock {
-  const today = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
-  return { now: at.toISOString(), today };
-}
-
-/**
- * The single entry for every transport (IPC, loopback HTTP, CLI): checks the method name,
- * parses the input with the contract's schema, runs the handler, and turns every failure into
- * an error body a person can read. Unexpected errors are reported without internals.
- */
-export function dispatch(handlers: Handlers, method: unknown, rawInput: unknown, log: (e: unknown) => void = console.error): ApiResult<unknown> {
-  if (!isMethod(method)) return fail({ code: 'unknown_method', message: `Unknown API method ${JSON.stringify(method)}.`, details: [] });
-  const parsed = contract[method].input.safeParse(rawInput ?? {});
-  if (!parsed.success) {
-    const details = describeIssues(parsed.error);
-    return fail({ code: 'invalid_input', message: `Invalid input for ${method}: ${details[0]}`, details });
-  }
-  try {
-    const handler = handlers[method] as (input: unknown) => unknown;
-    return { ok: true, value: handler(parsed.data) };
-  } catch (error) {
-    if (error instanceof AppError) return fail({ code: error.code, message: error.message, details: error.details });
-    if (error instanceof ZodError) {
-      const details = describeIssues(error);
-      return fail({ code: 'invalid_input', message: details[0] ?? 'Invalid input.', details });
-    }
-    if (isBusy(error)) return fail({ code: 'database', message: 'The database is busy: another Trial Coordinator process is writing. Try again.', details: [] });
-    log(error);
-    return fail({ code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] });
-  }
+  return { now: at.toISOString(), today: localToday(at) };
 }
 
 /** Runs the engine, turning its refusals (unknown arm or visit, bad date) into input errors. */
@@ -156,12 +157,4 @@ export function scheduleOrExplain<T>(fn: () => T): T {
     if (error instanceof ScheduleError) throw new AppError(error.code === 'unknown_arm' || error.code === 'unknown_visit' ? 'not_found' : 'invalid_input', error.message);
     throw error;
   }
-}
-
-function isBusy(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED');
-}
-
-function fail(error: ApiErrorBody): ApiResult<never> {
-  return { ok: false, error };
 }

@@ -1,12 +1,24 @@
 // A participant's visits as the participant page shows them: each visit beside what happened at
 // it (and the dose given), and what the arm leaves without a date.
-import { isBlinded } from '../core/eligibility.js';
 import type { VisitView } from '../core/participants.js';
 import type { Protocol } from '../core/protocol.js';
 import { computeSchedule, type OpenItem } from '../core/schedule.js';
-import type { ParticipantRow } from './participants.js';
+import { isBlinded } from '../core/vocabulary.js';
+import type { ParticipantRow, VisitRow } from './rows.js';
+import { statements } from './statements.js';
 import type { ReadableDB } from './types.js';
-import { scheduleArm, type VisitRow } from './visits.js';
+import { scheduleArm } from './visits.js';
+
+const stmts = statements((db) => ({
+  visits: db
+    .prepare(
+      `SELECT id, key, label, kind, dose_number, planned_date, projected_date, window_start, window_end, window_text, window_stated, study_day, anchor,
+         procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at
+       FROM visits WHERE participant_id = ? ORDER BY planned_date, position`,
+    )
+    .raw(),
+  doses: db.prepare('SELECT id, visit_id, given_at, lot_number, dose_text, weight_kg, total_amount, total_unit, recorded_by FROM doses WHERE participant_id = ?'),
+}));
 
 type ViewRow = [
   id: number,
@@ -35,17 +47,11 @@ type ViewRow = [
 
 export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol): { visits: VisitView[]; open: OpenItem[] } {
   // Read as arrays and named below: a participant with 75 months of follow-up has 80-odd visits.
-  const rows = db
-    .prepare(
-      `SELECT id, key, label, kind, dose_number, planned_date, projected_date, window_start, window_end, window_text, window_stated, study_day, anchor,
-         procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at
-       FROM visits WHERE participant_id = ? ORDER BY planned_date, position`,
-    )
-    .raw()
-    .all(p.id) as ViewRow[];
+  const rows = stmts(db).visits.all(p.id) as ViewRow[];
   const doses = new Map(
     (
-      db.prepare('SELECT visit_id, given_at, lot_number, dose_text, weight_kg, total_amount, total_unit, recorded_by FROM doses WHERE participant_id = ?').all(p.id) as {
+      stmts(db).doses.all(p.id) as {
+        id: number;
         visit_id: number;
         given_at: string;
         lot_number: string;
@@ -57,7 +63,7 @@ export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol
       }[]
     ).map((d) => [
       d.visit_id,
-      { givenAt: d.given_at, lotNumber: d.lot_number, doseText: d.dose_text, weightKg: d.weight_kg, totalAmount: d.total_amount, totalUnit: d.total_unit, recordedBy: d.recorded_by },
+      { id: d.id, givenAt: d.given_at, lotNumber: d.lot_number, doseText: d.dose_text, weightKg: d.weight_kg, totalAmount: d.total_amount, totalUnit: d.total_unit, recordedBy: d.recorded_by },
     ]),
   );
   const open = p.day1 && p.status !== 'screening' && p.status !== 'screen-failed' ? openItems(protocol, p) : [];

@@ -1,22 +1,26 @@
-import { VISIT_STATUSES, WORKLIST_FIRST, type CalendarDay, type SiteCalendar, type Worklists, type WorklistRow } from '../core/participants.js';
-import type { VisitStatus } from '../core/schedule.js';
+import { WORKLIST_FIRST, type CalendarDay, type SiteCalendar, type Worklists, type WorklistRow } from '../core/participants.js';
 import { parseDate } from '../core/dates.js';
+import { isBlindedMasking, VISIT_STATUSES, type VisitStatus } from '../core/vocabulary.js';
 import type { ReadableDB, WritableDB } from './types.js';
 
 // A worklist or calendar row: the visit and its participant. Rows are read as arrays and named
 // here (better-sqlite3 builds a named object three times slower), and trial titles, masking and
 // arm labels come from small maps, not joins: looking up the protocol row for each visit was a
 // third of a worklist's time.
-const ROW_SQL = `
+const rowSql = (seesArms: boolean) => `
   SELECT v.id, p.id, p.study_id, p.initials, p.protocol_id, p.arm_key, p.blinded_code, v.label, v.kind, v.planned_date,
-    v.window_start, v.window_end, v.status, v.actual_date, v.reason
+    v.window_start, v.window_end, v.status, v.actual_date, v.reason,
+    ${seesArms ? 'EXISTS (SELECT 1 FROM unblindings u WHERE u.participant_id = p.id)' : '0'} AS unblinded
   FROM visits v
   JOIN participants p ON p.id = v.participant_id`;
 
-type Raw = [number, number, string, string, string, string | null, string | null, string, string, string, string, string, string, string | null, string | null];
+type Raw = [number, number, string, string, string, string | null, string | null, string, string, string, string, string, string, string | null, string | null, number];
 
-/** Runs a visit query (ROW_SQL plus a tail) and names each row's assignment: the code in blinded trials, never the arm. */
-function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknown>) => WorklistRow[] {
+/**
+ * Runs a visit query (rowSql plus a tail) and names each row's assignment: the code in blinded
+ * trials; the arm only to a reader with the `unblinded` role, for a participant who was unblinded.
+ */
+export function visitRows(db: ReadableDB, seesArms = false): (tail: string, params: Record<string, unknown>) => WorklistRow[] {
   const armLabels = new Map(
     (db.prepare('SELECT a.protocol_id, a.key, a.label FROM arms a JOIN protocols p ON p.id = a.protocol_id AND p.current_version = a.version').all() as { protocol_id: string; key: string; label: string }[]).map(
       (a) => [`${a.protocol_id}\u001f${a.key}`, a.label],
@@ -24,8 +28,10 @@ function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknow
   );
   const protocols = new Map((db.prepare('SELECT id, title, masking FROM protocols').all() as { id: string; title: string; masking: string | null }[]).map((p) => [p.id, p]));
   return (tail, params) =>
-    (db.prepare(`${ROW_SQL} ${tail}`).raw().all(params) as Raw[]).map((r) => {
+    (db.prepare(`${rowSql(seesArms)} ${tail}`).raw().all(params) as Raw[]).map((r) => {
       const protocol = protocols.get(r[4])!;
+      const blinded = isBlindedMasking(protocol.masking);
+      const arm = r[5] === null ? null : (armLabels.get(`${r[4]}\u001f${r[5]}`) ?? r[5]);
       return {
         visitId: r[0],
         participantId: r[1],
@@ -33,7 +39,7 @@ function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknow
         initials: r[3],
         protocolId: r[4],
         protocolTitle: protocol.title,
-        assignment: protocol.masking !== 'NONE' ? r[6] : r[5] === null ? null : (armLabels.get(`${r[4]}\u001f${r[5]}`) ?? r[5]),
+        assignment: !blinded || (seesArms && r[15] === 1) ? arm : r[6],
         visitLabel: r[7],
         kind: r[8],
         plannedDate: r[9],
@@ -51,27 +57,29 @@ function visitRows(db: ReadableDB): (tail: string, params: Record<string, unknow
  * the first `limit` rows of each list, and how many each has in all. A site with years of
  * history has thousands of past deviations; the page shows the first ones and asks for more.
  */
-export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST): Worklists {
+export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST, protocolId: string | null = null, seesArms = false): Worklists {
   const d = parseDate(today);
   const weekStart = d.subtract({ days: d.dayOfWeek - 1 }).toString();
   const weekEnd = d.add({ days: 7 - d.dayOfWeek }).toString();
-  const rows = visitRows(db);
-  const active = "p.status = 'enrolled' AND v.status = 'planned'";
+  const rows = visitRows(db, seesArms);
+  const trial = protocolId === null ? '' : ' AND p.protocol_id = @protocolId';
+  const active = `p.status = 'enrolled' AND v.status = 'planned'${trial}`;
   const lists = {
     dueToday: { where: `WHERE ${active} AND v.planned_date = @today`, order: 'p.protocol_id, p.study_id, v.position' },
     // The longer lists are read in their index's order (date, then the order visits were
     // created), so that the first rows come without sorting every match.
     thisWeek: { where: `WHERE ${active} AND v.planned_date BETWEEN @weekStart AND @weekEnd`, order: 'v.planned_date, v.id' },
     overdue: { where: `WHERE ${active} AND v.window_end < @today`, order: 'v.window_end, v.id' },
-    outOfWindow: { where: 'WHERE v.out_of_window = 1', order: 'v.actual_date DESC, v.id DESC' },
+    outOfWindow: { where: `WHERE v.out_of_window = 1${trial}`, order: 'v.actual_date DESC, v.id DESC' },
   } as const;
-  const params = { today, weekStart, weekEnd, limit };
+  const params = { today, weekStart, weekEnd, limit, protocolId };
   const used = (sql: string) => Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`@${k}`)));
   const list = (l: { where: string; order: string }) => rows(`${l.where} ORDER BY ${l.order} LIMIT @limit`, used(`${l.where} @limit`));
   // Counting through the join reads a participant row per visit (tens of milliseconds for the
   // overdue list of a large site). Instead: the visits alone, from their index, less those of the
   // few participants who are not enrolled (screening, screen-failed, withdrawn).
   const total = (l: { where: string }) => {
+    if (protocolId !== null) return (db.prepare(`SELECT count(*) AS n FROM visits v JOIN participants p ON p.id = v.participant_id ${l.where}`).get(used(l.where)) as { n: number }).n;
     const visitsOnly = l.where.replace(/p\.status = 'enrolled' AND /, '');
     const all = (db.prepare(`SELECT count(*) AS n FROM visits v ${visitsOnly}`).get(used(l.where)) as { n: number }).n;
     if (visitsOnly === l.where) return all;
@@ -83,7 +91,7 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST)
     return all - others;
   };
   // Out-of-window visits are counted as they are written (visit_counts, kept by triggers).
-  const outOfWindow = (db.prepare("SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;
+  const outOfWindow = protocolId !== null ? total(lists.outOfWindow) : (db.prepare("SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;
   return {
     today,
     weekStart,

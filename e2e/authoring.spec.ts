@@ -1,20 +1,19 @@
 // Protocol authoring: building an arm in the editor with its live preview, amending a trial and
 // moving a participant to the new version, and importing a registry record.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { computeSchedule } from '../core/schedule';
 import { ProtocolSchema } from '../core/protocol';
-import { expect, expectAccessible, screenshot, test, workAs } from './fixtures';
+import { cliAs, expect, expectAccessible, screenshot, test, workAs } from './fixtures';
 
 const seed = (id: string) => ProtocolSchema.parse(JSON.parse(fs.readFileSync(path.join('seeds', `${id}.json`), 'utf8')));
 const group = (scope: Page | Locator, name: string) => scope.getByRole('group', { name, exact: true });
 
 test('build the cirrhosis trial’s Arm A from an empty protocol; the preview matches the seed’s schedule', async ({ page, app }) => {
   await page.goto(`${app.url}#/protocols`);
-  await workAs(page, 'CO', 'Casey Ortiz');
+  await workAs(page, app, 'CO', 'Casey Ortiz');
   await page.getByRole('link', { name: 'New protocol' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'New protocol' })).toBeVisible();
   await expect(page.getByRole('complementary', { name: 'Schedule preview' })).toContainText('Add an arm to see its schedule.');
@@ -120,11 +119,11 @@ test('the editor lists every problem before saving and saves nothing', async ({ 
 test('amend the COVID-19 trial with a week-12 visit and move one participant: the visit is added, nothing done changes', async ({ page, app }) => {
   const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-amend-')), 'p.csv');
   fs.writeFileSync(csv, 'study_id,initials,arm,day1,weight_kg,actual:infusion-1,actual:infusion-2\nC-101,AB,KX7P2Q,2025-03-03,70,2025-03-03,2025-03-06\nC-102,CD,MN4R8T,2025-03-10,64,,\n');
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
+  const r = cliAs(app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19');
   expect(r.status, r.stderr).toBe(0);
 
   await page.goto(`${app.url}#/protocols/ucmsc-covid19`);
-  await workAs(page, 'CO', 'Casey Ortiz');
+  await workAs(page, app, 'CO', 'Casey Ortiz');
   await page.getByRole('link', { name: 'Amend protocol' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Amend ucmsc-covid19' })).toBeVisible();
   for (const armName of ['Arm 1', 'Arm 2']) {
@@ -161,9 +160,9 @@ test('amend the COVID-19 trial with a week-12 visit and move one participant: th
   await page.getByRole('link', { name: 'C-101' }).click();
   await expect(page.getByText('Protocol version').locator('..')).toContainText('2');
   const schedule = page.getByRole('region', { name: /Schedule/ });
-  await expect(schedule.getByRole('row', { name: /Week 12/ })).toContainText('planned');
-  await expect(schedule.getByRole('row', { name: /Study treatment 1 of 4/ })).toContainText('done');
-  await expect(schedule.getByRole('row', { name: /Study treatment 2 of 4/ })).toContainText('done');
+  await expect(schedule.getByRole('row', { name: /Week 12/ })).toContainText('Planned');
+  await expect(schedule.getByRole('row', { name: /Study treatment 1 of 4/ })).toContainText('Done');
+  await expect(schedule.getByRole('row', { name: /Study treatment 2 of 4/ })).toContainText('Done');
   // C-102 stays on version 1 until moved.
   await page.goto(`${app.url}#/participants`);
   await page.getByRole('link', { name: 'C-102' }).click();
@@ -172,7 +171,7 @@ test('amend the COVID-19 trial with a week-12 visit and move one participant: th
 
 test('import a registry record: proposals beside their time frames, accepted or changed, then saved from the editor', async ({ page, app }) => {
   await page.goto(`${app.url}#/protocols`);
-  await workAs(page, 'CO', 'Casey Ortiz');
+  await workAs(page, app, 'CO', 'Casey Ortiz');
   await page.getByRole('link', { name: 'Import…' }).click();
   await page.getByLabel('Protocol or study record (.json)').setInputFiles(path.join('test', 'fixtures', 'ctgov', 'ucmsc-cirrhosis.json'));
   const proposals = page.getByRole('region', { name: /Visits proposed/ });
@@ -203,7 +202,7 @@ test('import a protocol JSON file of a stored trial: the editor offers it as the
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-json-')), 'ucmsc-sepsis.json');
   fs.writeFileSync(file, JSON.stringify(amended, null, 2));
   await page.goto(`${app.url}#/protocols/import`);
-  await workAs(page, 'CO', 'Casey Ortiz');
+  await workAs(page, app, 'CO', 'Casey Ortiz');
   await page.getByLabel('Protocol or study record (.json)').setInputFiles(file);
   await expect(page.getByRole('heading', { level: 1, name: 'New protocol from ucmsc-sepsis.json' })).toBeVisible();
   await expect(page.getByText('is already stored (version 1). Saving keeps it and adds this as version 2')).toBeVisible();

@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, expectAccessible, screenshot, test } from './fixtures';
+import { cliAs, expect, expectAccessible, screenshot, test } from './fixtures';
 
 test('site calendar: month, week and agenda views of all visits, filtered by trial and status', async ({ page, app }) => {
   await page.goto(app.url);
@@ -13,7 +12,7 @@ test('site calendar: month, week and agenda views of all visits, filtered by tri
   // Day 1 today for five participants: the first infusions are today, so every view shows them;
   // a month cell shows three and how many the day has.
   fs.writeFileSync(csv, `study_id,initials,arm,day1,weight_kg\n${[1, 2, 3, 4, 5].map((i) => `C-${i},AB,CODE${i},${today},70`).join('\n')}\n`);
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
+  const r = cliAs(app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19');
   expect(r.status, r.stderr).toBe(0);
 
   await page.getByRole('link', { name: 'Calendar', exact: true }).click();

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, expectAccessible, screenshot, test } from './fixtures';
+import { cliAs, expect, expectAccessible, screenshot, test } from './fixtures';
 
 test('export visits of one trial as CSV from the app, the same file the CLI writes', async ({ page, app }) => {
   const csv = path.join(app.dataDir, 'import.csv');
   fs.writeFileSync(csv, 'study_id,initials,arm,day1,weight_kg,actual:infusion-1\nH-1,AB,QX7R2M,2025-01-06,70,2025-01-06\nH-2,CD,QX7R2N,2025-02-03,,\n');
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', app.dbFile, ...args], { encoding: 'utf8' });
+  const cli = (...args: string[]) => cliAs(app.dbFile, ...args);
   expect(cli('participants', 'import', csv, '--protocol', 'ucmsc-cirrhosis').status).toBe(0);
 
   await page.goto(app.url);
@@ -17,7 +16,7 @@ test('export visits of one trial as CSV from the app, the same file the CLI writ
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export' }).click();
   const file = await (await download).path();
-  await expect(page.getByRole('status')).toHaveText('Exported 14 rows to trial-coordinator-visits-ucmsc-cirrhosis.csv.');
+  await expect(page.getByRole('main').getByRole('status')).toHaveText('Exported 14 rows to trial-coordinator-visits-ucmsc-cirrhosis.csv.');
   expect(fs.readFileSync(file, 'utf8')).toBe(cli('export', 'visits', '--trial', 'ucmsc-cirrhosis').stdout);
   await screenshot(page, 'exports');
 });

@@ -1,55 +1,104 @@
 // Each test gets its own data directory and its own browser-mode server on a random port,
 // started exactly as a user would start it (the CLI's serve command), against the built renderer.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The page opens the server's one-time address and signs in, as a person would.
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
+import { openDatabase } from '../db/connection.js';
+import { addTestPerson, TEST_PASSPHRASE } from '../test/helpers/people.js';
+
+export { TEST_PASSPHRASE };
 
 export interface RunningApp {
+  /** The app's address (with no session: open loginUrl first). */
   readonly url: string;
   readonly origin: string;
-  readonly token: string;
   readonly dataDir: string;
   readonly dbFile: string;
+  /** A new one-time address that signs a browser in (as the server prints on Enter). */
+  loginUrl(to?: string): Promise<string>;
+  /** Adds a person straight into the database (every role unless said). */
+  addPerson(initials: string, name: string, roles?: readonly string[]): void;
 }
 
 export const SCREENSHOT_DIR = path.resolve('screenshots');
 
-export async function startBrowserMode(dataDir: string): Promise<{ app: RunningApp; child: ChildProcess }> {
+export async function startBrowserMode(dataDir: string, options: { people?: boolean } = {}): Promise<{ app: RunningApp; child: ChildProcess }> {
   const dbFile = path.join(dataDir, 'trial-coordinator.sqlite');
+  const addPerson = (initials: string, name: string, roles?: readonly string[]) => {
+    const conn = openDatabase(dbFile);
+    try {
+      addTestPerson(conn, initials, roles, name);
+    } finally {
+      conn.close();
+    }
+  };
+  // The site's first person, with every role, unless the test is about the first start.
+  if (options.people !== false) addPerson('ML', 'Mary Lee');
   const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', dbFile, 'serve'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', TRIALCOORD_SERVE_STDIN: '1' },
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
+  child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
+  const lines = readline.createInterface({ input: child.stdout! });
+  const waiting: ((url: string) => void)[] = [];
+  let origin = '';
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('browser mode did not start')), 30_000);
+    lines.on('line', (line) => {
+      const at = /at (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+      if (at) origin = at[1]!;
+      const login = /(http:\/\/127\.0\.0\.1:\d+\/login\?code=[\w-]+)/.exec(line);
+      if (login) {
+        if (waiting.length) waiting.shift()!(login[1]!);
+        else {
+          clearTimeout(timer);
+          resolve();
+        }
       }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${output}`)));
+    });
+    child.on('exit', (code) => reject(new Error(`browser mode exited with ${code}`)));
   });
-  const u = new URL(url);
-  return { app: { url, origin: u.origin, token: u.searchParams.get('token')!, dataDir, dbFile }, child };
+  await started;
+  const loginUrl = (to?: string) =>
+    new Promise<string>((resolve) => {
+      waiting.push((url) => resolve(to ? `${url}&to=${encodeURIComponent(to)}` : url));
+      child.stdin!.write('\n');
+    });
+  return { app: { url: `${origin}/`, origin, dataDir, dbFile, loginUrl, addPerson }, child };
 }
 
-export const test = base.extend<{ app: RunningApp }>({
-  app: async ({}, use) => {
+/** Signs the page in on the sign-in screen. */
+export async function signIn(page: Page, initials: string, passphrase = TEST_PASSPHRASE): Promise<void> {
+  await page.getByLabel('Initials').fill(initials);
+  await page.getByLabel('Passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+}
+
+export const test = base.extend<{ app: RunningApp; people: boolean }>({
+  people: [true, { option: true }],
+  app: async ({ people }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trialcoord-e2e-'));
-    const { app, child } = await startBrowserMode(dataDir);
+    const { app, child } = await startBrowserMode(dataDir, { people });
     await use(app);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+  // Every page starts signed in to its server, as Mary Lee (every role). It is left on a blank
+  // page, so that the test's first visit loads the app afresh (with what the test set up first).
+  page: async ({ page, app, people }, use) => {
+    await page.goto(await app.loginUrl());
+    if (people) {
+      await signIn(page, 'ML');
+      await page.goto('about:blank');
+    }
+    await use(page);
   },
 });
 
@@ -69,13 +118,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Chooses who is working: adds the person on first use, as a coordinator would. */
-export async function workAs(page: Page, initials: string, name: string): Promise<void> {
-  await page.getByLabel('Working as').selectOption('__add__');
-  const dialog = page.getByRole('dialog', { name: 'Add a person who works here' });
-  await dialog.getByLabel('Name').fill(name);
-  await dialog.getByLabel('Initials').fill(initials);
-  await dialog.getByRole('button', { name: 'Add' }).click();
-  await expect(page.getByLabel('Working as')).toHaveValue(initials);
+/** Works as another person: adds them (every role unless said) and signs in as them. */
+export async function workAs(page: Page, app: RunningApp, initials: string, name: string, roles?: readonly string[]): Promise<void> {
+  app.addPerson(initials, name, roles);
+  if (!page.url().startsWith(app.origin)) await page.goto(app.url);
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  if (await signOut.isVisible()) await signOut.click();
+  await signIn(page, initials);
   await expect(page).toHaveTitle(`Trial Coordinator — ${name} (${initials})`);
+}
+
+/**
+ * The CLI on a test's database, as Mary Lee (every role) with her passphrase in the environment,
+ * as a script at the site would run it. A database that has no one yet gets her first.
+ */
+export function cliAs(dbFile: string, ...args: string[]): SpawnSyncReturns<string> {
+  if (!fs.existsSync(dbFile)) {
+    const conn = openDatabase(dbFile);
+    try {
+      addTestPerson(conn, 'ML', undefined, 'Mary Lee');
+    } finally {
+      conn.close();
+    }
+  }
+  const { FORCE_COLOR: _color, ...env } = process.env;
+  return spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', dbFile, ...args], {
+    encoding: 'utf8',
+    env: { ...env, NO_COLOR: '1', TRIALCOORD_USER: 'ML', TRIALCOORD_PASSPHRASE: TEST_PASSPHRASE },
+  });
 }

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, screenshot, test, workAs } from './fixtures';
+import { expect, expectAccessible, screenshot, TEST_PASSPHRASE, test, workAs } from './fixtures';
 
 // Words that would tell the sepsis trial's arms apart. None may appear on a participant screen.
 const ARM_WORDS = [/Experimental group/i, /Sham comparator/i, /CD83/i, /regulatory MSC/i, /control solution/i, /1×10⁸/, /\bsham\b/i, /\bexperimental\b/i];
@@ -37,9 +37,16 @@ async function answer(page: Page, exclusionMet: string | null) {
   await page.getByRole('button', { name: 'Save answers' }).click();
 }
 
+/** An investigator (everyone in these tests has the role) signs the answers with their passphrase. */
+async function signEligibility(page: Page) {
+  await expect(page.getByText('Eligible as answered.')).toBeVisible();
+  await page.getByLabel('Your passphrase (signature)').fill(TEST_PASSPHRASE);
+  await page.getByRole('button', { name: 'Sign and confirm eligibility' }).click();
+  await expect(page.getByText(/^Confirmed by /)).toBeVisible();
+}
+
 test('screen, refuse, enroll with a blinded code, record a late first dose, and see the worklists change', async ({ page, app }) => {
-  await page.goto(app.url);
-  await workAs(page, 'CO', 'Chris Okafor');
+  await workAs(page, app, 'CO', 'Chris Okafor');
   const today = await page.evaluate(() => {
     const d = new Date();
     return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -50,9 +57,9 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   await screen(page, 'S-001', isoPlus(today, -7));
   await answer(page, 'Imminent terminal status');
   await expect(page.getByText('Exclusion criterion met: Imminent terminal status')).toBeVisible();
-  await page.getByLabel('Study Day 1 (planned first dose)').fill(day1);
-  await page.getByRole('button', { name: 'Enroll and randomize' }).click();
-  await expect(page.getByRole('alert')).toContainText('S-001 cannot be enrolled: Exclusion criterion met');
+  // Not eligible as answered: there is nothing to sign, and enrollment stays closed.
+  await expect(page.getByRole('button', { name: 'Sign and confirm eligibility' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Enroll and randomize' })).toBeDisabled();
   await expectAccessible(page);
   await page.getByLabel('Reason').fill('Septic shock at screening');
   await page.getByRole('button', { name: 'Record screen failure' }).click();
@@ -61,7 +68,7 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   // Eligible: randomized to a blinded code, with a full schedule.
   await screen(page, 'S-002', isoPlus(today, -7));
   await answer(page, null);
-  await expect(page.getByText('Eligible.')).toBeVisible();
+  await signEligibility(page);
   await page.getByLabel('Study Day 1 (planned first dose)').fill(day1);
   await page.getByRole('button', { name: 'Enroll and randomize' }).click();
   await expect(page.getByText(/^Blinded code [A-Z2-9]{6}$/)).toBeVisible();
@@ -82,15 +89,16 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   await schedule.getByRole('button', { name: 'Done: Study treatment 1' }).click();
   const dialog = page.getByRole('dialog', { name: /Mark done: Study treatment 1/ });
   await dialog.getByLabel('Date done').fill(isoPlus(day1, 2));
+  await dialog.getByLabel('Time given').fill('10:15');
   await dialog.getByLabel('Lot number').fill('LOT-2024-07');
   await expect(dialog.getByText('is outside the window: a reason is required')).toBeVisible();
   await expectAccessible(page);
   // Without a reason the form does not go (the server refuses it too: see test/participants.test.ts).
-  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await dialog.getByRole('button', { name: 'Mark done' }).click();
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel('Reason for the deviation')).toBeFocused();
   await dialog.getByLabel('Reason for the deviation').fill('Cell product delivered late');
-  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await dialog.getByRole('button', { name: 'Mark done' }).click();
   await expect(dialog).toBeHidden();
   const first = schedule.getByRole('row', { name: /Study treatment 1/ });
   await expect(first).toContainText('out of window');
@@ -113,14 +121,14 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   await screenshot(page, 'worklists');
 
   await page.getByRole('link', { name: 'Participants', exact: true }).click();
-  await expect(page.getByRole('row', { name: /S-001/ })).toContainText('screen-failed');
+  await expect(page.getByRole('row', { name: /S-001/ })).toContainText('Screen failed');
   await expectNoArmLeak(page);
   await expectAccessible(page);
 });
 
 test('an open-label trial shows the arm and lets the coordinator assign it by hand', async ({ page, app }) => {
+  await workAs(page, app, 'JS', 'Jana Svoboda');
   await page.goto(`${app.url}#/participants/new?protocol=hucmsc-decompensated-cirrhosis`);
-  await workAs(page, 'JS', 'Jana Svoboda');
   await page.getByLabel('Study ID').fill('B-001');
   await page.getByLabel('Initials', { exact: true }).fill('MN');
   await page.getByLabel('Date of birth').fill('1970-05-04');
@@ -128,6 +136,7 @@ test('an open-label trial shows the arm and lets the coordinator assign it by ha
   await page.getByRole('button', { name: 'Start screening' }).click();
   await expect(page.getByText('Age on the consent date: 54')).toBeVisible();
   await answer(page, null);
+  await signEligibility(page);
   await page.getByLabel('Study Day 1 (planned first dose)').fill('2025-03-03');
   await page.getByLabel('Arm', { exact: true }).selectOption('high');
   await expectAccessible(page);

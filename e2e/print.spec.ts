@@ -1,13 +1,13 @@
 // The printed participant calendar: a real PDF from `trialcoord print calendar`, read back with
 // pdftotext (poppler-utils) and turned into PNG pages with pdftoppm for people to look at.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, SCREENSHOT_DIR, test } from './fixtures';
+import { SCREENSHOT_DIR, cliAs, expect, test } from './fixtures';
 
 const cli = (db: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', db, ...args], { encoding: 'utf8' });
+  const r = cliAs(db, ...args);
   if (r.status !== 0) throw new Error(`trialcoord ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 };
@@ -30,7 +30,8 @@ test('a cirrhosis participant calendar prints every planned date, on A4 and US L
 
   for (const paper of ['a4', 'letter']) {
     const pdf = path.join(dir, `calendar-${paper}.pdf`);
-    spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', db, 'print', 'calendar', '--participant', 'H-001', '--out', pdf, '--paper', paper], { stdio: 'inherit' });
+    const printed = cliAs(db, 'print', 'calendar', '--participant', 'H-001', '--out', pdf, '--paper', paper);
+    expect(printed.status, printed.stderr).toBe(0);
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
     for (const date of planned) expect(text, `planned date ${date}`).toContain(date);
     expect(text.toLowerCase()).toContain('liver unit, city hospital');

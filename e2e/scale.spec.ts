@@ -1,10 +1,9 @@
 // Long lists stay light: with thousands of participants only the rows in view are in the page.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { expect, expectAccessible, screenshot, test } from './fixtures';
+import { cliAs, expect, expectAccessible, screenshot, test } from './fixtures';
 
 /** Imports `count` COVID-19 participants (study IDs <prefix>-0001 on, Day 1 from January to September 2026) through the CLI. */
 function importCovid(dbFile: string, prefix: string, count: number) {
@@ -12,7 +11,7 @@ function importCovid(dbFile: string, prefix: string, count: number) {
   for (let i = 1; i <= count; i++) rows.push(`${prefix}-${String(i).padStart(4, '0')},AB,CV${i},2026-0${1 + (i % 9)}-1${i % 10},70`);
   const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-scale-')), 'p.csv');
   fs.writeFileSync(csv, `${rows.join('\n')}\n`);
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', '--db', dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19'], { encoding: 'utf8' });
+  const r = cliAs(dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19');
   expect(r.status, r.stderr).toBe(0);
 }
 

@@ -1,27 +1,76 @@
-// Electron main process: window, menu, IPC binding of the API contract, hardening. Thin on
-// purpose; the app's behaviour lives in core/ and db/, shared with browser mode and the CLI.
+// Electron main process: window, menu, printing, native dialogs, one instance, hardening, and the
+// relay to the backend utility process (electron/backend.ts), which runs the SQL. Thin on
+// purpose: the app's behaviour lives in core/ and db/, shared with browser mode and the CLI.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
-import { openBackend, type AppBackend } from '../db/app.js';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, utilityProcess, type UtilityProcess } from 'electron';
 import { resolveDatabaseFile } from '../db/paths.js';
-import { backupNow, backupsDir, dailyBackup, restoreBackup, validateBackup } from '../db/backup.js';
-import { dispatch } from '../db/service.js';
+import type { FromBackend, ToBackend } from './backend-messages.js';
 import { menuTemplate } from './menu.js';
-import { isAppUrl } from './security.js';
+import { APP_ORIGIN, CSP, isAppUrl, rendererFile } from './security.js';
 
 const appRoot = path.resolve(__dirname, '..', '..');
-const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = path.join(appRoot, 'dist', 'renderer');
 const seedsDir = path.join(appRoot, 'seeds');
+const rendererUrl = `${APP_ORIGIN}/index.html`;
 
-let backend: AppBackend | null = null;
+// Our page is served from app://renderer, a standard, secure scheme: not file://, so that no
+// other file on disk is reachable from it, and with the same CSP as browser mode.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let backend: UtilityProcess | null = null;
 let mainWindow: BrowserWindow | null = null;
+let windowSession = '';
+let nextId = 1;
+const pending = new Map<number, (m: FromBackend) => void>();
 
 function dbFlag(argv: readonly string[]): string | undefined {
   const i = argv.indexOf('--db');
   return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--db='))?.slice('--db='.length);
+}
+
+function ask(m: ToBackend & { id: number }): Promise<FromBackend> {
+  return new Promise((resolve) => {
+    pending.set(m.id, resolve);
+    backend?.postMessage(m);
+  });
+}
+
+/** Calls the API for the person signed in on the window's session, through the backend. */
+async function callApi(method: string, input: unknown) {
+  const reply = await ask({ type: 'call', id: nextId++, session: windowSession, method, input });
+  return reply.type === 'result' ? reply.result : { ok: false as const, error: { code: 'internal' as const, message: 'The backend did not answer.', details: [] } };
+}
+
+function startBackendProcess(dbFile: string): Promise<void> {
+  backend = utilityProcess.fork(path.join(__dirname, 'backend.cjs'), [], { serviceName: 'Trial Coordinator backend' });
+  return new Promise((resolve, reject) => {
+    backend!.on('message', (m: FromBackend) => {
+      if (m.type === 'ready') resolve();
+      else if (m.type === 'fatal') reject(new Error(m.message));
+      else if (m.type === 'checked' && !m.ok) dialog.showErrorBox('The database check found a problem', `${m.problem ?? 'unknown'}\n\nNothing will be written. Restore a backup (File → Restore…) and keep this file for inspection.`);
+      else if ('id' in m) {
+        pending.get(m.id)?.(m);
+        pending.delete(m.id);
+      }
+    });
+    backend!.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`The backend stopped (exit ${code}).`));
+    });
+    backend!.postMessage({
+      type: 'start',
+      config: {
+        dbFile,
+        seedsDir,
+        appVersion: app.getVersion(),
+        workerScript: path.join(__dirname, 'backend-worker.cjs'),
+        // Development only: a packaged app loads the native module it was built with, whatever the environment says.
+        nativeBinding: app.isPackaged ? undefined : process.env.TRIALCOORD_NATIVE_BINDING,
+      },
+    } satisfies ToBackend);
+  });
 }
 
 function createWindow(): BrowserWindow {
@@ -48,91 +97,69 @@ function createWindow(): BrowserWindow {
       navigateOnDragDrop: false,
       disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
+      devTools: !app.isPackaged,
     },
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, rendererUrl)) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  win.webContents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(rendererIndex);
+  void win.loadURL(rendererUrl);
   return win;
 }
 
-function bindApi(handlers: AppBackend['handlers']): void {
+function bindApi(): void {
   ipcMain.handle('api', (event, method: unknown, input: unknown) => {
-    // Only our own page may call the API, never a frame or a page it was navigated to.
-    const frameUrl = event.senderFrame?.url ?? '';
-    if (!isAppUrl(frameUrl, rendererUrl) || event.sender !== mainWindow?.webContents) {
+    // Only our own page, in the main frame of our window, may call the API: never a frame, nor a page it was navigated to.
+    const frame = event.senderFrame;
+    if (!mainWindow || event.sender !== mainWindow.webContents || !frame || frame !== mainWindow.webContents.mainFrame || !isAppUrl(frame.url)) {
       return { ok: false, error: { code: 'unauthorized', message: 'Refused: not the app window.', details: [] } };
     }
-    return dispatch(handlers, method, input);
+    return callApi(typeof method === 'string' ? method : '', input);
   });
 }
 
-/** The page on screen (a participant's calendar, say) as a PDF, where the person chooses. */
+/** The page on screen (a participant's calendar, say) as a PDF, on the paper chosen on the page. */
 async function saveAsPdf(): Promise<void> {
   if (!mainWindow) return;
   const target = await dialog.showSaveDialog(mainWindow, { title: 'Save as PDF', defaultPath: 'calendar.pdf', filters: [{ name: 'PDF', extensions: ['pdf'] }] });
   if (target.canceled || !target.filePath) return;
   try {
-    const pdf = await mainWindow.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
-    await fs.promises.writeFile(target.filePath, pdf);
+    const paper = /[?&]paper=letter\b/.test(mainWindow.webContents.getURL()) ? 'Letter' : 'A4';
+    const pdf = await mainWindow.webContents.printToPDF({ pageSize: paper, printBackground: true });
+    await fs.promises.writeFile(target.filePath, pdf, { mode: 0o600 });
   } catch (e) {
     dialog.showErrorBox('The PDF could not be saved', e instanceof Error ? e.message : String(e));
   }
 }
 
 async function backUpNow(): Promise<void> {
-  if (!backend) return;
-  try {
-    const file = await backupNow(backend.conn);
-    await dialog.showMessageBox({ type: 'info', message: 'Backed up', detail: file });
-  } catch (e) {
-    dialog.showErrorBox('The backup failed', e instanceof Error ? e.message : String(e));
-  }
+  const r = await callApi('backupNow', {});
+  if (r.ok) await dialog.showMessageBox({ type: 'info', message: 'Backed up', detail: (r.value as { file: string }).file });
+  else dialog.showErrorBox('The backup was not made', r.error.message);
 }
 
-/** Restore: pick a file, check it, close the database, swap the file (keeping the old one aside), restart. */
-async function restoreFromFile(): Promise<void> {
-  if (!backend) return;
-  const picked = await dialog.showOpenDialog({ title: 'Restore a backup', defaultPath: backupsDir(backend.conn.file), filters: [{ name: 'Trial Coordinator database', extensions: ['sqlite'] }], properties: ['openFile'] });
+/** Restore: pick a file; the backend checks it, swaps it in (keeping the current file aside) and starts again. */
+async function restoreFromFile(dbFile: string): Promise<void> {
+  const picked = await dialog.showOpenDialog({ title: 'Restore a backup', defaultPath: path.join(path.dirname(dbFile), 'backups'), filters: [{ name: 'Trial Coordinator database', extensions: ['sqlite'] }], properties: ['openFile'] });
   const file = picked.filePaths[0];
   if (picked.canceled || !file) return;
-  try {
-    validateBackup(file);
-  } catch (e) {
-    dialog.showErrorBox('This file cannot be restored', e instanceof Error ? e.message : String(e));
-    return;
-  }
-  const answer = await dialog.showMessageBox({ type: 'warning', buttons: ['Restore and restart', 'Cancel'], defaultId: 1, cancelId: 1, message: 'Replace the current database with this backup?', detail: `${file}\n\nThe current database is kept aside, not deleted.` });
+  const answer = await dialog.showMessageBox({ type: 'warning', buttons: ['Restore', 'Cancel'], defaultId: 1, cancelId: 1, message: 'Replace the current database with this backup?', detail: `${file}\n\nThe current database is kept aside, not deleted.` });
   if (answer.response !== 0) return;
-  const dbFile = backend.conn.file;
-  backend.conn.close();
-  backend = null;
-  try {
-    restoreBackup(file, dbFile);
-  } catch (e) {
-    dialog.showErrorBox('The restore failed', e instanceof Error ? e.message : String(e));
-  }
-  app.relaunch();
-  app.exit(0);
-}
-
-function restoreOnFailedStart(dbFile: string): void {
-  const picked = dialog.showOpenDialogSync({ title: 'Restore a backup', defaultPath: backupsDir(dbFile), filters: [{ name: 'Trial Coordinator database', extensions: ['sqlite'] }], properties: ['openFile'] });
-  const file = picked?.[0];
-  if (!file) return;
-  try {
-    restoreBackup(file, dbFile);
-    app.relaunch();
-  } catch (e) {
-    dialog.showErrorBox('The restore failed', e instanceof Error ? e.message : String(e));
-  }
+  const r = await callApi('restoreBackup', { file });
+  if (r.ok) await dialog.showMessageBox({ type: 'info', message: 'Restored', detail: `The previous database was kept as ${(r.value as { keptAside: string | null }).keptAside ?? '(none)'}.` });
+  else dialog.showErrorBox('The backup was not restored', r.error.message);
+  mainWindow?.webContents.reload();
 }
 
 function start(): void {
+  // Files this process writes (PDFs, the data folder) are the user's alone.
+  process.umask(0o077);
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -147,44 +174,48 @@ function start(): void {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
+    session.defaultSession.setDevicePermissionHandler(() => false);
+    session.defaultSession.on('select-hid-device', (event, _details, callback) => {
+      event.preventDefault();
+      callback();
+    });
+    session.defaultSession.on('select-serial-port', (event, _ports, _wc, callback) => {
+      event.preventDefault();
+      callback('');
+    });
+    session.defaultSession.on('select-usb-device', (event, _details, callback) => {
+      event.preventDefault();
+      callback();
+    });
+    protocol.handle('app', (request) => {
+      const file = rendererFile(request.url, rendererDir);
+      if (!file) return new Response('Not found', { status: 404 });
+      return net.fetch(pathToFileURL(file).href).then((r) => new Response(r.body, { status: r.status, headers: { 'Content-Type': r.headers.get('Content-Type') ?? 'application/octet-stream', 'Content-Security-Policy': CSP } }));
+    });
+    const dbFile = resolveDatabaseFile(dbFlag(process.argv), app.getPath('userData'));
     try {
-      backend = openBackend({
-        dbFile: resolveDatabaseFile(dbFlag(process.argv), app.getPath('userData')),
-        seedsDir,
-        mode: 'electron',
-        appVersion: app.getVersion(),
-        open: process.env.TRIALCOORD_NATIVE_BINDING ? { nativeBinding: process.env.TRIALCOORD_NATIVE_BINDING } : {},
-      });
+      await startBackendProcess(dbFile);
     } catch (error) {
-      // Nothing has been written to a damaged or newer-version file; offer to restore a backup.
-      const dbFile = resolveDatabaseFile(dbFlag(process.argv), app.getPath('userData'));
-      const choice = dialog.showMessageBoxSync({
-        type: 'error',
-        title: 'Trial Coordinator cannot open its database',
-        message: 'Trial Coordinator cannot open its database',
-        detail: error instanceof Error ? error.message : String(error),
-        buttons: ['Restore a backup…', 'Quit'],
-        defaultId: 0,
-        cancelId: 1,
-      });
-      if (choice === 0) restoreOnFailedStart(dbFile);
+      // Nothing has been written to a damaged or newer-version file.
+      dialog.showErrorBox('Trial Coordinator cannot open its database', `${error instanceof Error ? error.message : String(error)}\n\nRestore a backup from the "backups" folder beside the database with "trialcoord restore".`);
       app.exit(1);
       return;
     }
-    bindApi(backend.handlers);
-    if (backend.auditProblem) dialog.showErrorBox('The audit trail does not verify', `${backend.auditProblem}. Keep this database for inspection.`);
-    void dailyBackup(backend.conn).catch((e: unknown) => dialog.showErrorBox('The daily backup failed', String(e)));
+    const reply = await ask({ type: 'new-session', id: nextId++ });
+    windowSession = reply.type === 'session' ? reply.session : crypto.randomBytes(16).toString('hex');
+    bindApi();
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         menuTemplate({
           isMac: process.platform === 'darwin',
           appName: app.getName(),
+          developer: !app.isPackaged,
           go: (route) => mainWindow?.webContents.send('navigate', route),
           backUpNow: () => void backUpNow(),
-          restore: () => void restoreFromFile(),
+          restore: () => void restoreFromFile(dbFile),
           print: () => mainWindow?.webContents.print({ printBackground: true }),
           saveAsPdf: () => void saveAsPdf(),
         }),
@@ -195,9 +226,8 @@ function start(): void {
   });
 
   app.on('window-all-closed', () => {
-    backend?.conn.close();
-    backend = null;
-    app.quit();
+    if (backend) backend.postMessage({ type: 'close' } satisfies ToBackend);
+    setTimeout(() => app.quit(), 200);
   });
 }
 

@@ -4,6 +4,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 export function menuTemplate(opts: {
   isMac: boolean;
   appName: string;
+  /** Development only: reload and the developer tools. A packaged app has neither. */
+  developer: boolean;
   go: (route: string) => void;
   backUpNow: () => void;
   restore: () => void;
@@ -40,9 +42,7 @@ export function menuTemplate(opts: {
         { label: 'Protocols', accelerator: 'CmdOrCtrl+3', click: () => go('/protocols') },
         { label: 'Exports', accelerator: 'CmdOrCtrl+4', click: () => go('/exports') },
         { type: 'separator' },
-        { role: 'reload' },
-        { role: 'toggleDevTools' },
-        { type: 'separator' },
+        ...(opts.developer ? ([{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as MenuItemConstructorOptions[]) : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

@@ -6,13 +6,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
-import { BULK_CACHE_SIZE } from '../db/bulk-visits.js';
+import { participantIds, plannedDateAt, rawInsert, siteCounts } from '../db/bench-support.js';
 import { openDatabase } from '../db/connection.js';
 import { writeCsv } from '../db/exports.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { createHandlers, dispatch } from '../db/service.js';
+import { dispatch } from '../db/dispatch.js';
+import { createHandlers } from '../db/service.js';
+import { addTestPerson } from '../test/helpers/people.js';
 
 const smoke = process.argv.includes('--smoke');
 const PARTICIPANTS = smoke ? 200 : 10_000;
@@ -85,34 +86,6 @@ function plannedDates(trial: string, day1: Date): Record<string, string> {
   }
 }
 
-/** A raw insert of every visit row of `conn` into an empty copy of the visits table: its time in ms. */
-function rawInsert(conn: ReturnType<typeof openDatabase>, rawFile: string): number {
-  const raw = new Database(rawFile);
-  // The app's own settings for a file (db/connection.ts), and the import's page cache.
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = FULL');
-  raw.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
-  // The same table with the same indexes, without triggers (without the indexes a raw insert is
-  // cheaper than any real table); the foreign key to participants is left out, as the raw side
-  // has no participants.
-  const schema = conn.read((db) =>
-    (db.prepare("SELECT sql FROM sqlite_schema WHERE tbl_name = 'visits' AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type = 'index'").all() as { sql: string }[]).map((r) =>
-      r.sql.replace(/REFERENCES participants \(id\)/, ''),
-    ),
-  );
-  for (const sql of schema) raw.exec(sql);
-  const visitRows = conn.read((db) => db.prepare('SELECT * FROM visits').raw().all()) as unknown[][];
-  const insert = raw.prepare(`INSERT INTO visits VALUES (${visitRows[0]!.map(() => '?').join(', ')})`);
-  const t1 = process.hrtime.bigint();
-  raw.transaction(() => {
-    for (const r of visitRows) insert.run(r);
-  })();
-  const rawMs = ms(t1);
-  raw.close();
-  for (const f of [rawFile, `${rawFile}-wal`, `${rawFile}-shm`]) fs.rmSync(f, { force: true });
-  return rawMs;
-}
-
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trialcoord-bench-'));
   const file = path.join(dir, 'bench.sqlite');
@@ -130,9 +103,12 @@ async function main() {
       procedures: ['Survival status'],
       repeat: { every: { value: 1, unit: 'months' }, until: { value: 75, unit: 'months' } },
     });
+  // The site's coordinator, who imports the participants (with every role, as the bench reads everything).
+  addTestPerson(conn, 'BENCH', undefined, 'Bench Coordinator');
   let handlers = createHandlers({ conn, mode: 'cli', appVersion: 'bench', now: () => new Date(`${TODAY}T09:00:00`) });
   const call = (method: string, input: unknown) => {
-    const r = dispatch(handlers, method, input);
+    const { by: _by, ...rest } = input as { by?: string };
+    const r = dispatch(conn, handlers, method, rest, { kind: 'person', initials: 'BENCH' });
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     return r.value;
   };
@@ -151,11 +127,7 @@ async function main() {
   const t0 = process.hrtime.bigint();
   for (const c of chunks) call('importParticipants', { protocolId: c.trial, csv: c.csv, by: 'BENCH' });
   const ours = ms(t0);
-  const counts = conn.read((db) => db.prepare('SELECT (SELECT count(*) FROM participants) AS participants, (SELECT count(*) FROM visits) AS visits, (SELECT count(*) FROM audit_log) AS audit FROM (SELECT 1)').get()) as {
-    participants: number;
-    visits: number;
-    audit: number;
-  };
+  const counts = siteCounts(conn);
   // ... against a raw insert of the same visit rows, one prepared statement, one transaction (in
   // a function, so that its copy of every row is garbage before the next figures).
   // The raw insert is timed three times, each into a new file, and the median kept: on this
@@ -194,7 +166,7 @@ async function main() {
   }
 
   // 3. The participant page: the participant with all visits, and the audit trail.
-  const ids = conn.read((db) => (db.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).map((r) => r.id));
+  const ids = participantIds(conn);
   const pick = rng(7);
   const page: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -220,7 +192,7 @@ async function main() {
     );
     return { rows, bytes, ms: round(ms(t)), peakGrowthMb: round((Math.max(peak, process.memoryUsage().rss) - base) / 1e6) };
   };
-  const third = conn.read((db) => (db.prepare('SELECT planned_date FROM visits ORDER BY planned_date LIMIT 1 OFFSET ?').get(Math.floor(counts.visits / 3)) as { planned_date: string }).planned_date);
+  const third = plannedDateAt(conn, Math.floor(counts.visits / 3));
   const small = exportOnce(third);
   // The whole export three times: its time is the median, its memory the largest growth seen.
   const runs = [exportOnce(undefined), exportOnce(undefined), exportOnce(undefined)];
@@ -246,14 +218,14 @@ async function main() {
       let out = '';
       child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        const m = /at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/login\?code=[\w-]+)/.exec(out);
         if (m) resolve(m[1]!);
       });
       child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
     });
     const pageHandle = await browser.newPage();
     await pageHandle.goto(url);
-    await pageHandle.getByRole('heading', { name: /Overdue/ }).waitFor();
+    await pageHandle.getByRole('heading', { name: 'Sign in' }).waitFor();
     starts.push(ms(t));
     await pageHandle.close();
     child.kill('SIGTERM');

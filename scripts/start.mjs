@@ -19,7 +19,8 @@ if (electron.bin) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`Electron cannot start: ${electron.reason}; opening browser mode instead.`);
-  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', ...passThrough, 'serve', '--open'], { stdio: 'inherit' });
+  // The built CLI (scripts/build.mjs above), as the desktop app runs built code too.
+  const child = spawn(process.execPath, ['dist/cli/main.mjs', ...passThrough, 'serve', '--open'], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

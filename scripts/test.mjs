@@ -6,7 +6,11 @@ delete env.FORCE_COLOR;
 const bin = (name) => `node_modules/.bin/${name}`;
 const steps = [
   ['Type-check (core, db, cli, renderer, tests)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+  // core/ on its own, without DOM or Node types: it can use neither.
+  ['Type-check (core alone, no DOM or Node)', bin('tsc'), ['-p', 'core/tsconfig.json', '--noEmit']],
   ['Type-check (electron, against electron.d.ts)', bin('tsc'), ['-p', 'electron/tsconfig.json', '--noEmit']],
+  // The layers of DESIGN.md: core pure, the renderer on core only, db below its transports, no circles.
+  ['Layers (dependency-cruiser)', bin('depcruise'), ['core', 'db', 'cli', 'electron', 'renderer', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']],
   ['Unit tests (TZ=UTC)', bin('vitest'), ['run'], { TZ: 'UTC' }],
   // Schedule math must not depend on the time zone: run the engine's tests in zones with DST
   // (New York), a half-hour DST shift (Lord Howe), and a date-line jump (Apia).

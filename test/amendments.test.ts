@@ -28,7 +28,7 @@ function setup(now = new Date('2025-06-20T09:00:00')) {
   const enroll = (studyId: string) => {
     const d = s.ok('screenParticipant', { protocolId: 'ucmsc-covid19', studyId, initials: 'EF', ageYears: 50, sex: 'male', weightKg: 72, consentDate: '2025-06-01', by: 'CO' });
     const answered = s.ok('answerEligibility', { participantId: d.participant.id, by: 'CO', answers: d.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });
-    return s.ok('enrollParticipant', { participantId: answered.participant.id, day1: '2025-06-10', by: 'CO' });
+    return s.enroll({ participantId: answered.participant.id, day1: '2025-06-10', by: 'CO' });
   };
   return { conn, ...s, enroll };
 }

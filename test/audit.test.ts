@@ -9,17 +9,17 @@ import { auditedInserter, verifyAudit } from '../db/audit.js';
 import { BULK_CACHE_SIZE, withBulkVisits } from '../db/bulk-visits.js';
 import { recountVisits } from '../db/worklists.js';
 import { openDatabase } from '../db/connection.js';
-import { openBackend } from '../db/app.js';
+import { lastCheck, recordCheck, runChecks } from '../db/checks.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
+import { freshDb, ROOT, SEEDS_DIR, serviceFor, TEST_PASSPHRASE } from './helpers/db.js';
 
 function setup() {
   const { conn, file } = freshDb();
   importSeedsOnFirstStart(conn, SEEDS_DIR);
-  const { ok } = serviceFor(conn);
+  const { ok, enroll } = serviceFor(conn);
   const s = ok('screenParticipant', { protocolId: 'ucmsc-sepsis', studyId: 'S-1', initials: 'AB', ageYears: 40, sex: 'male', consentDate: '2025-06-01', by: 'JS' });
   ok('answerEligibility', { participantId: s.participant.id, by: 'JS', answers: s.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });
-  const d = ok('enrollParticipant', { participantId: s.participant.id, day1: '2025-06-10', by: 'JS' });
+  const d = enroll({ participantId: s.participant.id, day1: '2025-06-10', by: 'JS' });
   ok('markVisitDone', { visitId: d.visits[0]!.id, actualDate: '2025-06-12', reason: 'Late delivery', dose: { lotNumber: 'L1', givenAt: '2025-06-12T09:00', weightKg: 70 }, by: 'KM' });
   return { conn, file, ok, participantId: s.participant.id };
 }
@@ -47,7 +47,7 @@ describe('audit trail', () => {
     const text = JSON.stringify(ok<AuditEntry[]>('participantAudit', { participantId }));
     expect(text).not.toMatch(/"experimental"|"sham"/);
     expect(text).toContain('(blinded)');
-    ok('unblindParticipant', { participantId, reason: 'SAE', by: 'PI' });
+    ok('unblindParticipant', { participantId, reason: 'SAE', passphrase: TEST_PASSPHRASE, by: 'PI' });
     expect(JSON.stringify(ok<AuditEntry[]>('participantAudit', { participantId }))).toMatch(/"experimental"|"sham"/);
     conn.close();
   });
@@ -88,37 +88,24 @@ describe('audit trail', () => {
     evil.close();
   });
 
-  it('at app start: a full check on the first start of the day, then the rows written since, from a row whose hash must not change', () => {
-    const { conn, file, ok } = setup();
+  it('the start-up checks walk the whole trail on every start and keep their outcome beside the file', () => {
+    const { conn, file } = setup();
+    const first = runChecks(conn);
+    expect(first).toMatchObject({ ok: true, problems: [] });
+    recordCheck(file, first);
+    expect(lastCheck(file)).toMatchObject({ ok: true });
     conn.close();
-    const start = (today: string) => openBackend({ dbFile: file, seedsDir: SEEDS_DIR, mode: 'browser', appVersion: 'test', today });
-    const first = start('2025-06-20');
-    expect(first.auditProblem).toBeNull();
-    const verified = first.conn.read((db) => Object.fromEntries((db.prepare('SELECT key, value FROM app_checks').all() as { key: string; value: string }[]).map((r) => [r.key, r.value])));
-    expect(verified.full_check_on).toBe('2025-06-20');
-    first.conn.close();
-    void ok;
-    // Tamper with an early row and with a row written after the last check.
+    // An edit to an early row, made with another tool, is found by the next start's checks.
     const evil = new Database(file);
     evil.exec('DROP TRIGGER audit_log_no_update');
     evil.prepare("UPDATE audit_log SET reason = 'x' WHERE id = 2").run();
     evil.close();
-    // A later start the same day checks only what is new: the early edit waits for the daily check…
-    const later = start('2025-06-20');
-    expect(later.auditProblem).toBeNull();
-    later.conn.close();
-    // …which finds it the next day.
-    const nextDay = start('2025-06-21');
-    expect(nextDay.auditProblem).toBe('Audit trail broken at row 2: row 2 was changed after it was written (its hash does not match its content)');
-    nextDay.conn.close();
-    // Changing the last verified row is found on any start.
-    const last = Number(verified.audit_verified_id);
-    const evil2 = new Database(file);
-    evil2.prepare("UPDATE audit_log SET hash = 'forged' WHERE id = ?").run(last);
-    evil2.close();
-    const again = start('2025-06-20');
-    expect(again.auditProblem).toBe(`Audit trail broken at row ${last}: row ${last} was changed after it was verified`);
-    again.conn.close();
+    const again = openDatabase(file);
+    const second = runChecks(again);
+    expect(second).toMatchObject({ ok: false, problems: ['The audit trail is broken at row 2: row 2 was changed after it was written (its hash does not match its content)'] });
+    recordCheck(file, second);
+    expect(lastCheck(file)).toMatchObject({ ok: false });
+    again.close();
   });
 });
 
@@ -167,6 +154,7 @@ describe('audited bulk insert (participant import)', () => {
       rescheduled_date: null,
       updated_by: null,
       updated_at: '2025-06-20T09:00:00Z',
+      settled_seq: null,
       ...v,
     }));
     const ctx = { by: 'IMP', method: 'importParticipants', reason: 'Imported from CSV', at: '2025-06-20T09:00:00.000Z' };

@@ -4,14 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { backupNow, dailyBackup, pruneBackups, restoreBackup, validateBackup } from '../db/backup.js';
 import { openDatabase } from '../db/connection.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { createHandlers, dispatch } from '../db/service.js';
-import { dumpTables, freshDb, SEEDS_DIR, tempDir } from './helpers/db.js';
+import { dumpTables, freshDb, SEEDS_DIR, serviceFor, tempDir } from './helpers/db.js';
 
 function populated() {
   const db = freshDb();
   importSeedsOnFirstStart(db.conn, SEEDS_DIR);
-  const h = createHandlers({ conn: db.conn, mode: 'cli', appVersion: 'test', now: () => new Date('2025-06-20T09:00:00') });
-  const r = dispatch(h, 'importParticipants', { protocolId: 'ucmsc-cirrhosis', by: 'CO', csv: 'study_id,initials,arm,day1,weight_kg,actual:infusion-1\nH-1,AB,QX7R2M,2025-01-06,70,2025-01-06\n' }, () => {});
+  const r = serviceFor(db.conn).call('importParticipants', { protocolId: 'ucmsc-cirrhosis', by: 'CO', csv: 'study_id,initials,arm,day1,weight_kg,actual:infusion-1\nH-1,AB,QX7R2M,2025-01-06,70,2025-01-06\n' });
   expect(r.ok).toBe(true);
   return db;
 }

@@ -1,18 +1,14 @@
 // Participant commands for scripts: enroll, visit, participants list and import.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from './helpers/db.js';
+import { cli as run, siteWithPerson } from './helpers/cli.js';
+import { tempDir } from './helpers/db.js';
 
+/** The CLI on one database, as "TC" (every role) with their passphrase in the environment. */
 function cliIn(db: string) {
-  return (...args: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'cli/main.ts'), '--db', db, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', TRIALCOORD_USER: 'CI' },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const as = siteWithPerson(db);
+  return (...args: string[]) => run(['--db', db, ...args], as);
 }
 
 const ARM_WORDS = /Experimental group|Sham comparator|CD83|regulatory MSC|control solution|1×10⁸|\bsham\b|\bexperimental\b/i;
@@ -43,7 +39,7 @@ describe('participant commands', () => {
   it('a refused enrollment leaves nothing behind', () => {
     const cli = cliIn(path.join(tempDir(), 'db.sqlite'));
     const r = cli('enroll', '--protocol', 'ucmsc-sepsis', '--study-id', 'S-11', '--initials', 'AB', '--sex', 'male', '--age', '80', '--consent', '2025-01-02', '--day1', '2025-01-06', '--confirm-eligibility');
-    expect([r.code, r.stderr]).toEqual([2, 'error: S-11 cannot be enrolled: Age 80 is above the maximum of 65 years.\n']);
+    expect([r.code, r.stderr]).toEqual([2, 'error: S-11 is not eligible as answered: Age 80 is above the maximum of 65 years.\n']);
     expect(JSON.parse(cli('participants', 'list', '--json').stdout)).toEqual([]);
   });
 
@@ -60,5 +56,41 @@ describe('participant commands', () => {
     const ok = cli('participants', 'import', good, '--protocol', 'hucmsc-decompensated-cirrhosis');
     expect([ok.code, ok.stdout]).toEqual([0, 'Imported 2 participants with 2 visits into hucmsc-decompensated-cirrhosis.\n']);
     expect(cli('participants', 'list').stdout).toContain('Conventional plus hUC-MSCs treatment (low dose)');
+  });
+
+  it('corrects a dose and undoes a visit from the command line, each with a reason; --trial and --protocol name the same', () => {
+    const dir = tempDir();
+    const cli = cliIn(path.join(dir, 'db.sqlite'));
+    expect(cli('enroll', '--trial', 'ucmsc-covid19', '--study-id', 'C-1', '--initials', 'AB', '--sex', 'male', '--age', '40', '--weight', '70', '--consent', '2025-01-02', '--day1', '2025-01-06', '--confirm-eligibility').code).toBe(0);
+    expect(cli('visit', 'done', '--trial', 'ucmsc-covid19', '--participant', 'C-1', '--visit', 'infusion-1', '--date', '2025-01-06', '--lot', 'L1', '--time', '10:00').code).toBe(0);
+    expect(cli('visit', 'done', '--protocol', 'ucmsc-covid19', '--participant', 'C-1', '--visit', 'infusion-2', '--date', '2025-01-08', '--lot', 'L2', '--time', '10:00').code).toBe(0);
+    const noReason = cli('visit', 'correct', '--trial', 'ucmsc-covid19', '--participant', 'C-1', '--visit', 'infusion-2', '--lot', 'L2B');
+    expect([noReason.code, noReason.stderr]).toEqual([2, 'error: visit correct needs --reason\n']);
+    const corrected = cli('visit', 'correct', '--trial', 'ucmsc-covid19', '--participant', 'C-1', '--visit', 'infusion-2', '--date', '2025-01-09', '--lot', 'L2B', '--time', '11:30', '--reason', 'Wrong day and lot on the form', '--json');
+    expect(corrected.code).toBe(0);
+    const d = JSON.parse(corrected.stdout) as { visits: { key: string; actualDate: string | null; plannedDate: string; status: string; dose: { lotNumber: string; givenAt: string } | null }[] };
+    const v = Object.fromEntries(d.visits.map((x) => [x.key, x]));
+    expect(v['infusion-2']).toMatchObject({ actualDate: '2025-01-09', dose: { lotNumber: 'L2B', givenAt: '2025-01-09T11:30' } });
+    // The next dose counts from the corrected date.
+    expect(v['infusion-3']!.plannedDate).toBe('2025-01-11');
+    expect(cli('visit', 'missed', '--trial', 'ucmsc-covid19', '--participant', 'C-1', '--visit', 'infusion-3', '--reason', 'Unwell').code).toBe(0);
+    const undone = cli('visit', 'undo', '--trial', 'ucmsc-covid19', '--participant', 'C-1', '--visit', 'infusion-3', '--reason', 'Marked missed by mistake', '--json');
+    expect((JSON.parse(undone.stdout) as typeof d).visits.find((x) => x.key === 'infusion-3')!.status).toBe('planned');
+    const fixed = cli('participant', 'correct', '--trial', 'ucmsc-covid19', '--participant', 'C-1', '--field', 'weight_kg', '--value', '72.5', '--reason', 'Scale was off', '--json');
+    expect((JSON.parse(fixed.stdout) as { participant: { weightKg: number } }).participant.weightKg).toBe(72.5);
+    const trail = cli('audit', 'export', '--trial', 'ucmsc-covid19', '--participant', 'C-1');
+    expect(trail.stdout).toContain('correctVisit,Wrong day and lot on the form');
+    expect(trail.stdout).toContain('undoVisit,Marked missed by mistake');
+    expect(trail.stdout).toContain('correctParticipant,Scale was off');
+  });
+
+  it('unblind needs the unblinded role and the passphrase, and prints the arm', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'db.sqlite');
+    const cli = cliIn(db);
+    expect(cli('enroll', '--trial', 'ucmsc-sepsis', '--study-id', 'S-1', '--initials', 'AB', '--sex', 'male', '--age', '40', '--consent', '2025-01-02', '--day1', '2025-01-06', '--confirm-eligibility').code).toBe(0);
+    const u = cli('unblind', '--trial', 'ucmsc-sepsis', '--participant', 'S-1', '--reason', 'Serious adverse event');
+    expect(u.code).toBe(0);
+    expect(u.stdout).toMatch(/^S-1 \(ucmsc-sepsis\): (Experimental group|Sham comparator group)\n$/);
   });
 });

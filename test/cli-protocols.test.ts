@@ -1,17 +1,20 @@
 // protocol export | diff | import --from-ctgov | move: the commands and exit codes scripts rely on.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/connection.js';
+import { cli as run, siteWithPerson } from './helpers/cli.js';
 import { dumpTables, ROOT, SEEDS_DIR, tempDir } from './helpers/db.js';
 
+/** The CLI as "TC" (every role) on whichever database --db names, set up on first use. */
+const people = new Set<string>();
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'cli/main.ts'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', TRIALCOORD_USER: 'CO' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const db = args[args.indexOf('--db') + 1]!;
+  if (!people.has(db)) {
+    siteWithPerson(db);
+    people.add(db);
+  }
+  return run(args, { TRIALCOORD_USER: 'TC', TRIALCOORD_PASSPHRASE: 'a test passphrase' });
 }
 const snapshot = (file: string) => {
   const conn = openDatabase(file);

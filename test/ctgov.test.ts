@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CtgovError, draftFromCtgov, parseAge, parseDosing, parseTimeFrame, splitEligibility, withVisits } from '../core/ctgov.js';
 import { ProtocolSchema, type Protocol } from '../core/protocol.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { dumpTables, freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
+import { addTestPerson, dumpTables, freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'ctgov');
 // A real registry record (results section and all), copied from the team's reference files.
@@ -89,6 +89,7 @@ describe('ClinicalTrials.gov import of the seed trials’ records', () => {
     const { conn } = freshDb();
     importSeedsOnFirstStart(conn, SEEDS_DIR);
     const { call } = serviceFor(conn);
+    addTestPerson(conn, 'CO');
     const before = dumpTables(conn);
     const broken = fixture('ucmsc-sepsis') as { protocolSection: { armsInterventionsModule: { armGroups: unknown[] } } };
     broken.protocolSection.armsInterventionsModule.armGroups = [];

@@ -7,7 +7,7 @@ import { DatabaseFromFutureError } from '../db/errors.js';
 import { migrate } from '../db/migrate.js';
 import { MIGRATIONS, type Migration } from '../db/migrations/index.js';
 import type { WritableDB } from '../db/types.js';
-import { freshDb, tempDir } from './helpers/db.js';
+import { addTestPerson, freshDb, serviceFor, tempDir } from './helpers/db.js';
 
 describe('database and migrations', () => {
   it('opens in WAL mode with foreign keys on, STRICT tables and the latest schema version', () => {
@@ -98,15 +98,16 @@ describe('database and migrations', () => {
 
 describe('two writers on one file', () => {
   it('the second gets a clear busy message and changes nothing; the first is unharmed', async () => {
-    const { createHandlers, dispatch } = await import('../db/service.js');
     const { file, conn } = freshDb();
+    addTestPerson(conn, 'AD', ['admin']);
     const other = openDatabase(file, { busyTimeoutMs: 50 });
-    const handlers = createHandlers({ conn: other, mode: 'cli', appVersion: 'test' });
+    const { call } = serviceFor(other);
+    const add = { initials: 'AB', name: 'A B', roles: ['coordinator'], passphrase: 'a long enough passphrase' };
     conn.read((db) => db.exec('BEGIN IMMEDIATE'));
-    const r = dispatch(handlers, 'addUser', { initials: 'AB', name: 'A B' }, () => {});
+    const r = call('addUser', add, { kind: 'person', initials: 'AD' });
     expect(r).toEqual({ ok: false, error: { code: 'database', message: 'The database is busy: another Trial Coordinator process is writing. Try again.', details: [] } });
     conn.read((db) => db.exec('COMMIT'));
-    expect(dispatch(handlers, 'addUser', { initials: 'AB', name: 'A B' }, () => {}).ok).toBe(true);
+    expect(call('addUser', add, { kind: 'person', initials: 'AD' }).ok).toBe(true);
     expect(conn.read((db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
     other.close();
     conn.close();

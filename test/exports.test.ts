@@ -4,7 +4,8 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvChunk, EXPORT_HEADERS, exportRows, visitsIcs, writeCsv, type ExportKind } from '../db/exports.js';
+import type { ExportKind } from '../core/vocabulary.js';
+import { csvChunk, EXPORT_HEADERS, exportRows, visitsIcs, writeCsv } from '../db/exports.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
 import { freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
 
@@ -13,11 +14,12 @@ const TRICKY = ['Late, because of "traffic"', 'Line one\nline two', '=HYPERLINK(
 function setup() {
   const { conn, file } = freshDb();
   importSeedsOnFirstStart(conn, SEEDS_DIR);
-  const { ok } = serviceFor(conn);
+  const service = serviceFor(conn);
+  const { ok } = service;
   const enroll = (protocolId: string, studyId: string, armKey?: string) => {
     const s = ok('screenParticipant', { protocolId, studyId, initials: 'AB', ageYears: 40, sex: 'female', weightKg: 70, consentDate: '2025-05-01', by: 'CO' });
     ok('answerEligibility', { participantId: s.participant.id, by: 'CO', answers: s.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });
-    return ok('enrollParticipant', { participantId: s.participant.id, day1: '2025-05-05', by: 'CO', ...(armKey ? { armKey } : {}) });
+    return service.enroll({ participantId: s.participant.id, day1: '2025-05-05', by: 'CO', ...(armKey ? { armKey } : {}) });
   };
   const c = enroll('ucmsc-covid19', 'C-1');
   TRICKY.forEach((reason, i) => ok('markVisitMissed', { visitId: c.visits[i + 1]!.id, reason, by: 'CO' }));

@@ -6,14 +6,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../core/api.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { createHandlers, dispatch } from '../db/service.js';
-import { freshDb, SEEDS_DIR } from './helpers/db.js';
+import type { Caller } from '../core/api.js';
+import { dispatch } from '../db/dispatch.js';
+import { createHandlers } from '../db/service.js';
+import { addTestPerson, freshDb, SEEDS_DIR } from './helpers/db.js';
 
-const CODES = new Set(['invalid_input', 'not_found', 'conflict', 'database', 'unknown_method']);
+const CODES = new Set(['invalid_input', 'not_found', 'conflict', 'database', 'unknown_method', 'unauthorized', 'forbidden']);
+/** Someone with every role, so that the fuzz reaches every method's input check. */
+const EVERYONE: Caller = { kind: 'person', initials: 'FZ' };
 
 function setup() {
   const { conn } = freshDb();
   importSeedsOnFirstStart(conn, SEEDS_DIR);
+  addTestPerson(conn, 'FZ');
   const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => new Date('2025-06-20T09:00:00') });
   const auditCount = () => conn.read((db) => (db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n);
   return { conn, handlers, auditCount };
@@ -37,7 +42,7 @@ describe('API fuzz', () => {
     fc.assert(
       fc.property(fc.constantFrom(...methods, 'nope', '__proto__', 'constructor'), fc.oneof(shaped, fc.anything()), (method, input) => {
         const before = auditCount();
-        const result = dispatch(handlers, method, input, (e) => {
+        const result = dispatch(conn, handlers, method, input, EVERYONE, (e: unknown) => {
           throw new Error(`unexpected internal error: ${String(e)}`);
         });
         if (result.ok) return;
@@ -67,7 +72,7 @@ describe('API fuzz', () => {
         for (const k of target.slice(0, -1)) parent = parent[k] as Record<string, unknown>;
         parent[target.at(-1)!] = replacement;
         const before = auditCount();
-        const r = dispatch(handlers, 'importProtocol', { document: doc, asNewVersion: true }, (e) => {
+        const r = dispatch(conn, handlers, 'importProtocol', { document: doc, asNewVersion: true }, EVERYONE, (e: unknown) => {
           throw new Error(`unexpected internal error: ${String(e)}`);
         });
         if (!r.ok) {

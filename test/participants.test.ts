@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ParticipantDetail } from '../core/participants.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { createHandlers, dispatch } from '../db/service.js';
-import { dumpTables, freshDb, SEEDS_DIR } from './helpers/db.js';
+import { addTestPerson, dumpTables, freshDb, SEEDS_DIR, serviceFor, TEST_PASSPHRASE } from './helpers/db.js';
 
 const NOW = new Date('2025-06-20T09:00:00');
 
 function setup(now = NOW) {
   const { conn } = freshDb();
   importSeedsOnFirstStart(conn, SEEDS_DIR);
-  const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => now });
-  const call = (m: string, input: unknown) => dispatch(handlers, m, input, (e) => { throw e; });
-  const ok = <T = ParticipantDetail>(m: string, input: unknown): T => {
-    const r = call(m, input);
-    if (!r.ok) throw new Error(`${m} failed: ${r.error.message}`);
-    return r.value as T;
-  };
-  return { conn, call, ok };
+  addTestPerson(conn, 'CO');
+  return { conn, ...serviceFor(conn, now) };
 }
 
 const screenSepsis = (ok: ReturnType<typeof setup>['ok'], studyId: string) =>
@@ -53,8 +46,8 @@ describe('screening and enrollment', () => {
   });
 
   it('enrolls an eligible participant in the blinded sepsis trial with a code, never the arm, and a schedule', () => {
-    const { ok } = setup();
-    const d = ok('enrollParticipant', { participantId: answerAll(ok, screenSepsis(ok, 'S-003')).participant.id, day1: '2025-06-10', by: 'CO' });
+    const { ok, enroll } = setup();
+    const d = enroll({ participantId: answerAll(ok, screenSepsis(ok, 'S-003')).participant.id, day1: '2025-06-10', by: 'CO' });
     expect(d.participant.status).toBe('enrolled');
     expect(d.assignment).toMatchObject({ blinded: true, armKey: null, armLabel: null });
     expect(d.assignment.code).toMatch(/^[A-Z2-9]{6}$/);
@@ -67,8 +60,8 @@ describe('screening and enrollment', () => {
   });
 
   it('a dose done two days late needs a reason; then later visits move and the worklists change', () => {
-    const { call, ok } = setup();
-    const d = ok('enrollParticipant', { participantId: answerAll(ok, screenSepsis(ok, 'S-004')).participant.id, day1: '2025-06-10', by: 'CO' });
+    const { call, ok, enroll } = setup();
+    const d = enroll({ participantId: answerAll(ok, screenSepsis(ok, 'S-004')).participant.id, day1: '2025-06-10', by: 'CO' });
     const first = d.visits[0]!;
     const before = ok<{ overdue: unknown[]; thisWeek: unknown[] }>('worklists', { today: '2025-06-20' });
     expect(before.overdue).toHaveLength(1);
@@ -87,35 +80,35 @@ describe('screening and enrollment', () => {
   });
 
   it('per-kg doses: the total comes from the recorded weight (0.5×10⁶ cells/kg × 72 kg = 3.6×10⁷ cells)', () => {
-    const { ok } = setup();
+    const { ok, enroll } = setup();
     // Open label (a copy of the COVID-19 trial with masking "NONE"): the arm's own dose and total.
     const open = JSON.parse(JSON.stringify(ok<{ protocol: Record<string, unknown> }>('getProtocol', { id: 'ucmsc-covid19' }).protocol)) as Record<string, unknown> & { design: { masking: string } };
     open.id = 'covid-open';
     open.design.masking = 'NONE';
     ok('importProtocol', { document: open });
     const os = ok('screenParticipant', { protocolId: 'covid-open', studyId: 'O-1', initials: 'OP', ageYears: 50, sex: 'male', weightKg: 72, consentDate: '2025-06-01', by: 'CO' });
-    const od = ok('enrollParticipant', { participantId: answerAll(ok, os).participant.id, day1: '2025-06-10', armKey: 'uc-msc', by: 'CO' });
+    const od = enroll({ participantId: answerAll(ok, os).participant.id, day1: '2025-06-10', armKey: 'uc-msc', by: 'CO' });
     const odone = ok('markVisitDone', { visitId: od.visits[0]!.id, actualDate: '2025-06-10', dose: { lotNumber: 'L0', givenAt: '2025-06-10T08:00', weightKg: null }, by: 'CO' });
     expect(odone.visits[0]!.dose).toMatchObject({ totalAmount: 36000000, totalUnit: 'cells', doseText: '5×10⁵ cells/kg × 72 kg = 3.6×10⁷ cells' });
 
     const s = ok('screenParticipant', { protocolId: 'ucmsc-covid19', studyId: 'C-1', initials: 'EF', ageYears: 50, sex: 'male', weightKg: 72, consentDate: '2025-06-01', by: 'CO' });
-    const d = ok('enrollParticipant', { participantId: answerAll(ok, s).participant.id, day1: '2025-06-10', by: 'CO' });
+    const d = enroll({ participantId: answerAll(ok, s).participant.id, day1: '2025-06-10', by: 'CO' });
     expect(d.doseRule).toMatchObject({ perKg: true, amount: 500000, unit: 'cells' });
     const done = ok('markVisitDone', { visitId: d.visits[0]!.id, actualDate: '2025-06-10', dose: { lotNumber: 'L1', givenAt: '2025-06-10T08:00', weightKg: null }, by: 'CO' });
-    // Blinded: the same words for both arms, with the active arm's working for the preparation.
-    expect(done.visits[0]!.dose).toMatchObject({ totalAmount: null, doseText: 'Blinded study treatment (if active: 5×10⁵ cells/kg × 72 kg = 3.6×10⁷ cells)' });
+    // Blinded: the same words and figures for both arms, the active arm's working for the preparation.
+    expect(done.visits[0]!.dose).toMatchObject({ totalAmount: 36000000, totalUnit: 'cells', doseText: 'Blinded study treatment (if active: 5×10⁵ cells/kg × 72 kg = 3.6×10⁷ cells)' });
   });
 
   it('open-label trials show the arm and may assign by hand; withdrawal cancels only future visits', () => {
-    const { call, ok } = setup();
+    const { call, ok, enroll } = setup();
     const s = ok('screenParticipant', { protocolId: 'hucmsc-decompensated-cirrhosis', studyId: 'B-1', initials: 'GH', ageYears: 50, sex: 'female', consentDate: '2025-05-01', by: 'CO' });
-    const d = ok('enrollParticipant', { participantId: answerAll(ok, s).participant.id, day1: '2025-05-02', armKey: 'high', by: 'CO' });
+    const d = enroll({ participantId: answerAll(ok, s).participant.id, day1: '2025-05-02', armKey: 'high', by: 'CO' });
     expect(d.assignment).toMatchObject({ blinded: false, armKey: 'high', armLabel: 'Conventional therapy plus hUC-MSCs treatment (high dose)', code: null });
     const blindHand = call('enrollParticipant', { participantId: 999, day1: '2025-05-02', armKey: 'x', by: 'CO' });
     expect(blindHand.ok).toBe(false);
 
     const c = ok('screenParticipant', { protocolId: 'ucmsc-covid19', studyId: 'C-2', initials: 'IJ', ageYears: 40, sex: 'male', weightKg: 80, consentDate: '2025-06-01', by: 'CO' });
-    const e = ok('enrollParticipant', { participantId: answerAll(ok, c).participant.id, day1: '2025-06-02', by: 'CO' });
+    const e = enroll({ participantId: answerAll(ok, c).participant.id, day1: '2025-06-02', by: 'CO' });
     ok('markVisitDone', { visitId: e.visits[0]!.id, actualDate: '2025-06-02', dose: { lotNumber: 'L', givenAt: '2025-06-02T09:00', weightKg: null }, by: 'CO' });
     const w = ok('withdrawParticipant', { participantId: e.participant.id, date: '2025-06-05', reason: 'Consent withdrawn', by: 'CO' });
     expect(w.visits.map((v) => [v.key, v.status])).toEqual([
@@ -132,27 +125,30 @@ describe('screening and enrollment', () => {
     ]);
   });
 
-  it('unblinding one participant is explicit, needs a reason, and is recorded', () => {
-    const { call, ok } = setup();
-    const d = ok('enrollParticipant', { participantId: answerAll(ok, screenSepsis(ok, 'S-005')).participant.id, day1: '2025-06-10', by: 'CO' });
-    expect(call('unblindParticipant', { participantId: d.participant.id, reason: '', by: 'PI' }).ok).toBe(false);
-    const u = ok('unblindParticipant', { participantId: d.participant.id, reason: 'Serious adverse event', by: 'PI' });
+  it('unblinding one participant is explicit, needs a reason and the passphrase, and is recorded as a signature', () => {
+    const { call, ok, enroll } = setup();
+    const d = enroll({ participantId: answerAll(ok, screenSepsis(ok, 'S-005')).participant.id, day1: '2025-06-10', by: 'CO' });
+    expect(call('unblindParticipant', { participantId: d.participant.id, reason: '', passphrase: TEST_PASSPHRASE, by: 'PI' }).ok).toBe(false);
+    const wrong = call('unblindParticipant', { participantId: d.participant.id, reason: 'Serious adverse event', passphrase: 'not it', by: 'PI' });
+    expect(wrong.ok ? null : wrong.error.message).toBe('Not signed: Those initials and that passphrase do not match.');
+    const u = ok('unblindParticipant', { participantId: d.participant.id, reason: 'Serious adverse event', passphrase: TEST_PASSPHRASE, by: 'PI' });
     expect(['experimental', 'sham']).toContain(u.assignment.armKey);
-    expect(u.assignment.unblinded).toMatchObject({ by: 'PI', reason: 'Serious adverse event' });
+    expect(u.assignment.unblinded).toMatchObject({ by: 'PI', name: 'Person PI', reason: 'Serious adverse event', meaning: 'Unblinded because Serious adverse event' });
   });
 
   it('missed and rescheduled visits re-plan what depends on them', () => {
-    const { ok } = setup();
+    const { ok, enroll } = setup();
     const c = ok('screenParticipant', { protocolId: 'ucmsc-covid19', studyId: 'C-3', initials: 'KL', ageYears: 40, sex: 'male', weightKg: 80, consentDate: '2025-06-01', by: 'CO' });
-    const e = ok('enrollParticipant', { participantId: answerAll(ok, c).participant.id, day1: '2025-06-02', by: 'CO' });
+    const e = enroll({ participantId: answerAll(ok, c).participant.id, day1: '2025-06-02', by: 'CO' });
     const inf4 = e.visits.find((v) => v.key === 'infusion-4')!;
     const r = ok('rescheduleVisit', { visitId: inf4.id, newDate: '2025-06-10', reason: 'Bed not available', by: 'CO' });
     const by = (d: ParticipantDetail) => Object.fromEntries(d.visits.map((v) => [v.key, v]));
     expect(by(r)['infusion-4']).toMatchObject({ plannedDate: '2025-06-10', rescheduled: true });
     expect(by(r)['post-w1']!.plannedDate).toBe('2025-06-17');
+    // Missed on its new date: it stays there, and what counts from it keeps counting from there.
     const m = ok('markVisitMissed', { visitId: inf4.id, reason: 'Patient unwell', by: 'CO' });
-    expect(by(m)['infusion-4']).toMatchObject({ status: 'missed', plannedDate: '2025-06-08' });
-    expect(by(m)['post-w1']!.plannedDate).toBe('2025-06-15');
+    expect(by(m)['infusion-4']).toMatchObject({ status: 'missed', plannedDate: '2025-06-10' });
+    expect(by(m)['post-w1']!.plannedDate).toBe('2025-06-17');
     const w8 = by(m)['post-w8']!;
     const n = ok('setVisitNotes', { visitId: w8.id, notes: 'Prefers mornings', by: 'CO' });
     expect(by(n)['post-w8']!.notes).toBe('Prefers mornings');
@@ -163,9 +159,9 @@ describe('screening and enrollment', () => {
 
 describe('worklists', () => {
   it('give the first rows of each list and how many there are in all', () => {
-    const { ok } = setup();
+    const { ok, enroll } = setup();
     const c = ok('screenParticipant', { protocolId: 'ucmsc-covid19', studyId: 'C-9', initials: 'WL', ageYears: 40, sex: 'male', weightKg: 80, consentDate: '2025-04-01', by: 'CO' });
-    ok('enrollParticipant', { participantId: answerAll(ok, c).participant.id, day1: '2025-04-02', by: 'CO' });
+    enroll({ participantId: answerAll(ok, c).participant.id, day1: '2025-04-02', by: 'CO' });
     const few = ok<{ overdue: unknown[]; totals: { overdue: number }; limit: number }>('worklists', { today: '2025-06-20', limit: 3 });
     expect(few.overdue).toHaveLength(3);
     expect(few.totals.overdue).toBe(10); // every visit, the last on 3 June, is past its window by 20 June
@@ -176,8 +172,8 @@ describe('worklists', () => {
 
 describe('refusals change nothing', () => {
   it('every refused action leaves the database as it was and says why', () => {
-    const { conn, call, ok } = setup();
-    const d = ok('enrollParticipant', { participantId: answerAll(ok, screenSepsis(ok, 'S-020')).participant.id, day1: '2025-06-10', by: 'CO' });
+    const { conn, call, ok, enroll } = setup();
+    const d = enroll({ participantId: answerAll(ok, screenSepsis(ok, 'S-020')).participant.id, day1: '2025-06-10', by: 'CO' });
     const [dose, day28] = d.visits;
     const before = dumpTables(conn);
     const refusals: [string, unknown, RegExp][] = [
@@ -188,7 +184,7 @@ describe('refusals change nothing', () => {
       ['withdrawParticipant', { participantId: d.participant.id, date: '2025-12-01', reason: 'x', by: 'CO' }, /in the future/],
       ['answerEligibility', { participantId: d.participant.id, answers: [{ key: 'inc-age', met: false }], by: 'CO' }, /only be answered during screening/],
       ['enrollParticipant', { participantId: d.participant.id, day1: '2025-06-10', by: 'CO' }, /only a participant in screening/],
-      ['unblindParticipant', { participantId: d.participant.id, reason: 'x', by: '' }, /say who is doing this/],
+      ['unblindParticipant', { participantId: d.participant.id, reason: 'x', by: 'CO' }, /Your passphrase|Passphrase: is required/],
       ['screenParticipant', { protocolId: 'ucmsc-sepsis', studyId: 'S-020', initials: 'AB', ageYears: 1, sex: 'male', consentDate: '2025-06-01', by: 'CO' }, /already used/],
       ['screenParticipant', { protocolId: 'ucmsc-sepsis', studyId: 'S-021', initials: 'Jane', ageYears: 1, sex: 'male', consentDate: '2025-06-01', by: 'CO' }, /initials are 1 to 4 capital letters/],
     ];
@@ -226,11 +222,11 @@ describe('participant import from CSV', () => {
     const r = call('importParticipants', { protocolId: 'hucmsc-decompensated-cirrhosis', csv, by: 'CO' });
     expect(r.ok ? [] : r.error.details).toEqual([
       'line 3, column initials: "Jane Doe" is not 1 to 4 capital letters (no names)',
-      'line 3, column day1: "2025-02-30" is not a date in the form YYYY-MM-DD',
-      'line 3, column weight_kg: "heavy" is not a weight in kg',
+      'line 3, column day1: "2025-02-30" is not a real date in the form YYYY-MM-DD',
+      'line 3, column weight_kg: "heavy" is not a weight in kg (a number such as 72 or 72.5, more than 0 and at most 500)',
       'line 4, column study_id: B-1 appears twice in the file',
       'line 4, column arm: unknown arm "very-high"; arms: low, medium, high',
-      'line 4, column actual:transplant-1: "2025-13-01" is not a date in the form YYYY-MM-DD',
+      'line 4, column actual:transplant-1: "2025-13-01" is not a real date in the form YYYY-MM-DD',
     ]);
     expect(dumpTables(conn)).toEqual(before);
   });

@@ -2,32 +2,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importSeedsOnFirstStart, readSeedFiles } from '../db/seeds.js';
-import { createHandlers, dispatch } from '../db/service.js';
-import { dumpTables, freshDb, SEEDS_DIR } from './helpers/db.js';
+import type { CallContext } from '../core/api.js';
+import { dispatch } from '../db/dispatch.js';
+import { createHandlers } from '../db/service.js';
+import { addTestPerson, dumpTables, freshDb, SEEDS_DIR } from './helpers/db.js';
+
+const READER: CallContext = { actor: null, seesArms: false, reader: true };
 
 const sepsis = () => JSON.parse(fs.readFileSync(path.join(SEEDS_DIR, 'ucmsc-sepsis.json'), 'utf8')) as Record<string, unknown>;
 
 function setup() {
   const { conn } = freshDb();
   importSeedsOnFirstStart(conn, SEEDS_DIR, new Date('2026-11-01T10:00:00Z'));
+  addTestPerson(conn, 'CO');
   const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => new Date('2026-11-02T10:00:00Z') });
-  return { conn, handlers, call: (m: string, input: unknown) => dispatch(handlers, m, input, () => {}) };
+  return { conn, handlers, call: (m: string, input: unknown) => dispatch(conn, handlers, m, input, { kind: 'person', initials: 'CO' }, () => {}) };
 }
 
 describe('protocols in the database', () => {
   it('first start imports every seed once, in title order', () => {
     const { conn, handlers } = setup();
-    expect(handlers.listProtocols({}).map((p) => p.id).sort()).toEqual(readSeedFiles(SEEDS_DIR).map((s) => (s.document as { id: string }).id).sort());
+    expect(handlers.listProtocols({}, READER).map((p) => p.id).sort()).toEqual(readSeedFiles(SEEDS_DIR).map((s) => (s.document as { id: string }).id).sort());
     expect(importSeedsOnFirstStart(conn, SEEDS_DIR)).toBe(0);
-    const titles = handlers.listProtocols({}).map((p) => p.title.toLowerCase());
+    const titles = handlers.listProtocols({}, READER).map((p) => p.title.toLowerCase());
     expect(titles).toEqual([...titles].sort());
     conn.close();
   });
 
   it('finds a protocol by id or NCT number and returns the stored document', () => {
     const { conn, handlers } = setup();
-    const byId = handlers.getProtocol({ id: 'ucmsc-sepsis' });
-    const byNct = handlers.getProtocol({ id: 'nct06882811' });
+    const byId = handlers.getProtocol({ id: 'ucmsc-sepsis' }, READER);
+    const byNct = handlers.getProtocol({ id: 'nct06882811' }, READER);
     expect(byNct.summary).toEqual(byId.summary);
     expect(byId.summary).toMatchObject({ nctId: 'NCT06882811', masking: 'DOUBLE', enrollmentTarget: 180, armCount: 2, version: 1 });
     const { $schema: _ignored, ...expected } = sepsis();
@@ -105,7 +110,7 @@ describe('previewSchedule', () => {
     expect(ok.ok && (ok.value as { visits: { key: string; plannedDate: string }[] }).visits.at(-1)).toMatchObject({ key: 'month-75', plannedDate: '2030-04-30' });
     expect(call('previewSchedule', { protocolId: 'ucmsc-cirrhosis', armKey: 'arm-z', start: '2024-01-31' })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('Unknown arm "arm-z"') } });
     expect(call('previewSchedule', { protocolId: 'ucmsc-cirrhosis', armKey: 'arm-a', start: '2024-02-30' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(call('previewSchedule', { protocolId: 'ucmsc-cirrhosis', armKey: 'arm-a', start: '31/01/2024' })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: ['start: must be a date in the form YYYY-MM-DD'] } });
+    expect(call('previewSchedule', { protocolId: 'ucmsc-cirrhosis', armKey: 'arm-a', start: '31/01/2024' })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: ['Study Day 1: must be a real date (YYYY-MM-DD).'] } });
     conn.close();
   });
 });
@@ -115,7 +120,7 @@ describe('dispatch', () => {
     const { conn, call } = setup();
     expect(call('dropEverything', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(call('toString', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
-    expect(call('getProtocol', { id: 42 })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: ['id: Invalid input: expected string, received number'] } });
+    expect(call('getProtocol', { id: 42 })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: ['Id: must be text.'] } });
     expect(call('listProtocols', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     conn.close();
   });
@@ -124,7 +129,7 @@ describe('dispatch', () => {
     const { conn, handlers } = setup();
     const logged: unknown[] = [];
     const broken = { ...handlers, listProtocols: () => { throw new Error('SQLITE secret detail'); } };
-    const r = dispatch(broken, 'listProtocols', {}, (e) => logged.push(e));
+    const r = dispatch(conn, broken, 'listProtocols', {}, { kind: 'local-reader' }, (e: unknown) => logged.push(e));
     expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] } });
     expect(logged).toHaveLength(1);
     conn.close();

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolSchema, type Protocol } from '../core/protocol.js';
 import { computeSchedule } from '../core/schedule.js';
-import { replayActuals } from '../db/visits.js';
+import { replayActuals } from '../core/participant-schedule.js';
 import { SEEDS_DIR } from './helpers/db.js';
 
 function oneByOne(protocol: Protocol, armKey: string, day1: string, actuals: readonly (readonly [string, string])[]) {

@@ -6,6 +6,8 @@ import * as m0004 from './0004-amendments.js';
 import * as m0005 from './0005-speed.js';
 import * as m0006 from './0006-calendar-counts.js';
 import * as m0007 from './0007-count-triggers.js';
+import * as m0008 from './0008-people.js';
+import * as m0009 from './0009-corrections.js';
 
 export interface Migration {
   readonly version: number;
@@ -22,4 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'speed', up: m0005.up },
   { version: 6, name: 'calendar-counts', up: m0006.up },
   { version: 7, name: 'count-triggers', up: m0007.up },
+  { version: 8, name: 'people', up: m0008.up },
+  { version: 9, name: 'corrections', up: m0009.up },
 ];

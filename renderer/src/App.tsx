@@ -1,24 +1,69 @@
 import { useEffect } from 'react';
-import { HashRouter, Link, NavLink, Navigate, Route, Routes, useNavigate } from 'react-router';
+import { HashRouter, Link, NavLink, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { bridge } from './api';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { LockScreen } from './components/LockScreen';
+import { PersonMenu } from './components/PersonMenu';
+import { StatusArea } from './components/StatusArea';
+import { ErrorNotice, Loading, Page } from './components/ui';
+import { CtgovImport } from './pages/CtgovImport';
+import { Exports } from './pages/Exports';
+import { Participant } from './pages/Participant';
+import { Participants } from './pages/Participants';
+import { People } from './pages/People';
+import { PrintCalendar } from './pages/PrintCalendar';
 import { ProtocolDetail } from './pages/ProtocolDetail';
+import { ProtocolEditor } from './pages/ProtocolEditor';
 import { ProtocolList } from './pages/ProtocolList';
 import { SchedulePreview } from './pages/SchedulePreview';
-import { ProtocolEditor } from './pages/ProtocolEditor';
-import { CtgovImport } from './pages/CtgovImport';
-import { Participant } from './pages/Participant';
-import { PrintCalendar } from './pages/PrintCalendar';
-import { Participants } from './pages/Participants';
 import { ScreenParticipant } from './pages/ScreenParticipant';
-import { Worklists } from './pages/Worklists';
-import { Exports } from './pages/Exports';
+import { ChooseOwnPassphrase, FirstStart, SignIn } from './pages/SignIn';
 import { SiteCalendar } from './pages/SiteCalendar';
-import { WorkingAs } from './components/WorkingAs';
-import { Page } from './components/ui';
+import { Worklists } from './pages/Worklists';
+import { SessionProvider, useSession } from './session';
 
 export function App() {
   return (
     <HashRouter>
+      <SessionProvider>
+        {(s) => {
+          if (s.loading)
+            return (
+              <main id="main" className="gate">
+                {s.error ? <ErrorNotice error={s.error} title="Trial Coordinator cannot start" /> : <Loading what="Trial Coordinator" />}
+              </main>
+            );
+          const { info, person, reader } = s.session;
+          // The command line's print page reads without sign-in; it shows nothing else.
+          if (reader) return <ReaderRoutes />;
+          if (info.setup.state !== 'ready') return <FirstStart />;
+          if (!person) return <SignIn />;
+          if (person.mustChangePassphrase) return <ChooseOwnPassphrase />;
+          return <Shell />;
+        }}
+      </SessionProvider>
+    </HashRouter>
+  );
+}
+
+function ReaderRoutes() {
+  return (
+    <main id="main">
+      <ErrorBoundary>
+        <Routes>
+          <Route path="/participants/:id/calendar" element={<PrintCalendar />} />
+          <Route path="*" element={<p>This page is for printing only.</p>} />
+        </Routes>
+      </ErrorBoundary>
+    </main>
+  );
+}
+
+function Shell() {
+  const session = useSession();
+  const location = useLocation();
+  return (
+    <>
       <MenuNavigation />
       <a className="skip-link" href="#main" onClick={skipToMain}>
         Skip to content
@@ -47,30 +92,41 @@ export function App() {
             <li>
               <NavLink to="/exports">Exports</NavLink>
             </li>
+            {session.can('admin') && (
+              <li>
+                <NavLink to="/people">People</NavLink>
+              </li>
+            )}
           </ul>
         </nav>
-        <WorkingAs />
+        <StatusArea />
+        <PersonMenu />
       </header>
       <main id="main" tabIndex={-1}>
-        <Routes>
-          <Route path="/" element={<Navigate to="/worklists" replace />} />
-          <Route path="/worklists" element={<Worklists />} />
-          <Route path="/participants" element={<Participants />} />
-          <Route path="/participants/new" element={<ScreenParticipant />} />
-          <Route path="/participants/:id" element={<Participant />} />
-          <Route path="/participants/:id/calendar" element={<PrintCalendar />} />
-          <Route path="/protocols" element={<ProtocolList />} />
-          <Route path="/exports" element={<Exports />} />
-          <Route path="/calendar" element={<SiteCalendar />} />
-          <Route path="/protocols/new" element={<ProtocolEditor />} />
-          <Route path="/protocols/import" element={<CtgovImport />} />
-          <Route path="/protocols/:id" element={<ProtocolDetail />} />
-          <Route path="/protocols/:id/edit" element={<ProtocolEditor />} />
-          <Route path="/protocols/:id/schedule" element={<SchedulePreview />} />
-          <Route path="*" element={<NotFound />} />
-        </Routes>
+        {/* A render error on one page shows a plain message there; the rest of the app goes on. */}
+        <ErrorBoundary key={location.pathname}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/worklists" replace />} />
+            <Route path="/worklists" element={<Worklists />} />
+            <Route path="/participants" element={<Participants />} />
+            <Route path="/participants/new" element={<ScreenParticipant />} />
+            <Route path="/participants/:id" element={<Participant />} />
+            <Route path="/participants/:id/calendar" element={<PrintCalendar />} />
+            <Route path="/protocols" element={<ProtocolList />} />
+            <Route path="/exports" element={<Exports />} />
+            <Route path="/calendar" element={<SiteCalendar />} />
+            <Route path="/people" element={<People />} />
+            <Route path="/protocols/new" element={<ProtocolEditor />} />
+            <Route path="/protocols/import" element={<CtgovImport />} />
+            <Route path="/protocols/:id" element={<ProtocolDetail />} />
+            <Route path="/protocols/:id/edit" element={<ProtocolEditor />} />
+            <Route path="/protocols/:id/schedule" element={<SchedulePreview />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </ErrorBoundary>
       </main>
-    </HashRouter>
+      {session.locked && <LockScreen />}
+    </>
   );
 }
 
@@ -80,7 +136,7 @@ function skipToMain(event: React.MouseEvent) {
   document.getElementById('main')?.focus();
 }
 
-/** Electron's application menu sends routes (e.g. Ctrl+1 → Protocols). */
+/** Electron's application menu sends routes (e.g. Ctrl+1 → Worklists). */
 function MenuNavigation() {
   const navigate = useNavigate();
   useEffect(() => bridge()?.onNavigate((route) => void navigate(route)), [navigate]);
@@ -91,7 +147,7 @@ function NotFound() {
   return (
     <Page title="Page not found">
       <p>
-        There is nothing at this address. <Link to="/protocols">Go to the protocols</Link>.
+        There is nothing at this address. <Link to="/worklists">Go to the worklists</Link>.
       </p>
     </Page>
   );

@@ -1,6 +1,7 @@
 // The renderer's client for the API contract: IPC through the preload in Electron, loopback
-// HTTP with the session token in browser mode. The renderer never sees SQL or Node.
-import type { ApiErrorBody, ApiResult, Input, Method, Output } from '../../core/api';
+// HTTP in browser mode (the session is an HttpOnly cookie the page never sees). The renderer
+// never sees SQL or Node.
+import type { AnyMethod, ApiErrorBody, ApiResult, Input, Output } from '../../core/api';
 
 interface Bridge {
   invoke(method: string, input: unknown): Promise<unknown>;
@@ -13,9 +14,6 @@ declare global {
   }
 }
 
-const TOKEN_KEY = 'trialcoord.token';
-const TOKEN_HEADER = 'x-trialcoord-token';
-
 export class ApiError extends Error {
   readonly code: string;
   readonly details: readonly string[];
@@ -26,35 +24,34 @@ export class ApiError extends Error {
   }
 }
 
-/** Browser mode: take the token from the URL once, keep it for this tab, and drop it from the address bar. */
-export function adoptSessionToken(): void {
-  const url = new URL(window.location.href);
-  const token = url.searchParams.get('token');
-  if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-  }
-}
-
 export function bridge(): Bridge | undefined {
   return window.trialcoord;
 }
 
-export async function invoke<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
+/** Told of every answer that says the session is locked or gone, so the app can ask for the passphrase. */
+const sessionListeners = new Set<(code: 'locked' | 'unauthorized') => void>();
+export function onSessionProblem(listener: (code: 'locked' | 'unauthorized') => void): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
+export async function invoke<M extends AnyMethod>(method: M, input: Input<M>): Promise<Output<M>> {
   let result: ApiResult<Output<M>>;
   const b = bridge();
   if (b) {
     result = (await b.invoke(method, input)) as ApiResult<Output<M>>;
   } else {
-    const response = await fetch(`./api/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: sessionStorage.getItem(TOKEN_KEY) ?? '' },
-      body: JSON.stringify(input),
-    });
-    if (response.status === 401) throw new ApiError({ code: 'unauthorized', message: 'This browser tab has no valid session. Open the address printed by "npm start" again.' });
-    result = (await response.json()) as ApiResult<Output<M>>;
+    let response: Response;
+    try {
+      response = await fetch(`./api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input), credentials: 'same-origin' });
+    } catch {
+      throw new ApiError({ code: 'internal', message: 'The app is not answering: is Trial Coordinator still running?' });
+    }
+    result = (await response.json().catch(() => ({ ok: false, error: { code: 'internal', message: 'The app gave an answer it could not read.', details: [] } }))) as ApiResult<Output<M>>;
   }
-  if (!result.ok) throw new ApiError(result.error);
+  if (!result.ok) {
+    if (result.error.code === 'locked' || (result.error.code === 'unauthorized' && method !== 'signIn' && method !== 'unlock')) for (const l of sessionListeners) l(result.error.code);
+    throw new ApiError(result.error);
+  }
   return result.value;
 }

@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
+import type { Caller } from '../../core/api.js';
 import type { ParticipantDetail } from '../../core/participants.js';
 import { openDatabase, type Connection } from '../../db/connection.js';
-import { createHandlers, dispatch } from '../../db/service.js';
+import { dispatch } from '../../db/dispatch.js';
+import { createHandlers } from '../../db/service.js';
+import { addTestPerson, TEST_PASSPHRASE } from './people.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -36,17 +39,37 @@ export function dumpTables(conn: Connection): Record<string, unknown[]> {
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const SEEDS_DIR = path.join(ROOT, 'seeds');
 
-/** The API over a test database, as the app uses it: `call` returns the result, `ok` the value or throws. */
+export { addTestPerson, cheapHash, TEST_PASSPHRASE } from './people.js';
+
+/**
+ * The API over a test database, as the app uses it. An input's `by` names the person calling
+ * (created on first use with every role); it is taken out of the input, as the backend takes the
+ * caller from the session. `call` returns the result, `ok` the value or throws.
+ */
 export function serviceFor(conn: Connection, now = new Date('2025-06-20T09:00:00')) {
   const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => now });
-  const call = (method: string, input: unknown) =>
-    dispatch(handlers, method, input, (e) => {
+  const call = (method: string, input: unknown, caller?: Caller) => {
+    let by = 'CO';
+    let rest = input;
+    if (input && typeof input === 'object' && 'by' in input) {
+      const { by: b, ...r } = input as { by: string };
+      by = b;
+      rest = r;
+    }
+    if (!caller) addTestPerson(conn, by);
+    return dispatch(conn, handlers, method, rest, caller ?? { kind: 'person', initials: by }, (e) => {
       throw e;
     });
-  const ok = <T = ParticipantDetail>(method: string, input: unknown): T => {
-    const r = call(method, input);
+  };
+  const ok = <T = ParticipantDetail>(method: string, input: unknown, caller?: Caller): T => {
+    const r = call(method, input, caller);
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     return r.value as T;
   };
-  return { handlers, call, ok };
+  /** Enrollment as the site does it: an investigator signs the eligibility answers, then the participant is enrolled. */
+  const enroll = (input: { participantId: number; day1: string; by?: string; armKey?: string; stratum?: string }): ParticipantDetail => {
+    ok('confirmEligibility', { participantId: input.participantId, passphrase: TEST_PASSPHRASE, ...(input.by ? { by: input.by } : {}) });
+    return ok('enrollParticipant', input);
+  };
+  return { handlers, call, ok, enroll };
 }

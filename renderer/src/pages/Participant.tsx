@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import type { ParticipantDetail } from '../../../core/participants';
+import type { AuditEntry, ParticipantDetail } from '../../../core/participants';
+import { PARTICIPANT_STATUS_WORDS, SEX_WORDS, VISIT_STATUS_WORDS, type Sex, type VisitStatus } from '../../../core/vocabulary';
 import { invoke } from '../api';
 import { formatCalendarDate, formatInstant } from '../dates';
 import { AuditTrail } from '../components/AuditTrail';
+import { HistoryMark } from '../components/History';
+import { useSession } from '../session';
+import { CorrectDetails } from './participant/CorrectDetails';
 import { Timeline } from '../components/Timeline';
 import { WindowCell } from '../components/WindowCell';
 import { Badge, ErrorNotice, Facts, Loading, NotStated, Page, Section } from '../components/ui';
@@ -34,10 +38,24 @@ export function Participant() {
 
 function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onChange: (d: ParticipantDetail) => void }) {
   const p = detail.participant;
+  const session = useSession();
   // Every change re-renders with a new detail object; the trail reloads with it.
   const [revision, setRevision] = useState(0);
+  const [trail, setTrail] = useState<readonly AuditEntry[] | null>(null);
+  const [correcting, setCorrecting] = useState(false);
   useEffect(() => setRevision((r) => r + 1), [detail]);
+  useEffect(() => {
+    let live = true;
+    void invoke('participantAudit', { participantId: p.id }).then((t) => live && setTrail(t), () => {});
+    return () => {
+      live = false;
+    };
+  }, [p.id, revision]);
   const a = detail.assignment;
+  const mark = (field: string, what: string) => (
+    <HistoryMark entries={trail} what={what} fields={[{ entity: 'participants', entityId: String(p.id), field, label: what, ...(field.endsWith('_date') ? { show: showDate } : {}) }]} />
+  );
+  const canCorrect = session.can('coordinator', 'investigator');
   return (
     <Page
       title={`${p.studyId} (${p.initials})`}
@@ -52,20 +70,34 @@ function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onCh
       }
     >
       <div className="badges">
-        <Badge tone={STATUS_TONE[p.status]}>{p.status}</Badge>
+        <Badge tone={STATUS_TONE[p.status]}>{PARTICIPANT_STATUS_WORDS[p.status]}</Badge>
         {a.blinded && a.code && <Badge tone="warning">Blinded code {a.code}</Badge>}
         {a.armLabel && <Badge tone="accent">{a.armLabel}</Badge>}
       </div>
       <Facts
         items={[
-          ['Age', p.ageYears !== null ? `${p.ageYears} years` : p.birthDate ? `Born ${formatCalendarDate(p.birthDate)}` : <NotStated />],
-          ['Sex', p.sex],
-          ['Weight', p.weightKg !== null ? `${p.weightKg} kg` : <NotStated />],
-          ['Consent', p.consentDate ? formatCalendarDate(p.consentDate) : <NotStated />],
+          ['Initials', <>{p.initials} {mark('initials', 'Initials')}</>],
+          [
+            'Age',
+            <>
+              {p.ageYears !== null ? `${p.ageYears} years` : p.birthDate ? `Born ${formatCalendarDate(p.birthDate)}` : <NotStated what="Age or date of birth" />} {mark('age_years', 'Age')} {mark('birth_date', 'Date of birth')}
+            </>,
+          ],
+          ['Sex', <>{SEX_WORDS[p.sex as Sex] ?? p.sex} {mark('sex', 'Sex')}</>],
+          ['Weight', <>{p.weightKg !== null ? `${p.weightKg} kg` : <NotStated />} {mark('weight_kg', 'Weight')}</>],
+          ['Consent', <>{p.consentDate ? formatCalendarDate(p.consentDate) : <NotStated />} {mark('consent_date', 'Consent date')}</>],
           ['Study Day 1', p.day1 ? formatCalendarDate(p.day1) : <span className="muted">Not enrolled</span>],
           ['Protocol version', String(p.protocolVersion)],
         ]}
       />
+      {canCorrect && (
+        <div className="form-actions">
+          <button type="button" className="button button-secondary button-small" onClick={() => setCorrecting(true)}>
+            Correct details…
+          </button>
+        </div>
+      )}
+      <CorrectDetails open={correcting} detail={detail} onClose={() => setCorrecting(false)} onDone={(d) => (onChange(d), setCorrecting(false))} />
       {p.status === 'screen-failed' && (
         <div className="notice notice-info" role="status">
           <strong>Screen failure.</strong> {p.screenFailReason}
@@ -77,7 +109,7 @@ function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onCh
         </div>
       )}
       {(p.status === 'screening' || p.status === 'screen-failed') && <Screening detail={detail} onChange={onChange} />}
-      {(p.status === 'enrolled' || p.status === 'withdrawn') && <Enrolled detail={detail} onChange={onChange} />}
+      {(p.status === 'enrolled' || p.status === 'withdrawn') && <Enrolled detail={detail} onChange={onChange} trail={trail} />}
       <Section id="audit" title="History">
         <AuditTrail key={revision} participantId={p.id} />
       </Section>
@@ -86,23 +118,36 @@ function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onCh
 }
 
 
-function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (d: ParticipantDetail) => void }) {
+const DOSE_FIELD_WORDS = { lot_number: 'Lot number', given_at: 'Time given', weight_kg: 'Weight' } as const;
+const showDate = (x: unknown) => (typeof x === 'string' && x ? formatCalendarDate(x) : '(none)');
+const DOSE_FIELD_SHOW = {
+  lot_number: (x: unknown) => String(x ?? '(none)'),
+  given_at: (x: unknown) => (typeof x === 'string' ? `${formatCalendarDate(x)} ${x.slice(11, 16)}` : '(none)'),
+  weight_kg: (x: unknown) => (x === null || x === undefined ? '(none)' : `${String(x)} kg`),
+} as const;
+
+function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onChange: (d: ParticipantDetail) => void; trail: readonly AuditEntry[] | null }) {
+  const session = useSession();
   const [action, setAction] = useState<VisitAction | null>(null);
   const [withdraw, setWithdraw] = useState(false);
   const [unblind, setUnblind] = useState(false);
+  const [reinstate, setReinstate] = useState(false);
   const a = detail.assignment;
-  const active = detail.participant.status === 'enrolled';
+  const records = session.can('coordinator', 'investigator');
+  const active = detail.participant.status === 'enrolled' && records;
   const moved = detail.visits.filter((v) => v.plannedDate !== v.projectedDate && v.status === 'planned').length;
   return (
     <>
       <Section id="assignment" title="Assignment">
         {a.blinded ? (
           <p>
-            Blinded trial: this participant's code is <strong className="code">{a.code ?? 'held by the sponsor'}</strong>. The arm is not shown.
+            Blinded trial: this participant's code is <strong className="code">{a.code ?? 'held by the sponsor'}</strong>.{' '}
+            {a.armLabel ? '' : a.armOnRecord ? 'The arm is not shown.' : 'The arm for this code is held by the sponsor, not here.'}
             {a.unblinded && (
               <>
                 {' '}
-                <strong>Unblinded</strong> by {a.unblinded.by} on {formatInstant(a.unblinded.at)} ({a.unblinded.reason}): {a.armLabel}.
+                <strong>Unblinded</strong>, signed by {a.unblinded.name} ({a.unblinded.by}) on {formatInstant(a.unblinded.at)}: “{a.unblinded.meaning}”.
+                {a.armLabel ? ` Arm: ${a.armLabel}.` : ' The arm is shown only to people with the unblinded role.'}
               </>
             )}
           </p>
@@ -112,17 +157,23 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
           </p>
         )}
         <div className="form-actions">
-          {a.blinded && !a.unblinded && (
-            <button type="button" className="button button-danger" onClick={() => setUnblind(true)}>
-              Unblind this participant…
-            </button>
-          )}
           <Link className="button button-secondary" to={`/participants/${detail.participant.id}/calendar`}>
             Print calendar
           </Link>
           {active && (
             <button type="button" className="button button-secondary" onClick={() => setWithdraw(true)}>
               Withdraw…
+            </button>
+          )}
+          {detail.participant.status === 'withdrawn' && session.can('investigator') && (
+            <button type="button" className="button button-secondary" onClick={() => setReinstate(true)}>
+              Reverse the withdrawal…
+            </button>
+          )}
+          {/* Last and apart: unblinding is rare, signed, and only for the unblinded role. */}
+          {a.blinded && !a.unblinded && a.armOnRecord && session.can('unblinded') && (
+            <button type="button" className="button button-secondary button-danger-outline push-right" onClick={() => setUnblind(true)}>
+              Unblind…
             </button>
           )}
         </div>
@@ -167,8 +218,19 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
                   </td>
                   <td>
                     <Badge tone={v.status === 'done' ? (v.outOfWindow ? 'warning' : 'success') : v.status === 'planned' ? 'neutral' : 'warning'}>
-                      {v.status === 'done' ? `done ${formatCalendarDate(v.actualDate!)}` : v.status}
-                    </Badge>
+                      {v.status === 'done' ? `Done ${formatCalendarDate(v.actualDate!)}` : VISIT_STATUS_WORDS[v.status]}
+                    </Badge>{' '}
+                    <HistoryMark
+                      entries={trail}
+                      what={v.label}
+                      fields={[
+                        { entity: 'visits', entityId: String(v.id), field: 'status', label: 'Status', show: (x) => VISIT_STATUS_WORDS[x as VisitStatus] ?? String(x) },
+                        { entity: 'visits', entityId: String(v.id), field: 'actual_date', label: 'Date done', show: showDate },
+                        ...(v.dose
+                          ? (['lot_number', 'given_at', 'weight_kg'] as const).map((f) => ({ entity: 'doses', entityId: String(v.dose!.id), field: f, label: DOSE_FIELD_WORDS[f], show: DOSE_FIELD_SHOW[f] }))
+                          : []),
+                      ]}
+                    />
                     {v.outOfWindow && <div className="sub">out of window</div>}
                     {v.reason && <div className="sub">{v.reason}</div>}
                     {v.notes && <div className="sub">Notes: {v.notes}</div>}
@@ -195,9 +257,28 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
                         </button>
                       </div>
                     )}
-                    <button type="button" className="link-button" onClick={() => setAction({ kind: 'notes', visit: v })} aria-label={`${v.notes ? 'Edit notes' : 'Add notes'}: ${v.label}`}>
-                      {v.notes ? 'Edit notes' : 'Add notes'}
-                    </button>
+                    {active && v.status === 'done' && (
+                      <div className="row-actions">
+                        <button type="button" className="button button-small button-secondary" onClick={() => setAction({ kind: 'correct', visit: v })} aria-label={`Correct: ${v.label}`}>
+                          Correct
+                        </button>
+                        <button type="button" className="button button-small button-secondary" onClick={() => setAction({ kind: 'undo', visit: v })} aria-label={`Undo: ${v.label}`}>
+                          Undo
+                        </button>
+                      </div>
+                    )}
+                    {active && (v.status === 'missed' || v.status === 'cancelled') && (
+                      <div className="row-actions">
+                        <button type="button" className="button button-small button-secondary" onClick={() => setAction({ kind: 'undo', visit: v })} aria-label={`Undo: ${v.label}`}>
+                          Undo
+                        </button>
+                      </div>
+                    )}
+                    {records && (
+                      <button type="button" className="link-button" onClick={() => setAction({ kind: 'notes', visit: v })} aria-label={`${v.notes ? 'Edit notes' : 'Add notes'}: ${v.label}`}>
+                        {v.notes ? 'Edit notes' : 'Add notes'}
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -225,16 +306,27 @@ function Enrolled({ detail, onChange }: { detail: ParticipantDetail; onChange: (
         withDate
         confirm="Withdraw"
         onClose={() => setWithdraw(false)}
-        submit={(reason, by, date) => invoke('withdrawParticipant', { participantId: detail.participant.id, reason, by, date: date! })}
+        submit={(reason, date) => invoke('withdrawParticipant', { participantId: detail.participant.id, reason, date })}
         onDone={(d) => (onChange(d), setWithdraw(false))}
+      />
+      <ReasonDialog
+        open={reinstate}
+        title="Reverse the withdrawal"
+        explain="The participant is enrolled again and the visits the withdrawal cancelled are planned again. The withdrawal stays in the history with your reason."
+        confirm="Reverse the withdrawal"
+        danger={false}
+        onClose={() => setReinstate(false)}
+        submit={(reason) => invoke('reverseWithdrawal', { participantId: detail.participant.id, reason })}
+        onDone={(d) => (onChange(d), setReinstate(false))}
       />
       <ReasonDialog
         open={unblind}
         title="Unblind this participant"
-        explain="The arm will be shown for this participant only. The unblinding is recorded with your initials and the reason."
-        confirm="Unblind"
+        explain="The arm will be shown for this participant only, to people with the unblinded role. The unblinding is signed with your passphrase: your name, the time and “unblinded because …” are kept with the record."
+        confirm="Sign and unblind"
+        signature
         onClose={() => setUnblind(false)}
-        submit={(reason, by) => invoke('unblindParticipant', { participantId: detail.participant.id, reason, by })}
+        submit={(reason, _date, passphrase) => invoke('unblindParticipant', { participantId: detail.participant.id, reason, passphrase })}
         onDone={(d) => (onChange(d), setUnblind(false))}
       />
     </>

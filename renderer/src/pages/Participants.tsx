@@ -1,3 +1,4 @@
+import { PARTICIPANT_STATUS_WORDS } from '../../../core/vocabulary';
 import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { ParticipantSummary } from '../../../core/participants';
@@ -33,12 +34,12 @@ export function Participants() {
   );
 }
 
-/** Every participant, found by study ID, initials, trial or status; only the rows in view are drawn. */
+/** Every participant, found by study ID, initials, blinded code, trial or status; only the rows in view are drawn. */
 function ParticipantTable({ all }: { all: readonly ParticipantSummary[] }) {
   const [query, setQuery] = useState('');
   const deferred = useDeferredValue(query.trim().toLowerCase());
   const shown = useMemo(
-    () => (deferred ? all.filter((p) => `${p.studyId} ${p.initials} ${p.protocolId} ${p.protocolTitle} ${p.status}`.toLowerCase().includes(deferred)) : all),
+    () => (deferred ? all.filter((p) => `${p.studyId} ${p.initials} ${p.protocolId} ${p.protocolTitle} ${PARTICIPANT_STATUS_WORDS[p.status]} ${p.assignment ?? ''}`.toLowerCase().includes(deferred)) : all),
     [all, deferred],
   );
   const searchId = useId();
@@ -47,7 +48,7 @@ function ParticipantTable({ all }: { all: readonly ParticipantSummary[] }) {
       <div className="toolbar">
         <div className="field">
           <label htmlFor={searchId}>Find</label>
-          <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Study ID, initials, trial or status" aria-describedby={`${searchId}-count`} />
+          <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Study ID, initials, blinded code, trial or status" aria-describedby={`${searchId}-count`} />
         </div>
         <p className="muted" id={`${searchId}-count`} role="status">
           {shown.length === all.length ? `${all.length} participants` : `${shown.length} of ${all.length} participants`}
@@ -78,7 +79,7 @@ function ParticipantTable({ all }: { all: readonly ParticipantSummary[] }) {
               </th>
               <td title={p.protocolTitle}>{p.protocolTitle}</td>
               <td>
-                <Badge tone={STATUS_TONE[p.status]}>{p.status}</Badge>
+                <Badge tone={STATUS_TONE[p.status]}>{PARTICIPANT_STATUS_WORDS[p.status]}</Badge>
               </td>
               <td>{p.assignment ?? <span className="muted">—</span>}</td>
               <td>{p.nextVisit ? `${formatCalendarDate(p.nextVisit.date)}: ${p.nextVisit.label}` : <span className="muted">—</span>}</td>

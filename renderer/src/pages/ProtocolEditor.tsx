@@ -10,7 +10,6 @@ import { checkDraft, describePath, emptyProtocol, previewProtocol, type Draft } 
 import { computeSchedule, type Schedule } from '../../../core/schedule';
 import { invoke } from '../api';
 import { todayIso } from '../dates';
-import { useUser } from '../user';
 import { Page, Section } from '../components/ui';
 import { ActionError, useAction } from '../components/forms';
 import { VisitScheduleTable } from '../components/VisitScheduleTable';
@@ -42,7 +41,6 @@ function EditExisting({ id }: { id: string }) {
 
 function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; source: string | null }) {
   const navigate = useNavigate();
-  const user = useUser();
   const [draft, setDraft] = useState<Draft>(props.initial);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
@@ -84,7 +82,6 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
       invoke('importProtocol', {
         document: protocol,
         asNewVersion: amending || same !== null,
-        by: user || undefined,
         ...(note.trim() ? { note: note.trim() } : props.source ? { note: `Imported from ${props.source}` } : {}),
         ...(effective ? { effectiveDate: effective } : {}),
       }),

@@ -6,7 +6,6 @@ import type { MovePreview, ProtocolDetail } from '../../../core/api';
 import { formatChange } from '../../../core/protocol-diff';
 import { invoke } from '../api';
 import { formatCalendarDate, formatInstant } from '../dates';
-import { useUser } from '../user';
 import { ErrorNotice, Loading, Section } from '../components/ui';
 import { ActionError, useAction } from '../components/forms';
 import { useApi } from '../useApi';
@@ -105,7 +104,6 @@ function Diff(props: { id: string; from: number; to: number }) {
 /** Who is on an older version, what moving each to the current one changes, and the move itself. */
 function MovePanel(props: { detail: ProtocolDetail; onMoved: () => void }) {
   const { summary } = props.detail;
-  const user = useUser();
   const preview = useAction();
   const move = useAction();
   const [previews, setPreviews] = useState<MovePreview[] | null>(null);
@@ -116,7 +114,7 @@ function MovePanel(props: { detail: ProtocolDetail; onMoved: () => void }) {
   };
   const doMove = async (ids: number[] | undefined) => {
     const r = await move.run(() =>
-      invoke('moveParticipants', { protocolId: summary.id, toVersion: summary.version, by: user, reason: `Moved to version ${summary.version}`, ...(ids ? { participantIds: ids } : {}) }),
+      invoke('moveParticipants', { protocolId: summary.id, toVersion: summary.version, reason: `Moved to version ${summary.version}`, ...(ids ? { participantIds: ids } : {}) }),
     );
     if (r) {
       setMoved(`${r.map((p) => p.studyId).join(', ')} moved to version ${summary.version}.`);

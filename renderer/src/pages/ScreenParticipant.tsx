@@ -1,18 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { SEXES } from '../../../core/participants';
+import { SEX_WORDS, SEXES, type Sex } from '../../../core/vocabulary';
 import { invoke } from '../api';
 import { todayIso } from '../dates';
 import { ActionError, Field, Options, useAction } from '../components/forms';
 import { ErrorNotice, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
-import { useUser } from '../user';
 
 export function ScreenParticipant() {
   const protocols = useApi('listProtocols', {});
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const by = useUser();
   const action = useAction();
   const [form, setForm] = useState({
     protocolId: params.get('protocol') ?? '',
@@ -35,10 +33,9 @@ export function ScreenParticipant() {
         initials: form.initials.toUpperCase(),
         birthDate: form.birthDate || null,
         ageYears: form.ageYears === '' ? null : Number(form.ageYears),
-        sex: form.sex as (typeof SEXES)[number],
+        sex: form.sex as Sex,
         weightKg: form.weightKg === '' ? null : Number(form.weightKg),
         consentDate: form.consentDate,
-        by,
       }),
     );
     if (d) void navigate(`/participants/${d.participant.id}`);
@@ -70,7 +67,7 @@ export function ScreenParticipant() {
             <Field label="Sex">
               {(id) => (
                 <select id={id} value={form.sex} onChange={set('sex')}>
-                  <Options items={SEXES.map((s) => ({ value: s, label: s }))} />
+                  <Options items={SEXES.map((s) => ({ value: s, label: SEX_WORDS[s] }))} />
                 </select>
               )}
             </Field>

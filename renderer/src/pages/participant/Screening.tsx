@@ -4,27 +4,38 @@ import { invoke } from '../../api';
 import { formatInstant, todayIso } from '../../dates';
 import { ActionError, Field, Options, useAction } from '../../components/forms';
 import { Badge, Section } from '../../components/ui';
-import { useUser } from '../../user';
+import { useSession } from '../../session';
 
-/** Screening: the protocol's eligibility checklist, then enrollment or a screen failure. */
+/** Screening: the protocol's eligibility checklist, an investigator's signed confirmation, then enrollment or a screen failure. */
 export function Screening({ detail, onChange }: { detail: ParticipantDetail; onChange: (d: ParticipantDetail) => void }) {
-  const by = useUser();
+  const session = useSession();
   const e = detail.eligibility;
-  const editable = detail.participant.status === 'screening';
+  const editable = detail.participant.status === 'screening' && session.can('coordinator', 'investigator');
   const [answers, setAnswers] = useState<Record<string, boolean | undefined>>(() => Object.fromEntries(e.criteria.map((c) => [c.key, c.met ?? undefined])));
   const save = useAction();
   const enroll = useAction();
   const fail = useAction();
+  const sign = useAction();
   const [day1, setDay1] = useState(todayIso());
   const [stratum, setStratum] = useState('');
   const [arm, setArm] = useState('');
   const [reason, setReason] = useState('');
+  const [correction, setCorrection] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  // An answer already given and now changed is a correction: it needs a reason.
+  const changed = e.criteria.filter((c) => c.met !== null && answers[c.key] !== undefined && answers[c.key] !== c.met);
+  const signed = e.signature?.current === true;
 
   const saveAnswers = async (ev: FormEvent) => {
     ev.preventDefault();
     const given = Object.entries(answers).filter((x): x is [string, boolean] => x[1] !== undefined);
-    const d = await save.run(() => invoke('answerEligibility', { participantId: detail.participant.id, answers: given.map(([key, met]) => ({ key, met })), by }));
-    if (d) onChange(d);
+    const d = await save.run(() =>
+      invoke('answerEligibility', { participantId: detail.participant.id, answers: given.map(([key, met]) => ({ key, met })), ...(changed.length ? { reason: correction } : {}) }),
+    );
+    if (d) {
+      setCorrection('');
+      onChange(d);
+    }
   };
   return (
     <>
@@ -68,6 +79,11 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
               ))}
             </tbody>
           </table>
+          {editable && changed.length > 0 && (
+            <Field label={`Reason for correcting ${changed.length === 1 ? 'an answer' : `${changed.length} answers`}`}>
+              {(id) => <input id={id} value={correction} onChange={(x) => setCorrection(x.target.value)} required />}
+            </Field>
+          )}
           <ActionError error={save.error} />
           {editable && (
             <div className="form-actions">
@@ -79,17 +95,49 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
         </form>
         {e.eligible ? (
           <div className="notice notice-success" role="status">
-            <strong>Eligible.</strong> Every criterion is answered and the age is in range.
+            <strong>Eligible as answered.</strong> Every criterion is answered and the age is in range.
+            {e.signature && (
+              <p>
+                {e.signature.current ? 'Confirmed' : 'Was confirmed'} by {e.signature.name} ({e.signature.by}), {formatInstant(e.signature.at)}: “{e.signature.meaning}”
+                {!e.signature.current && ' The answers changed since: an investigator confirms them again.'}
+              </p>
+            )}
           </div>
         ) : (
           <div className="notice notice-info" role="status">
-            <strong>Not eligible yet.</strong>
+            <strong>{detail.participant.status === 'screen-failed' ? 'Screen failed.' : 'Not eligible as answered.'}</strong>
             <ul>
               {e.reasons.map((r) => (
                 <li key={r}>{r}</li>
               ))}
             </ul>
           </div>
+        )}
+        {detail.participant.status === 'screening' && e.eligible && !signed && (
+          session.can('investigator') ? (
+            <form
+              className="form signature"
+              onSubmit={async (ev) => {
+                ev.preventDefault();
+                const d = await sign.run(() => invoke('confirmEligibility', { participantId: detail.participant.id, passphrase }));
+                setPassphrase('');
+                if (d) onChange(d);
+              }}
+            >
+              <p>
+                <strong>Confirm eligibility.</strong> Signing with your passphrase records that you, {session.person?.name}, confirm this participant meets every inclusion criterion and no exclusion criterion.
+              </p>
+              <Field label="Your passphrase (signature)">{(id) => <input id={id} type="password" value={passphrase} onChange={(x) => setPassphrase(x.target.value)} required autoComplete="current-password" />}</Field>
+              <ActionError error={sign.error} title="Not signed" />
+              <div className="form-actions">
+                <button type="submit" className="button" disabled={sign.busy}>
+                  Sign and confirm eligibility
+                </button>
+              </div>
+            </form>
+          ) : (
+            <p className="notice notice-info">An investigator confirms eligibility, signing with their passphrase, before the participant can be enrolled.</p>
+          )
         )}
       </Section>
       {editable && (
@@ -103,7 +151,6 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
                   invoke('enrollParticipant', {
                     participantId: detail.participant.id,
                     day1,
-                    by,
                     ...(stratum.trim() ? { stratum: stratum.trim() } : {}),
                     ...(arm ? { armKey: arm } : {}),
                   }),
@@ -125,8 +172,9 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
                 </Field>
               )}
               <ActionError error={enroll.error} title="Enrollment refused" />
+              {!signed && <p className="muted">Enrollment opens once an investigator has confirmed eligibility.</p>}
               <div className="form-actions">
-                <button type="submit" className="button" disabled={enroll.busy}>
+                <button type="submit" className="button" disabled={enroll.busy || !signed}>
                   Enroll and randomize
                 </button>
               </div>
@@ -137,7 +185,7 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
               className="form"
               onSubmit={async (ev) => {
                 ev.preventDefault();
-                const d = await fail.run(() => invoke('recordScreenFailure', { participantId: detail.participant.id, reason, by }));
+                const d = await fail.run(() => invoke('recordScreenFailure', { participantId: detail.participant.id, reason }));
                 if (d) onChange(d);
               }}
             >

@@ -4,14 +4,14 @@ import type { ParticipantDetail, VisitView } from '../../../../core/participants
 import { invoke } from '../../api';
 import { formatCalendarDate, formatDateRange, todayIso } from '../../dates';
 import { Dialog, DialogActions, Field, useAction } from '../../components/forms';
-import { useUser } from '../../user';
+import { blindedDoseText } from '../../../../core/vocabulary';
 
-export type VisitAction = { kind: 'done' | 'missed' | 'reschedule' | 'cancel' | 'notes'; visit: VisitView };
+export type VisitAction = { kind: 'done' | 'missed' | 'reschedule' | 'cancel' | 'notes' | 'correct' | 'undo'; visit: VisitView };
 
 export function VisitDialog(props: { action: VisitAction | null; detail: ParticipantDetail; onClose: () => void; onDone: (d: ParticipantDetail) => void }) {
   const v = props.action?.visit;
   const kind = props.action?.kind;
-  const titles = { done: 'Mark done', missed: 'Mark missed', reschedule: 'Reschedule', cancel: 'Cancel visit', notes: 'Notes' } as const;
+  const titles = { done: 'Mark done', missed: 'Mark missed', reschedule: 'Reschedule', cancel: 'Cancel visit', notes: 'Notes', correct: 'Correct', undo: 'Back to planned' } as const;
   const title = v && kind ? `${titles[kind]}: ${v.label}` : '';
   return (
     <Dialog title={title} open={props.action !== null} onClose={props.onClose}>
@@ -20,25 +20,35 @@ export function VisitDialog(props: { action: VisitAction | null; detail: Partici
   );
 }
 
+const CONFIRM: Record<VisitAction['kind'], string> = {
+  done: 'Mark done',
+  missed: 'Mark missed',
+  reschedule: 'Reschedule',
+  cancel: 'Cancel the visit',
+  notes: 'Save notes',
+  correct: 'Save correction',
+  undo: 'Put back to planned',
+};
+
 function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail: ParticipantDetail; onCancel: () => void; onDone: (d: ParticipantDetail) => void }) {
   const { visit: v, kind, detail } = props;
-  const by = useUser();
   const act = useAction();
   const today = todayIso();
-  const [date, setDate] = useState(kind === 'reschedule' ? v.plannedDate : v.plannedDate <= today ? v.plannedDate : today);
+  const correcting = kind === 'correct';
+  const [date, setDate] = useState(correcting ? v.actualDate! : kind === 'reschedule' ? v.plannedDate : v.plannedDate <= today ? v.plannedDate : today);
   const [reason, setReason] = useState('');
   const [notes, setNotes] = useState(v.notes ?? '');
-  const [lot, setLot] = useState('');
-  const [time, setTime] = useState('09:00');
-  const [weight, setWeight] = useState(detail.participant.weightKg === null ? '' : String(detail.participant.weightKg));
-  const isDose = kind === 'done' && v.kind === 'dose';
-  const outside = (kind === 'done' || kind === 'reschedule') && (date < v.windowStart || date > v.windowEnd);
+  const [lot, setLot] = useState(correcting ? (v.dose?.lotNumber ?? '') : '');
+  const [time, setTime] = useState(correcting ? (v.dose?.givenAt.slice(11, 16) ?? '') : '');
+  const [weight, setWeight] = useState(correcting && v.dose?.weightKg != null ? String(v.dose.weightKg) : detail.participant.weightKg === null ? '' : String(detail.participant.weightKg));
+  const isDose = (kind === 'done' || correcting) && v.kind === 'dose' && (kind === 'done' || v.dose !== null);
+  const outside = (kind === 'done' || kind === 'reschedule' || correcting) && (date < v.windowStart || date > v.windowEnd);
   const rule = detail.doseRule;
   const working =
     isDose && rule.amount !== null && rule.unit
       ? doseTotal(rule.perKg ? { kind: 'perKg', amount: rule.amount, unit: rule.unit } : { kind: 'fixed', amount: rule.amount, unit: rule.unit, per: 'session' }, weight === '' ? null : Number(weight)).text
       : null;
-  const preview = working === null ? rule.text : rule.blinded ? `Blinded study treatment (if active: ${working})` : working;
+  const preview = working === null ? rule.text : rule.blinded ? blindedDoseText(working) : working;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -48,19 +58,32 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
           return invoke('markVisitDone', {
             visitId: v.id,
             actualDate: date,
-            by,
             ...(reason.trim() ? { reason: reason.trim() } : {}),
             ...(notes.trim() ? { notes: notes.trim() } : {}),
             ...(isDose ? { dose: { lotNumber: lot, givenAt: `${date}T${time}`, weightKg: weight === '' ? null : Number(weight) } } : {}),
           });
         case 'missed':
-          return invoke('markVisitMissed', { visitId: v.id, reason, by });
+          return invoke('markVisitMissed', { visitId: v.id, reason });
         case 'reschedule':
-          return invoke('rescheduleVisit', { visitId: v.id, newDate: date, reason, by });
+          return invoke('rescheduleVisit', { visitId: v.id, newDate: date, reason });
         case 'cancel':
-          return invoke('cancelVisit', { visitId: v.id, reason, by });
+          return invoke('cancelVisit', { visitId: v.id, reason });
         case 'notes':
-          return invoke('setVisitNotes', { visitId: v.id, notes, by });
+          return invoke('setVisitNotes', { visitId: v.id, notes });
+        case 'undo':
+          return invoke('undoVisit', { visitId: v.id, reason });
+        case 'correct': {
+          const d = v.dose;
+          const w = weight === '' ? undefined : Number(weight);
+          return invoke('correctVisit', {
+            visitId: v.id,
+            reason,
+            ...(date !== v.actualDate ? { actualDate: date } : {}),
+            ...(d && lot !== d.lotNumber ? { lotNumber: lot } : {}),
+            ...(d && time !== d.givenAt.slice(11, 16) ? { givenTime: time } : {}),
+            ...(d && w !== undefined && w !== d.weightKg ? { weightKg: w } : {}),
+          });
+        }
       }
     });
     if (d) props.onDone(d);
@@ -72,9 +95,15 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
         {formatDateRange(v.windowStart, v.windowEnd)}
         {!v.windowStated && ' (the protocol states no window)'}.
       </p>
-      {(kind === 'done' || kind === 'reschedule') && (
-        <Field label={kind === 'done' ? 'Date done' : 'New date'}>
-          {(id) => <input id={id} type="date" value={date} max={kind === 'done' ? today : undefined} onChange={(e) => setDate(e.target.value)} required />}
+      {kind === 'undo' && (
+        <p>
+          {v.label} was recorded as {v.status}
+          {v.actualDate ? ` on ${formatCalendarDate(v.actualDate)}` : ''}. It goes back to planned{v.dose ? ' and its dose record is removed' : ''}; what was recorded stays in the history, with your reason.
+        </p>
+      )}
+      {(kind === 'done' || kind === 'reschedule' || correcting) && (
+        <Field label={kind === 'reschedule' ? 'New date' : 'Date done'}>
+          {(id) => <input id={id} type="date" value={date} max={kind === 'reschedule' ? undefined : today} onChange={(e) => setDate(e.target.value)} required />}
         </Field>
       )}
       {isDose && (
@@ -96,9 +125,11 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
         <Field label="Notes">{(id) => <textarea id={id} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
       )}
       {((kind !== 'done' && kind !== 'notes') || outside) && (
-        <Field label={kind === 'done' ? 'Reason for the deviation' : 'Reason'}>{(id) => <textarea id={id} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required />}</Field>
+        <Field label={kind === 'done' ? 'Reason for the deviation' : correcting ? 'Reason for the correction' : 'Reason'}>
+          {(id) => <textarea id={id} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required />}
+        </Field>
       )}
-      <DialogActions error={act.error} busy={act.busy} confirm="Confirm" onCancel={props.onCancel} />
+      <DialogActions error={act.error} busy={act.busy} confirm={CONFIRM[kind]} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -109,28 +140,37 @@ export function ReasonDialog(props: {
   explain: string;
   confirm: string;
   withDate?: boolean;
+  /** Signing with the passphrase (an unblinding): the field is asked for and handed to submit. */
+  signature?: boolean;
+  danger?: boolean;
   onClose: () => void;
-  submit: (reason: string, by: string, date?: string) => Promise<ParticipantDetail>;
+  submit: (reason: string, date: string, passphrase: string) => Promise<ParticipantDetail>;
   onDone: (d: ParticipantDetail) => void;
 }) {
-  const by = useUser();
   const act = useAction();
   const [reason, setReason] = useState('');
   const [date, setDate] = useState(todayIso());
+  const [passphrase, setPassphrase] = useState('');
   return (
     <Dialog title={props.title} open={props.open} onClose={props.onClose}>
       <form
         className="form"
         onSubmit={async (e) => {
           e.preventDefault();
-          const d = await act.run(() => props.submit(reason, by, date));
+          const d = await act.run(() => props.submit(reason, date, passphrase));
+          setPassphrase('');
           if (d) props.onDone(d);
         }}
       >
         <p>{props.explain}</p>
         {props.withDate && <Field label="Date">{(id) => <input id={id} type="date" value={date} onChange={(e) => setDate(e.target.value)} required />}</Field>}
         <Field label="Reason">{(id) => <textarea id={id} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required />}</Field>
-        <DialogActions error={act.error} busy={act.busy} confirm={props.confirm} danger onCancel={props.onClose} />
+        {props.signature && (
+          <Field label="Your passphrase (signature)" hint="Re-entering it signs this record with your name, the time and its meaning">
+            {(id, hint) => <input id={id} type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} required autoComplete="current-password" aria-describedby={hint} />}
+          </Field>
+        )}
+        <DialogActions error={act.error} busy={act.busy} confirm={props.confirm} danger={props.danger ?? true} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

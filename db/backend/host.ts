@@ -1,0 +1,225 @@
+// The backend host: the one door to the service for the desktop window (Electron's utility
+// process) and browser mode (the HTTP server). It never runs SQL: it keeps the sign-in sessions
+// (who, locked after idling), routes each call to a worker (db/backend/worker.ts) — writes to
+// the writer, reads to the reader, so a read never waits behind a long write — and reports the
+// start-up checks, which a checker worker runs after the first screen is up.
+import crypto from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { accessOf, isHostMethod, isMethod, type ApiResult, type AppInfo, type BackendStatus, type Caller, type Method, type SessionView } from '../../core/api.js';
+import type { CheckOutcome } from '../checks.js';
+import { lastCheck } from '../checks.js';
+import type { FromWorker, ToWorker, WorkerConfig, WorkerRole } from './messages.js';
+
+export interface BackendOptions extends Omit<WorkerConfig, 'role'> {
+  /** The worker's entry: db/backend/worker.ts from source (run through tsx), or the built worker. */
+  readonly workerScript: string;
+  /** For a TypeScript entry: the tsx loader's `esm/api` module to register first. */
+  readonly tsxApi?: string | undefined;
+  /** Where unexpected errors go (the log file). */
+  readonly log?: (message: string) => void;
+  /** The clock, for the idle lock (tests set it). */
+  readonly now?: () => number;
+}
+
+export interface BackendHost {
+  readonly dbFile: string;
+  readonly seeded: number;
+  /** Calls a method for the person signed in on this session (null or unknown: nobody yet). */
+  call(session: string | null, method: unknown, input: unknown): Promise<ApiResult<unknown>>;
+  /** A new session key, for a window or a browser cookie; it is nobody until someone signs in on it. */
+  newSession(): string;
+  endSession(session: string): void;
+  status(): BackendStatus;
+  /** Resolves with the start-up checks' outcome. */
+  readonly checked: Promise<CheckOutcome>;
+  close(): Promise<void>;
+}
+
+interface Session {
+  initials: string | null;
+  lastActive: number;
+  locked: boolean;
+}
+
+/** Methods that neither keep a session awake nor are refused while it is locked. */
+const PASSIVE = new Set<string>(['appInfo', 'currentSession', 'backendStatus']);
+const WHILE_LOCKED = new Set<string>(['appInfo', 'currentSession', 'backendStatus', 'unlock', 'signOut']);
+
+class WorkerLink {
+  private worker!: Worker;
+  private readonly pending = new Map<number, (r: ApiResult<unknown>) => void>();
+  private ready!: Promise<number>;
+  private closing = false;
+  private started = false;
+  private restarts = 0;
+
+  constructor(
+    private readonly role: WorkerRole,
+    private readonly options: BackendOptions,
+    private readonly onMessage: (m: FromWorker) => void,
+  ) {
+    this.start();
+  }
+
+  private start(): void {
+    const { workerScript, tsxApi, log: _log, now: _now, ...rest } = this.options;
+    const workerData: WorkerConfig = { ...rest, role: this.role };
+    // From source the entry is TypeScript: the worker registers tsx's loader, then imports it.
+    this.worker = workerScript.endsWith('.ts')
+      ? new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(new URL(`file://${workerScript}`).href)}); })`, { eval: true, workerData })
+      : new Worker(workerScript, { workerData });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          this.started = true;
+          resolve(m.seeded);
+        }
+        else if (m.type === 'fatal') reject(new Error(m.message));
+        else if (m.type === 'result') {
+          this.pending.get(m.id)?.(m.result);
+          this.pending.delete(m.id);
+        }
+        this.onMessage(m);
+      });
+      this.worker.on('error', (e) => {
+        this.options.log?.(`backend ${this.role} worker: ${e.stack ?? e.message}`);
+        reject(e);
+      });
+      this.worker.on('exit', () => this.exited());
+    });
+    this.ready.catch(() => {});
+  }
+
+  private exited(): void {
+    const lost = [...this.pending.values()];
+    this.pending.clear();
+    for (const resolve of lost)
+      resolve({ ok: false, error: { code: 'internal', message: 'An unexpected error occurred; the change may not have been saved. Look at the record before trying again.', details: [] } });
+    // A reader or writer that stops after it started is started again: no request may take the
+    // backend down. One that cannot start (a file it cannot open) is not retried in a loop.
+    if (!this.closing && this.role !== 'checker' && this.started && this.restarts < 20) {
+      this.restarts++;
+      this.started = false;
+      this.start();
+    }
+  }
+
+  whenReady(): Promise<number> {
+    return this.ready;
+  }
+
+  call(id: number, method: Method, input: unknown, caller: Caller): Promise<ApiResult<unknown>> {
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.post({ type: 'call', id, method, input, caller });
+    });
+  }
+
+  post(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.ready.catch(() => {});
+    await new Promise<void>((resolve) => {
+      this.worker.once('exit', () => resolve());
+      this.post({ type: 'close' });
+      setTimeout(() => void this.worker.terminate(), 5000).unref();
+    });
+  }
+}
+
+export async function startBackend(options: BackendOptions): Promise<BackendHost> {
+  const now = options.now ?? Date.now;
+  const sessions = new Map<string, Session>();
+  const jobs = new Map<number, { id: number; label: string; done: number; total: number }>();
+  const previous = lastCheck(options.dbFile);
+  let checks: BackendStatus['checks'] = { state: 'running', step: 'starting', startedAt: new Date(now()).toISOString() };
+  let frozen: string | null = previous && !previous.ok ? frozenMessage(previous.problems) : null;
+  let idleLockMinutes = 15;
+  let nextId = 1;
+
+  const onMessage = (m: FromWorker) => {
+    if (m.type === 'progress') jobs.set(m.id, { id: m.id, label: m.label, done: m.done, total: m.total });
+    else if (m.type === 'result') jobs.delete(m.id);
+  };
+  const writer = new WorkerLink('writer', options, onMessage);
+  const seeded = await writer.whenReady();
+  const reader = new WorkerLink('reader', options, onMessage);
+  await reader.whenReady();
+  if (frozen) writer.post({ type: 'freeze', reason: frozen });
+
+  const info = await reader.call(nextId++, 'appInfo', {}, { kind: 'nobody' });
+  if (info.ok) idleLockMinutes = (info.value as AppInfo).idleLockMinutes;
+
+  // The checks run after the first screen can be shown; writes wait for them only if they fail.
+  const checked = new Promise<CheckOutcome>((resolve) => {
+    const checker = new WorkerLink('checker', options, (m) => {
+      if (m.type === 'check-step') checks = { state: 'running', step: m.step, startedAt: checks.state === 'running' ? checks.startedAt : new Date(now()).toISOString() };
+      if (m.type === 'checked') {
+        if (m.outcome.ok) {
+          checks = { state: 'passed', at: m.outcome.at, summary: m.outcome.summary };
+          frozen = null;
+        } else {
+          checks = { state: 'failed', at: m.outcome.at, problems: m.outcome.problems };
+          frozen = frozenMessage(m.outcome.problems);
+          writer.post({ type: 'freeze', reason: frozen });
+        }
+        resolve(m.outcome);
+      }
+    });
+    checker.whenReady().catch((e: unknown) => {
+      const outcome: CheckOutcome = { at: new Date(now()).toISOString(), ok: false, problems: [`The database could not be checked: ${e instanceof Error ? e.message : String(e)}`], summary: '' };
+      checks = { state: 'failed', at: outcome.at, problems: outcome.problems };
+      resolve(outcome);
+    });
+  });
+
+  const refuse = (code: 'locked' | 'database' | 'unknown_method', message: string): ApiResult<never> => ({ ok: false, error: { code, message, details: [] } });
+
+  return {
+    dbFile: options.dbFile,
+    seeded,
+    checked,
+    newSession: () => {
+      const key = crypto.randomBytes(32).toString('base64url');
+      sessions.set(key, { initials: null, lastActive: now(), locked: false });
+      return key;
+    },
+    endSession: (key) => void sessions.delete(key),
+    status: () => ({ checks, jobs: [...jobs.values()] }),
+    async call(key, method, input) {
+      if (isHostMethod(method)) return { ok: true, value: { checks, jobs: [...jobs.values()] } };
+      if (!isMethod(method)) return refuse('unknown_method', 'The app asked for something this version does not know. Restart it.');
+      const session = key === null ? undefined : sessions.get(key);
+      if (session?.initials && !session.locked && now() - session.lastActive > idleLockMinutes * 60_000) session.locked = true;
+      if (session?.locked && !WHILE_LOCKED.has(method)) return refuse('locked', `The app locked itself after ${idleLockMinutes} minutes without use: enter your passphrase to go on.`);
+      const access = accessOf(method);
+      if (frozen && (access.kind === 'write' || method === 'exportCsvChunk')) return refuse('database', frozen);
+      const caller: Caller = session?.initials ? { kind: 'person', initials: session.initials } : { kind: 'nobody' };
+      const readOnly = access.kind === 'read' || method === 'appInfo' || method === 'currentSession';
+      const result = await (readOnly ? reader : writer).call(nextId++, method, input, caller);
+      if (!session) return result;
+      if (result.ok) {
+        if (method === 'signIn' || method === 'setUpFirstAdmin') Object.assign(session, { initials: (result.value as { initials: string }).initials, locked: false });
+        else if (method === 'unlock') session.locked = false;
+        else if (method === 'signOut') Object.assign(session, { initials: null, locked: false });
+        else if (method === 'setSetting') idleLockMinutes = (result.value as AppInfo).idleLockMinutes;
+        else if (method === 'currentSession') return { ok: true, value: { ...(result.value as SessionView), locked: session.locked, idleLockMinutes } };
+      } else if (result.error.code === 'unauthorized' && session.initials && method !== 'unlock' && method !== 'signIn') {
+        // The person was disabled (or removed) while signed in: the session ends.
+        Object.assign(session, { initials: null, locked: false });
+      }
+      if (!PASSIVE.has(method)) session.lastActive = now();
+      return result;
+    },
+    close: async () => {
+      await Promise.all([writer.close(), reader.close()]);
+    },
+  };
+}
+
+function frozenMessage(problems: readonly string[]): string {
+  return `Nothing can be written, backed up or exported: the last check of the database found a problem (${problems[0] ?? 'unknown'}). Restore a backup.`;
+}

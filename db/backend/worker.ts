@@ -1,0 +1,83 @@
+// A backend worker: one thread with its own connection to the database, running the API's
+// handlers for the host (db/backend/host.ts). The writer migrates the file and imports the seeds
+// on first start, then takes every write; the reader answers reads while a write (an import of
+// thousands of participants) runs; the checker runs the start-up checks and the daily backup,
+// then ends. SQL runs here, never on the window's or the HTTP server's thread.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { accessOf, type ApiResult } from '../../core/api.js';
+import { dailyBackup } from '../backup.js';
+import { lastCheck, recordCheck, runChecks } from '../checks.js';
+import { openDatabase, type Connection } from '../connection.js';
+import { dispatch } from '../dispatch.js';
+import { importSeedsOnFirstStart } from '../seeds.js';
+import { createHandlers } from '../service.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
+
+const REFUSED: ApiResult<never> = { ok: false, error: { code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] } };
+
+function open(config: WorkerConfig, post: (m: FromWorker) => void): Connection | null {
+  try {
+    const previous = lastCheck(config.dbFile);
+    // A file whose last check failed is opened without migrating or seeding: it is never written.
+    const frozen = previous !== null && !previous.ok;
+    const conn = openDatabase(config.dbFile, { ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}), migrate: config.role === 'writer' && !frozen });
+    const seeded = config.role === 'writer' && !frozen ? importSeedsOnFirstStart(conn, config.seedsDir) : 0;
+    post({ type: 'ready', seeded });
+    return conn;
+  } catch (e) {
+    post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
+    return null;
+  }
+}
+
+/** The checks, then the daily backup from a file that has just passed them; then the thread ends. */
+async function check(conn: Connection, config: WorkerConfig, post: (m: FromWorker) => void): Promise<void> {
+  const outcome = runChecks(conn, (step) => post({ type: 'check-step', step }));
+  recordCheck(config.dbFile, outcome);
+  const backup = outcome.ok ? await dailyBackup(conn).catch(() => null) : null;
+  conn.close();
+  post({ type: 'checked', outcome, backup });
+}
+
+/** Answers the host's calls, one at a time, until it says close. */
+function serve(conn: Connection, config: WorkerConfig, port: MessagePort, post: (m: FromWorker) => void): void {
+  let current = 0;
+  let frozenBecause: string | null = null;
+  const handlers = createHandlers({
+    conn,
+    mode: config.mode,
+    appVersion: config.appVersion,
+    progress: (label, done, total) => post({ type: 'progress', id: current, label, done, total }),
+  });
+  port.on('message', (m: ToWorker) => {
+    switch (m.type) {
+      case 'call': {
+        current = m.id;
+        const access = accessOf(m.method);
+        let result: ApiResult<unknown>;
+        // The host sends only reads to the reader; anything else reaching it is refused.
+        if (config.role === 'reader' && access.kind !== 'read' && m.method !== 'appInfo' && m.method !== 'currentSession') result = REFUSED;
+        else if (frozenBecause !== null && access.kind === 'write') result = { ok: false, error: { code: 'database', message: frozenBecause, details: [] } };
+        else result = dispatch(conn, handlers, m.method, m.input, m.caller);
+        post({ type: 'result', id: m.id, result });
+        return;
+      }
+      case 'freeze':
+        frozenBecause = m.reason;
+        return;
+      case 'close':
+        conn.close();
+        post({ type: 'closed' });
+        process.exit(0);
+    }
+  });
+}
+
+const port = parentPort;
+if (!port) throw new Error('db/backend/worker.ts runs as a worker thread');
+const config = workerData as WorkerConfig;
+const post = (m: FromWorker) => port.postMessage(m);
+const conn = open(config, post);
+if (!conn) process.exit(1);
+else if (config.role === 'checker') void check(conn, config, post).then(() => process.exit(0));
+else serve(conn, config, port, post);

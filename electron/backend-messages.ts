@@ -1,0 +1,24 @@
+// What the main process and the backend utility process (electron/backend.ts) say to each other.
+import type { ApiResult } from '../core/api.js';
+
+export interface BackendConfig {
+  readonly dbFile: string;
+  readonly seedsDir: string;
+  readonly appVersion: string;
+  readonly workerScript: string;
+  readonly nativeBinding?: string | undefined;
+}
+
+export type ToBackend =
+  | { readonly type: 'start'; readonly config: BackendConfig }
+  | { readonly type: 'call'; readonly id: number; readonly session: string; readonly method: string; readonly input: unknown }
+  | { readonly type: 'new-session'; readonly id: number }
+  | { readonly type: 'close' };
+
+export type FromBackend =
+  | { readonly type: 'ready' }
+  | { readonly type: 'fatal'; readonly message: string }
+  | { readonly type: 'checked'; readonly ok: boolean; readonly problem: string | null }
+  | { readonly type: 'result'; readonly id: number; readonly result: ApiResult<unknown> }
+  | { readonly type: 'session'; readonly id: number; readonly session: string }
+  | { readonly type: 'closed' };
