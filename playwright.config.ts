@@ -1,4 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+// The servers and commands the tests start keep their sites' audit keys in a folder of the run's own.
+process.env.TRIALCOORD_KEY_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'trialcoord-e2e-keys-'));
 
 // Playwright cannot download its own browsers here: the browser project drives the system's
 // Chromium (CHROMIUM_PATH, default /usr/bin/chromium). Flags keep it off the network.

@@ -6,5 +6,6 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 30000,
+    setupFiles: ['test/helpers/setup.ts'],
   },
 });

@@ -1,10 +1,10 @@
-// Records commands: audit verify|export, backup, restore.
+// Records commands: audit verify|receipt|export, backup, restore.
 import fs from 'node:fs';
 import type { Command } from 'commander-v14';
 import { toCsv } from '../core/csv.js';
 import { auditEntries } from '../db/audit-views.js';
-import { verifyAudit } from '../db/audit.js';
-import { restoreBackup } from '../db/backup.js';
+import { anchorOfBackup, auditAnchor, verifyAgainst, verifyAudit, verifyRecords, type AuditAnchor } from '../db/audit-verify.js';
+import { restoreBackup } from '../db/restore.js';
 import { participantByStudyId } from '../db/rows.js';
 import { common, type Run } from './command.js';
 import { fail } from './context.js';
@@ -12,23 +12,82 @@ import { trialOf, trialOption } from './participant-commands.js';
 
 export const AUDIT_COLUMNS = ['id', 'at', 'by', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'changes'] as const;
 
+/** An anchor from a receipt file, or from a backup's own head. */
+function anchorFrom(file: string): AuditAnchor {
+  let text: Buffer;
+  try {
+    text = fs.readFileSync(file);
+  } catch (e) {
+    return fail(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  if (text.subarray(0, 16).toString('latin1').startsWith('SQLite format 3')) {
+    try {
+      return anchorOfBackup(file);
+    } catch {
+      return fail(`${file} is not a Trial Coordinator backup.`);
+    }
+  }
+  try {
+    const r = JSON.parse(text.toString('utf8')) as Partial<AuditAnchor> & { kind?: string };
+    if (r.kind !== 'trial-coordinator-audit-receipt' || typeof r.rows !== 'number' || typeof r.lastHash !== 'string') throw new Error('not a receipt');
+    return { siteId: r.siteId ?? '', rows: r.rows, lastHash: r.lastHash, at: r.at ?? '' };
+  } catch {
+    return fail(`${file} is neither an audit receipt nor a backup.`);
+  }
+}
+
 export function registerRecordsCommands(root: Command, run: Run): void {
-  const audit = root.command('audit').description('the audit trail: verify, export');
-  common(audit.command('verify').description("walk the audit trail's hash chain (exit 3 if broken)"), false).action(
-    run((cli) => {
-      const r = cli.backend.conn.read((db) => verifyAudit(db));
-      if (r.ok) {
-        console.log(`Audit trail intact: ${r.rows} rows.`);
-        return 0;
+  const audit = root.command('audit').description('the audit trail: verify, receipt, export');
+  common(
+    audit
+      .command('verify')
+      .description("walk the audit trail's keyed chain to its sealed head, and check every record against its trail (exit 3 if either fails)")
+      .option('--against <receipt or backup>', 'also prove the trail still extends what a receipt or a backup recorded'),
+    false,
+  ).action(
+    run<{ against?: string }>((cli, o) => {
+      const anchor = o.against ? anchorFrom(o.against) : null;
+      const { chain, records, extends: ext } = cli.backend.conn.read((db) => ({
+        chain: verifyAudit(db),
+        records: verifyRecords(db),
+        extends: anchor ? verifyAgainst(db, anchor) : ({ ok: true } as const),
+      }));
+      let broken = false;
+      if (chain.ok) console.log(`Audit trail intact: ${chain.rows} rows.`);
+      else {
+        broken = true;
+        console.log(chain.firstBadId === 0 ? `Audit trail not verified: ${chain.problem}` : `Audit trail broken at row ${chain.firstBadId}: ${chain.problem}`);
       }
-      console.log(`Audit trail broken at row ${r.firstBadId}: ${r.problem}`);
-      return 3;
+      for (const r of records) console.log(`Record changed without the app: ${r.problem}`);
+      if (records.length) broken = true;
+      if (anchor) {
+        if (ext.ok) console.log(`The trail extends the anchor of ${anchor.at || 'that file'} (${anchor.rows} rows).`);
+        else {
+          broken = true;
+          console.log(`The trail does not extend the anchor: ${ext.problem}`);
+        }
+      }
+      return broken ? 3 : 0;
+    }),
+  );
+  common(audit.command('receipt').description('the head of the audit trail, to keep outside the database (a monitor or sponsor keeps it)').option('--out <file>'), false).action(
+    run<{ out?: string }>((cli, o) => {
+      const anchor = cli.backend.conn.read((db) => {
+        const v = verifyAudit(db);
+        if (!v.ok) return fail(v.firstBadId === 0 ? v.problem : `The audit trail is broken at row ${v.firstBadId}: ${v.problem}; no receipt was written.`);
+        return auditAnchor(db);
+      });
+      const text = `${JSON.stringify({ kind: 'trial-coordinator-audit-receipt', ...anchor, database: cli.dbFile, takenAt: new Date().toISOString() }, null, 2)}\n`;
+      if (o.out) fs.writeFileSync(o.out, text, { mode: 0o600 });
+      else process.stdout.write(text);
+      return 0;
     }),
   );
   common(trialOption(audit.command('export').description('the audit trail as CSV').option('--participant <study id>').option('--out <file>').option('--bom', 'start with a byte-order mark (Excel)'), false), false).action(
     run<{ trial?: string; protocol?: string; participant?: string; out?: string; bom?: boolean }>((cli, o) => {
       const trial = trialOf(o);
       if (o.participant && !trial) fail('--participant needs --trial');
+      cli.assertReadable();
       const csv = cli.backend.conn.read((db) => {
         const pid = o.participant ? participantByStudyId(db, o.participant, trial) : null;
         const rows = auditEntries(db, pid, false).map((e) => [e.id, e.at, e.by, e.method, e.reason, e.entity, e.entityId, e.action, e.participantId, JSON.stringify(e.changes)]);
@@ -40,7 +99,7 @@ export function registerRecordsCommands(root: Command, run: Run): void {
     }),
   );
 
-  common(root.command('backup').description('copy the database (online backup) to the backups folder or --out').option('--out <file>'), true).action(
+  common(root.command('backup').description('copy the database (a whole, consistent copy) to the backups folder or --out').option('--out <file>'), true).action(
     run<{ out?: string }>(async (cli, o) => {
       const { file } = cli.call('backupNow', o.out ? { out: o.out } : {}, await cli.signIn());
       console.log(`Backed up to ${file}`);
@@ -51,6 +110,7 @@ export function registerRecordsCommands(root: Command, run: Run): void {
   common(root.command('restore').argument('<file>', 'a backup').description('replace the database with a checked backup; the current one is kept aside'), true).action(
     run(async (cli, _o, [file]) => {
       cli.requireRole(await cli.signIn(), 'admin');
+      // This command's own hold on the database goes first: a restore waits for nobody.
       cli.close();
       const { keptAside } = restoreBackup(file!, cli.dbFile);
       console.log(`Restored ${cli.dbFile} from ${file}.${keptAside ? ` The previous database was kept as ${keptAside}.` : ''}`);

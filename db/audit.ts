@@ -1,10 +1,14 @@
 // The audit trail. Every change to a record table writes one audit row per row changed, with
 // old and new values, who, when, which API method and the reason given. Temporary triggers on
 // each connection do the writing, so no code path can change a record and forget the trail;
-// a write without a stated context is refused. Rows are chained: each carries a hash over its
-// content and the previous row's hash, so an edited or removed row breaks the chain.
+// a write without a stated context is refused. Rows are chained: each carries an HMAC-SHA-256,
+// keyed with the site's audit key (db/keys.ts), over its content and the previous row's hash, so
+// an edited or removed row breaks the chain, and the chain cannot be written again without the
+// key. The head of the chain (its last row and hash, keyed too) is kept in audit_head, so that
+// rows cut from the end are found (db/audit-verify.ts).
 import crypto from 'node:crypto';
 import type { AuditRecord } from '../core/participants.js';
+import { MissingKeyError } from './keys.js';
 import type { ReadableDB, WritableDB } from './types.js';
 
 export interface AuditContext {
@@ -15,7 +19,7 @@ export interface AuditContext {
 }
 
 /** Record tables, how to name a row, and which participant it belongs to. */
-const AUDITED: readonly { table: string; id: (r: string) => string; participant: (r: string) => string; events: readonly ('INSERT' | 'UPDATE' | 'DELETE')[] }[] = [
+export const AUDITED: readonly { table: string; id: (r: string) => string; participant: (r: string) => string; events: readonly ('INSERT' | 'UPDATE' | 'DELETE')[] }[] = [
   { table: 'protocols', id: (r) => `${r}.id`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
   { table: 'protocol_versions', id: (r) => `${r}.protocol_id || ':' || ${r}.version`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
   { table: 'participants', id: (r) => `${r}.id`, participant: (r) => `${r}.id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
@@ -28,18 +32,44 @@ const AUDITED: readonly { table: string; id: (r: string) => string; participant:
   { table: 'doses', id: (r) => `${r}.id`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
   { table: 'app_meta', id: (r) => `${r}.key`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
   { table: 'users', id: (r) => `${r}.initials`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'user_roles', id: (r) => `${r}.initials || ':' || ${r}.role`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'eligibility_signatures', id: (r) => `${r}.id`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
 ];
 
-const HASH_FIELDS = ['prev_hash', 'at', 'by_user', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'old_values', 'new_values'] as const;
+export const HASH_FIELDS = ['prev_hash', 'at', 'by_user', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'old_values', 'new_values'] as const;
 
-/** The chain hash: SHA-256 over the row's content and the previous row's hash. */
-export function auditHash(...fields: unknown[]): string {
-  return crypto.hash('sha256', JSON.stringify(fields), 'hex');
+/** The record tables, for the guard triggers and the check that records match their trail. */
+/** A connection's audit key, and where it came from (for the message when it is missing). */
+const keys = new WeakMap<object, { key: Buffer | null; where: string }>();
+
+/** The chain hash: HMAC-SHA-256 with the site's key over the row's content and the previous row's hash. */
+export function auditHash(key: Buffer, ...fields: unknown[]): string {
+  return crypto.createHmac('sha256', key).update(JSON.stringify(fields)).digest('hex');
 }
 
-/** Creates this connection's audit triggers and context table. Call once per connection, after migrating. */
-export function installAudit(db: WritableDB): void {
-  db.function('tc_audit_hash', { deterministic: true, varargs: true }, (...args: unknown[]) => auditHash(...args));
+/** The connection's audit key; refuses (MissingKeyError) when this computer does not hold it. */
+export function auditKeyOf(db: ReadableDB): Buffer {
+  const k = keys.get(db);
+  if (!k?.key) throw new MissingKeyError(k?.where ?? 'the keys folder');
+  return k.key;
+}
+
+/** The head of the chain as the key seals it: its last row and that row's hash. */
+export function headMac(key: Buffer, lastId: number, lastHash: string): string {
+  return crypto.createHmac('sha256', key).update(JSON.stringify(['head', lastId, lastHash])).digest('hex');
+}
+
+/**
+ * Creates this connection's audit triggers and context table, and the functions the triggers
+ * and the file's guard triggers call. Call once per connection, after migrating. Without the key
+ * (a computer that does not hold it) reads work and every change to a record is refused.
+ */
+export function installAudit(db: WritableDB, key: Buffer | null, where: string): void {
+  keys.set(db, { key, where });
+  db.function('tc_audit_hash', { deterministic: true, varargs: true }, (...args: unknown[]) => auditHash(auditKeyOf(db), ...args));
+  // The guard triggers stored in the file call this: a plain SQLite tool does not have it, so it
+  // cannot change a record (or the trail) without first dropping them, which the checks notice.
+  db.function('tc_record_guard', { deterministic: true }, () => null);
   db.exec('CREATE TEMP TABLE IF NOT EXISTS audit_ctx (at TEXT NOT NULL, by_user TEXT NOT NULL, method TEXT NOT NULL, reason TEXT) STRICT');
   for (const t of AUDITED) {
     const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t.table) as { name: string }[]).map((c) => c.name);
@@ -98,6 +128,7 @@ export function auditedInserter(db: WritableDB, table: string): (rows: readonly 
     'INSERT INTO main.audit_log (at, by_user, method, reason, entity, entity_id, action, participant_id, old_values, new_values, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
   );
   const last = db.prepare('SELECT hash FROM main.audit_log ORDER BY id DESC LIMIT 1').pluck();
+  const key = auditKeyOf(db);
   const head = `{${JSON.stringify(id)}:`;
   const keys = columns.map((c) => `,${JSON.stringify(c)}:`);
   return (rows) => {
@@ -121,7 +152,7 @@ export function auditedInserter(db: WritableDB, table: string): (rows: readonly 
       const json = `${head}${rowId}${tail}}`;
       const entityId = String(rowId);
       const participant = values.participant_id as number;
-      const hash = auditHash(prev, ctx.at, ctx.by_user, ctx.method, ctx.reason, table, entityId, 'insert', participant, null, json);
+      const hash = auditHash(key, prev, ctx.at, ctx.by_user, ctx.method, ctx.reason, table, entityId, 'insert', participant, null, json);
       audit.run(ctx.at, ctx.by_user, ctx.method, ctx.reason, table, entityId, 'insert', participant, json, prev, hash);
       prev = hash;
       return rowId;
@@ -147,32 +178,22 @@ export function clearAuditContext(db: WritableDB): void {
   db.prepare('DELETE FROM temp.audit_ctx').run();
 }
 
-export type AuditVerification = { ok: true; rows: number } | { ok: false; rows: number; firstBadId: number; problem: string };
-
 /**
- * Walks the chain from the first row (or on from a row already verified, whose hash must still be
- * the one recorded); reports the first row whose hash or link does not hold.
+ * Seals the head of the chain after a write: its last row, hashed and keyed. Rows cut from the
+ * end, or all of them, no longer reach the sealed head, and the seal cannot be made again
+ * without the key. Called at the end of every write transaction (db/connection.ts).
  */
-export function verifyAudit(db: ReadableDB, from?: { id: number; hash: string }): AuditVerification {
-  let prev = '';
-  let rows = 0;
-  let expectedId: number | null = null;
-  if (from) {
-    const row = db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(from.id) as { hash: string } | undefined;
-    if (!row) return { ok: false, rows, firstBadId: from.id, problem: `row ${from.id}, verified before, is missing` };
-    if (row.hash !== from.hash) return { ok: false, rows, firstBadId: from.id, problem: `row ${from.id} was changed after it was verified` };
-    prev = from.hash;
-    expectedId = from.id + 1;
-  }
-  for (const r of db.prepare(`SELECT id, hash, ${HASH_FIELDS.join(', ')} FROM audit_log WHERE id > ? ORDER BY id`).iterate(from?.id ?? 0) as IterableIterator<Record<string, unknown> & { id: number; hash: string; prev_hash: string }>) {
-    rows++;
-    if (expectedId !== null && r.id !== expectedId) return { ok: false, rows, firstBadId: expectedId, problem: `row ${expectedId} is missing (the next row is ${r.id})` };
-    if (r.prev_hash !== prev) return { ok: false, rows, firstBadId: r.id, problem: `row ${r.id} does not link to the row before it` };
-    if (auditHash(...HASH_FIELDS.map((f) => r[f])) !== r.hash) return { ok: false, rows, firstBadId: r.id, problem: `row ${r.id} was changed after it was written (its hash does not match its content)` };
-    prev = r.hash;
-    expectedId = r.id + 1;
-  }
-  return { ok: true, rows };
+export function sealHead(db: WritableDB, at: string): void {
+  const last = db.prepare('SELECT id, hash FROM main.audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+  if (!last) return;
+  const head = db.prepare('SELECT last_id FROM main.audit_head WHERE id = 1').pluck().get() as number | undefined;
+  if (head === last.id) return;
+  db.prepare('INSERT INTO main.audit_head (id, last_id, last_hash, at, mac) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash, at = excluded.at, mac = excluded.mac').run(
+    last.id,
+    last.hash,
+    at,
+    headMac(auditKeyOf(db), last.id, last.hash),
+  );
 }
 
 export interface AuditRow extends AuditRecord {

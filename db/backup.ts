@@ -1,11 +1,12 @@
-// Backups with SQLite's online backup API (a consistent copy while the database is in use),
-// pruning to the newest N, and restore that checks a file before it replaces anything.
+// Backups: whole, consistent copies while the database is in use (SQLite's online backup API, or
+// VACUUM INTO), into a folder only this user can enter, pruned to the newest N. Each backup holds
+// the audit trail's sealed head, so it anchors the trail outside the live file. Restore is
+// db/restore.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Connection } from './connection.js';
 import { AppError } from './errors.js';
-import { MIGRATIONS } from './migrations/index.js';
 
 export const DEFAULT_KEEP = 14;
 const PREFIX = 'trial-coordinator-';
@@ -22,7 +23,7 @@ export async function backupNow(conn: Connection, options: { now?: Date; out?: s
   const dir = backupsDir(conn.file);
   const file = options.out ? path.resolve(options.out) : path.join(dir, `${PREFIX}${stamp(now)}.sqlite`);
   if (fs.existsSync(file)) throw new AppError('conflict', `${file} already exists; nothing was written.`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   await conn.backup(file);
   if (!options.out) pruneBackups(dir, options.keep ?? keepSetting(conn));
   return file;
@@ -80,61 +81,4 @@ export function pruneBackups(dir: string, keep: number): string[] {
   const removed = files.slice(keep);
   for (const f of removed) fs.rmSync(path.join(dir, f));
   return removed;
-}
-
-/** Checks that a file is a healthy Trial Coordinator database this version can open. */
-export function validateBackup(file: string): { schemaVersion: number } {
-  if (!fs.existsSync(file)) throw new AppError('not_found', `${file} does not exist.`);
-  let db: Database.Database;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-  } catch (e) {
-    throw new AppError('invalid_input', `${file} is not a SQLite database: ${(e as Error).message}`);
-  }
-  try {
-    const check = (() => {
-      try {
-        return db.pragma('integrity_check') as { integrity_check: string }[];
-      } catch (e) {
-        throw new AppError('invalid_input', `${file} is not a SQLite database: ${(e as Error).message}`);
-      }
-    })();
-    if (check[0]?.integrity_check !== 'ok') throw new AppError('invalid_input', `${file} is damaged: ${check.map((r) => r.integrity_check).join('; ')}`);
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const latest = MIGRATIONS.at(-1)!.version;
-    if (version < 1 || version > latest) throw new AppError('invalid_input', `${file} has schema version ${version}; this app reads 1 to ${latest}.`);
-    if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'protocols'").get()) throw new AppError('invalid_input', `${file} is not a Trial Coordinator database.`);
-    return { schemaVersion: version };
-  } finally {
-    db.close();
-  }
-}
-
-/**
- * Replaces the database with a checked backup. The current file is kept aside, never deleted.
- * Refused while another process (the app) has the database open for writing.
- */
-export function restoreBackup(backup: string, dbFile: string, now: Date = new Date()): { keptAside: string | null } {
-  validateBackup(backup);
-  const target = path.resolve(dbFile);
-  let keptAside: string | null = null;
-  if (fs.existsSync(target)) {
-    const live = new Database(target);
-    try {
-      live.pragma('busy_timeout = 0');
-      try {
-        live.exec('BEGIN EXCLUSIVE; COMMIT;');
-      } catch {
-        throw new AppError('database', 'The database is in use (is the app running?). Close it, then restore.');
-      }
-      live.pragma('wal_checkpoint(TRUNCATE)');
-    } finally {
-      live.close();
-    }
-    keptAside = `${target}.before-restore-${stamp(now)}`;
-    fs.renameSync(target, keptAside);
-    for (const suffix of ['-wal', '-shm']) if (fs.existsSync(target + suffix)) fs.renameSync(target + suffix, keptAside + suffix);
-  }
-  fs.copyFileSync(backup, target);
-  return { keptAside };
 }

@@ -8,6 +8,7 @@
 // The triggers are dropped and created again inside the caller's transaction: if anything fails,
 // the rollback puts them back with everything else.
 import { auditedInserter, auditTrigger, type RowValues } from './audit.js';
+import { guardTrigger } from './migrations/0010-keyed-trail.js';
 import type { WritableDB } from './types.js';
 import { addOutOfWindow, VISIT_COUNTS_INSERT } from './worklists.js';
 
@@ -19,8 +20,12 @@ import { addOutOfWindow, VISIT_COUNTS_INSERT } from './worklists.js';
  */
 export const BULK_CACHE_SIZE = -65536;
 
-/** The visits' insert triggers whose work the bulk writer does, and nothing else may be on them. */
+/**
+ * The visits' insert triggers whose work the bulk writer does (its connection's audit and count
+ * triggers), and the file's guard (which only keeps plain SQLite tools out); nothing else may be on them.
+ */
 const STAND_ASIDE = [auditTrigger('visits', 'INSERT'), VISIT_COUNTS_INSERT];
+const GUARD = guardTrigger('visits', 'INSERT');
 
 /**
  * Runs fn, in the caller's write, with a writer that inserts one participant's visits per call
@@ -36,12 +41,12 @@ export function withBulkVisits<T>(db: WritableDB, fn: (insert: (visits: readonly
     )
     .all() as { schema: string; name: string; sql: string }[];
   const onInsert = triggers.filter((t) => /\b(?:BEFORE|AFTER|INSTEAD\s+OF)\s+INSERT\s+ON\b/i.test(t.sql));
-  const unknown = onInsert.filter((t) => t.schema !== 'temp' || !STAND_ASIDE.includes(t.name));
+  const unknown = onInsert.filter((t) => !(t.schema === 'temp' && STAND_ASIDE.includes(t.name)) && !(t.schema === 'main' && t.name === GUARD));
   if (unknown.length) throw new Error(`visits has insert triggers the bulk writer does not stand in for: ${unknown.map((t) => t.name).join(', ')}`);
   const missing = STAND_ASIDE.filter((name) => !onInsert.some((t) => t.name === name));
   if (missing.length) throw new Error(`visits lacks its insert triggers ${missing.join(', ')}: the connection was not set up by openDatabase`);
 
-  for (const t of onInsert) db.exec(`DROP TRIGGER temp."${t.name}"`);
+  for (const t of onInsert) db.exec(`DROP TRIGGER ${t.schema}."${t.name}"`);
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
   try {
@@ -57,6 +62,6 @@ export function withBulkVisits<T>(db: WritableDB, fn: (insert: (visits: readonly
   } finally {
     db.pragma(`cache_size = ${cacheSize}`);
     // sqlite_temp_schema keeps a temporary trigger's statement without its TEMP.
-    for (const t of onInsert) db.exec(t.sql.replace(/^CREATE\s+TRIGGER\b/i, 'CREATE TEMP TRIGGER'));
+    for (const t of onInsert) db.exec(t.schema === 'temp' ? t.sql.replace(/^CREATE\s+TRIGGER\b/i, 'CREATE TEMP TRIGGER') : t.sql);
   }
 }

@@ -3,7 +3,7 @@
 // keeps the outcome beside the database file (not in it: a damaged file is never written), so
 // that no write, backup or export happens from a file whose last check failed.
 import fs from 'node:fs';
-import { verifyAudit } from './audit.js';
+import { verifyAudit, verifyRecords } from './audit-verify.js';
 import type { Connection } from './connection.js';
 import { fileProblems } from './integrity.js';
 import { recountVisits } from './worklists.js';
@@ -17,7 +17,7 @@ export interface CheckOutcome {
   readonly summary: string;
 }
 
-export const CHECK_STEPS = ['integrity', 'foreign keys', 'audit trail'] as const;
+export const CHECK_STEPS = ['integrity', 'audit trail', 'records against the trail'] as const;
 
 /** Runs every check, reporting each step as it starts. Writes nothing but the derived totals, and only when the file is sound. */
 export function runChecks(conn: Connection, step: (name: (typeof CHECK_STEPS)[number]) => void = () => {}): CheckOutcome {
@@ -29,10 +29,13 @@ export function runChecks(conn: Connection, step: (name: (typeof CHECK_STEPS)[nu
     if (file.length) return failed(file.map((p) => `The database file is damaged: ${p}`));
     step('audit trail');
     const audit = conn.read((db) => verifyAudit(db));
-    if (!audit.ok) return failed([`The audit trail is broken at row ${audit.firstBadId}: ${audit.problem}`]);
+    if (!audit.ok) return failed([audit.firstBadId === 0 ? audit.problem : `The audit trail is broken at row ${audit.firstBadId}: ${audit.problem}`]);
+    step('records against the trail');
+    const records = conn.read((db) => verifyRecords(db));
+    if (records.length) return failed(records.map((r) => `A record was changed without the app: ${r.problem}`));
     // Derived totals are recounted from the visits, whatever wrote the file.
     conn.bookkeep((db) => recountVisits(db));
-    return { at: at(), ok: true, problems: [], summary: `file intact, audit trail intact (${audit.rows.toLocaleString('en')} rows)` };
+    return { at: at(), ok: true, problems: [], summary: `file intact, audit trail intact (${audit.rows.toLocaleString('en')} rows), every record as its trail says` };
   } catch (e) {
     return failed([`The database could not be checked: ${e instanceof Error ? e.message : String(e)}`]);
   }

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { clearAuditContext, installAudit, setAuditContext, type AuditContext } from './audit.js';
+import { clearAuditContext, installAudit, sealHead, setAuditContext, type AuditContext } from './audit.js';
 import { fileProblems } from './integrity.js';
 import { DatabaseDamagedError } from './errors.js';
+import { shareLock } from './file-lock.js';
+import { fileKeys, type SiteKeys } from './keys.js';
 import { assertNotFromFuture, migrate, pendingMigrations, type MigrationResult } from './migrate.js';
 import type { ReadableDB, WritableDB } from './types.js';
 import { installVisitCounts } from './worklists.js';
@@ -17,6 +19,10 @@ export interface OpenOptions {
   readonly migrate?: boolean;
   /** How long a write waits for another process's write to finish (default 5 s). */
   readonly busyTimeoutMs?: number;
+  /** Where the site's audit key is (default: the key files in the keys folder, db/keys.ts). */
+  readonly keys?: SiteKeys;
+  /** The site id to give a new database (the backend host chose it, and its key). */
+  readonly siteId?: string;
 }
 
 export interface Connection {
@@ -35,12 +41,22 @@ export interface Connection {
   bookkeep<T>(fn: (db: WritableDB) => T): T;
   /** A consistent copy of the live database, made with SQLite's online backup API. */
   backup(file: string): Promise<void>;
+  /** The site id this database belongs to (its audit key's name); null before migration 10. */
+  readonly siteId: string | null;
   close(): void;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Connection {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const raw = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  // Every process of the app holds this while it has the database open: a restore waits for none.
+  const lock = shareLock(file, options.nativeBinding);
+  let raw: Database.Database;
+  try {
+    raw = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   try {
     // Checked before anything else: switching to WAL would already write to a newer app's file.
     assertNotFromFuture(raw as WritableDB);
@@ -57,8 +73,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
     const db = raw as WritableDB;
     // A migration rewrites tables: never on a damaged file, so it is checked first.
     if (options.migrate !== false && pendingMigrations(db) && options.checkIntegrity !== true && file !== ':memory:') assertIntact(raw, file);
-    const migration = options.migrate === false ? { from: assertNotFromFuture(db), to: assertNotFromFuture(db), backup: null } : migrate(db);
-    installAudit(db);
+    const keys = options.keys ?? fileKeys();
+    const migration = options.migrate === false ? { from: assertNotFromFuture(db), to: assertNotFromFuture(db), backup: null } : migrate(db, { keys, siteId: options.siteId });
+    // The database, its log and its index are this user's alone.
+    if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+    const siteId = (raw.prepare("SELECT value FROM app_meta WHERE key = 'site_id'").pluck().get() as string | undefined) ?? null;
+    installAudit(db, siteId === null ? null : keys.load(siteId), keys.where);
     installVisitCounts(db);
     const getCtx = db.prepare('SELECT at, by_user AS by, method, reason FROM temp.audit_ctx');
     return {
@@ -73,7 +93,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
             const outer = getCtx.get() as AuditContext | undefined;
             setAuditContext(db, ctx);
             try {
-              return fn(db);
+              const result = fn(db);
+              // The head of the chain, sealed with the key, moves with every write.
+              sealHead(db, ctx.at);
+              return result;
             } finally {
               if (outer) setAuditContext(db, outer);
               else clearAuditContext(db);
@@ -103,11 +126,17 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
         } finally {
           copy.close();
         }
+        fs.chmodSync(file, 0o600);
       },
-      close: () => raw.close(),
+      siteId,
+      close: () => {
+        raw.close();
+        lock.release();
+      },
     };
   } catch (error) {
     raw.close();
+    lock.release();
     throw error;
   }
 }

@@ -7,6 +7,7 @@ import { contract, isMethod, type Actor, type ApiErrorBody, type ApiResult, type
 import { describeInputIssues, plainIssue } from '../core/input-errors.js';
 import { ROLE_WORDS, type Role } from '../core/vocabulary.js';
 import { AppError } from './errors.js';
+import { MissingKeyError } from './keys.js';
 import { actorFor } from './people.js';
 import type { Connection } from './connection.js';
 
@@ -26,6 +27,7 @@ export function dispatch(conn: Connection, handlers: Handlers, method: unknown, 
     return { ok: true, value: handler(parsed.data, ctx) };
   } catch (error) {
     if (error instanceof AppError) return fail({ code: error.code, message: error.message, details: error.details });
+    if (error instanceof MissingKeyError) return fail({ code: 'database', message: error.message, details: [] });
     if (error instanceof ZodError) {
       const details = error.issues.map((i) => `${plainIssue(i)}.`);
       return fail({ code: 'invalid_input', message: details[0] ?? 'The input is not valid.', details });

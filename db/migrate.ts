@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseFromFutureError } from './errors.js';
-import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { MIGRATIONS, type Migration, type MigrationContext } from './migrations/index.js';
 import type { ReadableDB, WritableDB } from './types.js';
 
 export interface MigrationResult {
@@ -15,7 +15,7 @@ export interface MigrationResult {
  * `PRAGMA user_version`. A database from a newer app is refused before anything is written;
  * an existing database is copied aside (VACUUM INTO) before it is migrated.
  */
-export function migrate(db: WritableDB, migrations: readonly Migration[] = MIGRATIONS, now: Date = new Date()): MigrationResult {
+export function migrate(db: WritableDB, ctx: MigrationContext, migrations: readonly Migration[] = MIGRATIONS, now: Date = new Date()): MigrationResult {
   const latest = latestVersion(migrations);
   const from = assertNotFromFuture(db, migrations);
   if (from === latest) return { from, to: from, backup: null };
@@ -24,7 +24,7 @@ export function migrate(db: WritableDB, migrations: readonly Migration[] = MIGRA
   const pending = migrations.filter((m) => m.version > from);
   db.transaction(() => {
     for (const m of pending) {
-      m.up(db);
+      m.up(db, ctx);
       db.pragma(`user_version = ${m.version}`);
     }
   }).immediate();

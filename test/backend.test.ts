@@ -1,6 +1,8 @@
 // The backend host and its workers, as browser mode and the desktop app use them: sessions that
 // lock after idling, reads answered while a long write runs, the start-up checks in the background.
+import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendStatus, SessionView } from '../core/api.js';
 import type { BackendHost } from '../db/backend/host.js';
@@ -87,5 +89,42 @@ describe('backend host', () => {
     const outcome = await h.checked;
     expect(outcome.ok).toBe(true);
     expect(h.status().checks).toMatchObject({ state: 'passed', summary: expect.stringContaining('audit trail intact') });
+  });
+
+  it('a read is answered at once while another process holds the write lock; the write waits for it', async () => {
+    const { host: h, session, file } = await started();
+    // Another process (a CLI command) in the middle of a write.
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const write = h.call(session, 'setSetting', { key: 'site_name', value: 'X' });
+    const t = performance.now();
+    expect((await h.call(session, 'worklists', { today: '2026-06-15' })).ok).toBe(true);
+    expect(performance.now() - t).toBeLessThan(200);
+    other.exec('ROLLBACK');
+    other.close();
+    // The coordinator here has no admin role: the write is refused for that, once the lock is free.
+    expect(await write).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('a damaged file: the checks fail, writes are refused with the problem named, and no backup is made of it', async () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const conn = openDatabase(file);
+    addTestPerson(conn, 'CO', ['coordinator']);
+    conn.read((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+    conn.close();
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    const page = Math.floor(bytes.length / pageSize / 2);
+    bytes.fill(0x5a, page * pageSize, page * pageSize + pageSize);
+    fs.writeFileSync(file, bytes);
+    host = await backendForTests(file);
+    const session = host.newSession();
+    await host.call(session, 'signIn', { initials: 'CO', passphrase: TEST_PASSPHRASE });
+    const outcome = await host.checked;
+    expect(outcome.ok).toBe(false);
+    expect(host.status().checks).toMatchObject({ state: 'failed', problems: [expect.stringMatching(/^The database file is damaged/)] });
+    const refused = await host.call(session, 'screenParticipant', { protocolId: 'ucmsc-covid19', studyId: 'C-1', initials: 'AB', sex: 'male', ageYears: 40, consentDate: '2025-06-01' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'database', message: expect.stringMatching(/^Nothing can be written, backed up or exported: the last check of the database found a problem/) } });
+    expect(fs.existsSync(path.join(path.dirname(file), 'backups'))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backupNow, dailyBackup, pruneBackups, restoreBackup, validateBackup } from '../db/backup.js';
+import { backupNow, dailyBackup, pruneBackups } from '../db/backup.js';
+import { checkBackup, restoreBackup } from '../db/restore.js';
 import { openDatabase } from '../db/connection.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
 import { dumpTables, freshDb, SEEDS_DIR, serviceFor, tempDir } from './helpers/db.js';
@@ -23,7 +24,7 @@ describe('backups', () => {
     // A change after the backup, then the restore takes it back.
     conn.write({ by: 'test', method: 'test', at: '2025-06-20T11:00:00Z' }, (db) => db.prepare("INSERT INTO app_meta (key, value) VALUES ('after', 'x')").run());
     conn.close();
-    const { keptAside } = restoreBackup(backup, file, new Date('2025-06-20T12:00:00Z'));
+    const { keptAside } = restoreBackup(backup, file, { now: new Date('2025-06-20T12:00:00Z') });
     expect(keptAside && fs.existsSync(keptAside)).toBe(true);
     const restored = openDatabase(file);
     expect(dumpTables(restored)).toEqual(before);
@@ -43,15 +44,12 @@ describe('backups', () => {
     expect(fs.readdirSync(dir).filter((f) => f.includes('before-restore'))).toEqual([]);
   });
 
-  it('refuses to restore while the database is open for writing elsewhere', async () => {
+  it('refuses to restore while the database is open anywhere in the app, even only for reading', async () => {
     const { conn, file } = populated();
     const backup = await backupNow(conn);
-    const writer = openDatabase(file);
-    writer.read((db) => db.exec('BEGIN IMMEDIATE'));
-    expect(() => restoreBackup(backup, file)).toThrow(/in use/);
-    writer.read((db) => db.exec('ROLLBACK'));
-    writer.close();
+    expect(() => restoreBackup(backup, file)).toThrow(/open in Trial Coordinator/);
     conn.close();
+    expect(restoreBackup(backup, file).keptAside).not.toBeNull();
   });
 
   it('backs up at most once a day at start, and keeps the newest N', async () => {
@@ -61,7 +59,7 @@ describe('backups', () => {
     expect(await dailyBackup(conn, new Date('2025-06-21T08:00:00Z'))).not.toBeNull();
     await backupNow(conn, { now: new Date('2025-06-22T08:00:00Z') });
     const last = await backupNow(conn, { now: new Date('2025-06-23T08:00:00Z') });
-    expect(validateBackup(last).schemaVersion).toBeGreaterThan(0);
+    expect(checkBackup(last).schemaVersion).toBeGreaterThan(0);
     const dir = path.dirname(last);
     expect(fs.readdirSync(dir), String(fs.readdirSync(dir))).toHaveLength(4);
     expect(pruneBackups(dir, 2)).toHaveLength(2);

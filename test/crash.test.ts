@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyAudit } from '../db/audit.js';
+import { verifyAudit } from '../db/audit-verify.js';
 import { openDatabase } from '../db/connection.js';
 import { ROOT, tempDir } from './helpers/db.js';
 
@@ -12,7 +12,10 @@ const KILLS = 20;
 
 function runAndKill(file: string, from: number, killAfterMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'test/helpers/crash-writer.ts'), file, String(from), String(WRITES)], {
+    // Node itself with tsx's loader, not the tsx command: that runs the script in a child process
+    // of its own, which a SIGKILL to the command would leave running.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/crash-writer.ts'), file, String(from), String(WRITES)], {
+      cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: number[] = [];
@@ -49,7 +52,8 @@ describe('crash safety', () => {
         const present = new Set((db.prepare("SELECT key FROM app_meta WHERE key LIKE 'crash-%'").all() as { key: string }[]).map((r) => r.key));
         const missing = acked.filter((i) => !present.has(`crash-${i}`));
         expect(missing, `round ${round}`).toEqual([]);
-        expect(verifyAudit(db)).toMatchObject({ ok: true });
+        const v = verifyAudit(db);
+        expect(v, JSON.stringify(v)).toMatchObject({ ok: true });
       });
       conn.close();
     }

@@ -7,6 +7,7 @@ import { DatabaseFromFutureError } from '../db/errors.js';
 import { migrate } from '../db/migrate.js';
 import { MIGRATIONS, type Migration } from '../db/migrations/index.js';
 import type { WritableDB } from '../db/types.js';
+import { fileKeys } from '../db/keys.js';
 import { addTestPerson, freshDb, serviceFor, tempDir } from './helpers/db.js';
 
 describe('database and migrations', () => {
@@ -41,7 +42,7 @@ describe('database and migrations', () => {
     openDatabase(file).close();
     const extra: Migration = { version: MIGRATIONS.at(-1)!.version + 1, name: 'extra', up: (db) => db.exec('CREATE TABLE extra (x INTEGER) STRICT') };
     const db = new Database(file) as WritableDB;
-    const result = migrate(db, [...MIGRATIONS, extra], new Date('2026-01-02T03:04:05Z'));
+    const result = migrate(db, { keys: fileKeys() }, [...MIGRATIONS, extra], new Date('2026-01-02T03:04:05Z'));
     expect(result.from).toBe(MIGRATIONS.at(-1)!.version);
     expect(result.to).toBe(extra.version);
     expect(result.backup).not.toBeNull();
@@ -57,7 +58,7 @@ describe('database and migrations', () => {
     const dir = tempDir();
     const file = path.join(dir, 'app.sqlite');
     const old = new Database(file) as WritableDB;
-    migrate(old, MIGRATIONS.filter((m) => m.version <= 6));
+    migrate(old, { keys: fileKeys() }, MIGRATIONS.filter((m) => m.version <= 6));
     const triggers = (db: Database.Database, schema: string) =>
       (db.prepare(`SELECT name FROM ${schema} WHERE type = 'trigger' AND name LIKE 'visit_counts_%' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
     expect(triggers(old, 'sqlite_schema')).toEqual(['visit_counts_delete', 'visit_counts_insert', 'visit_counts_update']);
@@ -77,7 +78,7 @@ describe('database and migrations', () => {
       { version: 1, name: 'ok', up: (d) => d.exec('CREATE TABLE a (x INTEGER) STRICT') },
       { version: 2, name: 'broken', up: (d) => d.exec('CREATE TABLE b (x NOPE_TYPE) STRICT') },
     ];
-    expect(() => migrate(db, broken)).toThrow();
+    expect(() => migrate(db, { keys: fileKeys() }, broken)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(0);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get()).toEqual({ n: 0 });
     db.close();
@@ -91,7 +92,7 @@ describe('database and migrations', () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    expect(conn.read((db) => db.prepare('SELECT count(*) AS n FROM app_meta').get())).toEqual({ n: 0 });
+    expect(conn.read((db) => db.prepare("SELECT count(*) AS n FROM app_meta WHERE key = 'a'").get())).toEqual({ n: 0 });
     conn.close();
   });
 });

@@ -6,6 +6,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Actor, AppInfo, Person } from '../core/api.js';
 import { openDatabase } from '../db/connection.js';
+import { fileKeys } from '../db/keys.js';
+import { migrate } from '../db/migrate.js';
+import { MIGRATIONS } from '../db/migrations/index.js';
+import type { WritableDB } from '../db/types.js';
 import { hashPassphrase, passphraseMatches } from '../db/people.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
 import { cli, siteWithPerson } from './helpers/cli.js';
@@ -110,14 +114,9 @@ describe('people and sign-in', () => {
     const dir = tempDir();
     const file = path.join(dir, 'v7.sqlite');
     // Schema version 7 with two people, as the app wrote it before this version.
-    const conn = openDatabase(file);
-    conn.close();
     const raw = new Database(file);
-    raw.exec('DROP TABLE sign_in_failures; DROP TABLE credentials; DROP TABLE user_roles; DROP TABLE eligibility_signatures;');
-    raw.exec('ALTER TABLE users DROP COLUMN must_change_passphrase; ALTER TABLE users DROP COLUMN passphrase_set_at; ALTER TABLE users DROP COLUMN disabled_reason; ALTER TABLE users DROP COLUMN disabled_at;');
-    raw.exec('ALTER TABLE visits DROP COLUMN settled_seq; ALTER TABLE unblindings DROP COLUMN signer_name; ALTER TABLE unblindings DROP COLUMN meaning;');
+    migrate(raw as WritableDB, { keys: fileKeys() }, MIGRATIONS.filter((m) => m.version <= 7));
     raw.exec("INSERT INTO users (initials, name, created_at) VALUES ('JS', 'Jana Svoboda', '2025-01-01T00:00:00Z'), ('CO', 'Casey Ortiz', '2025-02-01T00:00:00Z')");
-    raw.pragma('user_version = 7');
     raw.close();
     const upgraded = openDatabase(file);
     expect(fs.readdirSync(path.join(dir, 'backups')).some((f) => f.includes('.v7.'))).toBe(true);

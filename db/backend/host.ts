@@ -8,9 +8,21 @@ import { Worker } from 'node:worker_threads';
 import { accessOf, isHostMethod, isMethod, type ApiResult, type AppInfo, type BackendStatus, type Caller, type Method, type SessionView } from '../../core/api.js';
 import type { CheckOutcome } from '../checks.js';
 import { lastCheck } from '../checks.js';
+import { fileKeys, newSiteId, type SiteKeys } from '../keys.js';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerRole } from './messages.js';
 
-export interface BackendOptions extends Omit<WorkerConfig, 'role'> {
+/** The site keys as the host reaches them: files here, or (the desktop app) the main process's sealed store. */
+export interface HostKeys {
+  load(siteId: string): Promise<Buffer | null>;
+  create(siteId: string): Promise<Buffer>;
+  readonly where: string;
+}
+
+export function hostKeys(keys: SiteKeys): HostKeys {
+  return { where: keys.where, load: async (id) => keys.load(id), create: async (id) => keys.create(id) };
+}
+
+export interface BackendOptions extends Omit<WorkerConfig, 'role' | 'site'> {
   /** The worker's entry: db/backend/worker.ts from source (run through tsx), or the built worker. */
   readonly workerScript: string;
   /** For a TypeScript entry: the tsx loader's `esm/api` module to register first. */
@@ -19,6 +31,8 @@ export interface BackendOptions extends Omit<WorkerConfig, 'role'> {
   readonly log?: (message: string) => void;
   /** The clock, for the idle lock (tests set it). */
   readonly now?: () => number;
+  /** Where the sites' audit keys are (default: the key files, db/keys.ts). */
+  readonly keys?: HostKeys;
 }
 
 export interface BackendHost {
@@ -52,26 +66,31 @@ class WorkerLink {
   private closing = false;
   private started = false;
   private restarts = 0;
+  /** The site id the worker opened the file with. */
+  readySite: string | null = null;
 
   constructor(
     private readonly role: WorkerRole,
     private readonly options: BackendOptions,
     private readonly onMessage: (m: FromWorker) => void,
+    private readonly site?: WorkerConfig['site'],
   ) {
     this.start();
   }
 
   private start(): void {
-    const { workerScript, tsxApi, log: _log, now: _now, ...rest } = this.options;
-    const workerData: WorkerConfig = { ...rest, role: this.role };
+    const { workerScript, tsxApi, log: _log, now: _now, keys: _keys, ...rest } = this.options;
+    const workerData: WorkerConfig = { ...rest, role: this.role, site: this.site };
     // From source the entry is TypeScript: the worker registers tsx's loader, then imports it.
     this.worker = workerScript.endsWith('.ts')
       ? new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(new URL(`file://${workerScript}`).href)}); })`, { eval: true, workerData })
       : new Worker(workerScript, { workerData });
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') {
+        if (m.type === 'key-needed') void this.answerKey(m.siteId);
+        else if (m.type === 'ready') {
           this.started = true;
+          this.readySite = m.siteId;
           resolve(m.seeded);
         }
         else if (m.type === 'fatal') reject(new Error(m.message));
@@ -104,6 +123,20 @@ class WorkerLink {
     }
   }
 
+  /** The writer's question before it opens the file: the site's key, or a new site and key for a new file. */
+  private async answerKey(existing: string | null): Promise<void> {
+    const keys = this.options.keys ?? hostKeys(fileKeys());
+    try {
+      const siteId = existing ?? newSiteId();
+      const key = existing ? await keys.load(existing) : await keys.create(siteId);
+      this.post({ type: 'key', siteId, key, where: keys.where });
+    } catch (e) {
+      this.options.log?.(`audit key: ${e instanceof Error ? e.message : String(e)}`);
+      this.post({ type: 'key', siteId: existing ?? newSiteId(), key: null, where: keys.where });
+    }
+  }
+
+  /** The site and key the writer opened the file with, for the other workers. */
   whenReady(): Promise<number> {
     return this.ready;
   }
@@ -146,7 +179,11 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
   };
   const writer = new WorkerLink('writer', options, onMessage);
   const seeded = await writer.whenReady();
-  const reader = new WorkerLink('reader', options, onMessage);
+  // The reader and the checker open the same site with the key the writer was given.
+  const keys = options.keys ?? hostKeys(fileKeys());
+  const siteId = writer.readySite;
+  const site: WorkerConfig['site'] = siteId ? { siteId, key: await keys.load(siteId), where: keys.where } : undefined;
+  const reader = new WorkerLink('reader', options, onMessage, site);
   await reader.whenReady();
   if (frozen) writer.post({ type: 'freeze', reason: frozen });
 
@@ -168,7 +205,7 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
         }
         resolve(m.outcome);
       }
-    });
+    }, site);
     checker.whenReady().catch((e: unknown) => {
       const outcome: CheckOutcome = { at: new Date(now()).toISOString(), ok: false, problems: [`The database could not be checked: ${e instanceof Error ? e.message : String(e)}`], summary: '' };
       checks = { state: 'failed', at: outcome.at, problems: outcome.problems };

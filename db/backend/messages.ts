@@ -12,16 +12,22 @@ export interface WorkerConfig {
   readonly mode: 'electron' | 'browser';
   readonly appVersion: string;
   readonly nativeBinding?: string | undefined;
+  /** The site and its audit key, handed to the reader and checker once the writer has opened the file. */
+  readonly site?: { readonly siteId: string; readonly key: Uint8Array | null; readonly where: string } | undefined;
 }
 
 export type ToWorker =
+  /** The answer to 'key-needed': the site id to use (the file's, or a new one) and its key. */
+  | { readonly type: 'key'; readonly siteId: string; readonly key: Uint8Array | null; readonly where: string }
   | { readonly type: 'call'; readonly id: number; readonly method: Method; readonly input: unknown; readonly caller: Caller }
   /** The checks failed: refuse every write from now on. */
   | { readonly type: 'freeze'; readonly reason: string }
   | { readonly type: 'close' };
 
 export type FromWorker =
-  | { readonly type: 'ready'; readonly seeded: number }
+  /** The writer, before it opens the file: the site id the file has (null: none yet), for its key. */
+  | { readonly type: 'key-needed'; readonly siteId: string | null }
+  | { readonly type: 'ready'; readonly seeded: number; readonly siteId: string | null }
   | { readonly type: 'result'; readonly id: number; readonly result: ApiResult<unknown> }
   | { readonly type: 'progress'; readonly id: number; readonly label: string; readonly done: number; readonly total: number }
   | { readonly type: 'check-step'; readonly step: string }

@@ -9,20 +9,39 @@ import { dailyBackup } from '../backup.js';
 import { lastCheck, recordCheck, runChecks } from '../checks.js';
 import { openDatabase, type Connection } from '../connection.js';
 import { dispatch } from '../dispatch.js';
+import { fixedKey } from '../keys.js';
+import { probeSiteId } from '../site.js';
 import { importSeedsOnFirstStart } from '../seeds.js';
 import { createHandlers } from '../service.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
 
 const REFUSED: ApiResult<never> = { ok: false, error: { code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] } };
 
-function open(config: WorkerConfig, post: (m: FromWorker) => void): Connection | null {
+/** The writer asks its host for the site's key before it opens the file (the host holds the keys). */
+function siteKey(config: WorkerConfig, port: MessagePort, post: (m: FromWorker) => void): Promise<{ siteId: string; key: Buffer | null; where: string }> {
+  if (config.site) return Promise.resolve({ ...config.site, key: config.site.key ? Buffer.from(config.site.key) : null });
+  return new Promise((resolve) => {
+    port.once('message', (m: ToWorker) => {
+      if (m.type === 'key') resolve({ siteId: m.siteId, key: m.key ? Buffer.from(m.key) : null, where: m.where });
+    });
+    post({ type: 'key-needed', siteId: probeSiteId(config.dbFile) });
+  });
+}
+
+async function open(config: WorkerConfig, port: MessagePort, post: (m: FromWorker) => void): Promise<Connection | null> {
   try {
+    const site = await siteKey(config, port, post);
     const previous = lastCheck(config.dbFile);
     // A file whose last check failed is opened without migrating or seeding: it is never written.
     const frozen = previous !== null && !previous.ok;
-    const conn = openDatabase(config.dbFile, { ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}), migrate: config.role === 'writer' && !frozen });
+    const conn = openDatabase(config.dbFile, {
+      ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
+      migrate: config.role === 'writer' && !frozen,
+      keys: fixedKey(site.siteId, site.key, site.where),
+      siteId: site.siteId,
+    });
     const seeded = config.role === 'writer' && !frozen ? importSeedsOnFirstStart(conn, config.seedsDir) : 0;
-    post({ type: 'ready', seeded });
+    post({ type: 'ready', seeded, siteId: conn.siteId });
     return conn;
   } catch (e) {
     post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
@@ -77,7 +96,8 @@ const port = parentPort;
 if (!port) throw new Error('db/backend/worker.ts runs as a worker thread');
 const config = workerData as WorkerConfig;
 const post = (m: FromWorker) => port.postMessage(m);
-const conn = open(config, post);
-if (!conn) process.exit(1);
-else if (config.role === 'checker') void check(conn, config, post).then(() => process.exit(0));
-else serve(conn, config, port, post);
+void open(config, port, post).then((conn) => {
+  if (!conn) process.exit(1);
+  else if (config.role === 'checker') void check(conn, config, post).then(() => process.exit(0));
+  else serve(conn, config, port, post);
+});

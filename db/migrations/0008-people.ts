@@ -1,4 +1,5 @@
 import type { WritableDB } from '../types.js';
+import { appendMigrationAudit } from './legacy-audit.js';
 
 // People sign in. Each person has roles (user_roles, one row per role) and a passphrase, kept
 // only as a memory-hard hash in `credentials`, a table the audit trail never reads: who set a
@@ -31,4 +32,12 @@ export function up(db: WritableDB): void {
       SELECT initials, 'admin' FROM users ORDER BY created_at, initials LIMIT 1;
     INSERT INTO user_roles (initials, role) SELECT initials, 'coordinator' FROM users;
   `);
+  // The roles given here are records: they go in the trail like any other.
+  const given = db.prepare("SELECT initials, role, json_object('initials', initials, 'role', role) AS v FROM user_roles ORDER BY initials, role").all() as { initials: string; role: string; v: string }[];
+  appendMigrationAudit(
+    db,
+    'migration 8',
+    'People listed before sign-in: the first is the administrator, everyone a coordinator',
+    given.map((g) => ({ entity: 'user_roles', entityId: `${g.initials}:${g.role}`, action: 'insert', participantId: null, oldValues: null, newValues: g.v })),
+  );
 }

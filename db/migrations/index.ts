@@ -1,4 +1,3 @@
-import type { WritableDB } from '../types.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-participants.js';
 import * as m0003 from './0003-audit.js';
@@ -8,12 +7,10 @@ import * as m0006 from './0006-calendar-counts.js';
 import * as m0007 from './0007-count-triggers.js';
 import * as m0008 from './0008-people.js';
 import * as m0009 from './0009-corrections.js';
+import * as m0010 from './0010-keyed-trail.js';
 
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly up: (db: WritableDB) => void;
-}
+export type { Migration, MigrationContext } from './types.js';
+import type { Migration } from './types.js';
 
 // Append only. A shipped migration is never edited: a change is a new file with the next number.
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'count-triggers', up: m0007.up },
   { version: 8, name: 'people', up: m0008.up },
   { version: 9, name: 'corrections', up: m0009.up },
+  { version: 10, name: 'keyed-trail', up: m0010.up },
 ];

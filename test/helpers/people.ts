@@ -22,13 +22,11 @@ export function cheapHash(passphrase = TEST_PASSPHRASE): string {
  * (test/roles.test.ts does those).
  */
 export function addTestPerson(conn: Connection, initials: string, roles: readonly string[] = ROLES, name = `Person ${initials}`): void {
-  conn.bookkeep((db) => {
-    if (db.prepare('SELECT 1 FROM users WHERE initials = ?').get(initials)) return;
-    // The users and user_roles rows are records: written with an audit context, as the API would.
-    db.prepare("INSERT INTO temp.audit_ctx (at, by_user, method, reason) VALUES (?, ?, 'test', 'test person')").run(new Date().toISOString(), initials);
+  if (conn.read((db) => db.prepare('SELECT 1 FROM users WHERE initials = ?').get(initials))) return;
+  // The users and user_roles rows are records: written, and audited, as the API writes them.
+  conn.write({ by: initials, method: 'test', reason: 'test person', at: new Date().toISOString() }, (db) => {
     db.prepare('INSERT INTO users (initials, name, created_at, passphrase_set_at) VALUES (?, ?, ?, ?)').run(initials, name, new Date().toISOString(), new Date().toISOString());
     for (const r of roles) db.prepare('INSERT INTO user_roles (initials, role) VALUES (?, ?)').run(initials, r);
-    db.prepare('DELETE FROM temp.audit_ctx').run();
     db.prepare('INSERT INTO credentials (initials, hash) VALUES (?, ?)').run(initials, cheapHash());
   });
 }

@@ -1,0 +1,143 @@
+// Proving the trail: the keyed chain walked from its first row to its sealed head (so a row edited,
+// removed, or cut from the end is named), every record compared with the latest values its trail
+// holds (so an edit made with another tool is named: table, id, column), and the trail checked
+// against an anchor kept outside the file (a receipt, or a backup) so that a file rolled back to
+// an earlier state is found too.
+import Database from 'better-sqlite3';
+import { AUDITED, auditHash, auditKeyOf, HASH_FIELDS, headMac } from './audit.js';
+import { MissingKeyError } from './keys.js';
+import type { ReadableDB } from './types.js';
+
+export type AuditVerification = { ok: true; rows: number } | { ok: false; rows: number; firstBadId: number; problem: string };
+
+/**
+ * Walks the whole chain; reports the first row whose link, hash or place does not hold, or a head
+ * it does not reach. The rows and the head are read in one snapshot: a write by another process
+ * meanwhile is either wholly seen or not at all.
+ */
+export function verifyAudit(db: ReadableDB): AuditVerification {
+  return db.inTransaction ? walkChain(db) : db.transaction(() => walkChain(db))();
+}
+
+function walkChain(db: ReadableDB): AuditVerification {
+  let key: Buffer;
+  try {
+    key = auditKeyOf(db);
+  } catch (e) {
+    if (e instanceof MissingKeyError) return { ok: false, rows: 0, firstBadId: 0, problem: e.message };
+    throw e;
+  }
+  let prev = '';
+  let rows = 0;
+  let expectedId = 1;
+  for (const r of db.prepare(`SELECT id, hash, ${HASH_FIELDS.join(', ')} FROM audit_log ORDER BY id`).iterate() as IterableIterator<Record<string, unknown> & { id: number; hash: string; prev_hash: string }>) {
+    rows++;
+    if (r.id !== expectedId) return { ok: false, rows, firstBadId: expectedId, problem: `row ${expectedId} is missing (the next row is ${r.id})` };
+    if (r.prev_hash !== prev) return { ok: false, rows, firstBadId: r.id, problem: `row ${r.id} does not link to the row before it` };
+    if (auditHash(key, ...HASH_FIELDS.map((f) => r[f])) !== r.hash) return { ok: false, rows, firstBadId: r.id, problem: `row ${r.id} was changed after it was written (its hash does not match its content)` };
+    prev = r.hash;
+    expectedId = r.id + 1;
+  }
+  const head = db.prepare('SELECT last_id, last_hash, mac FROM audit_head WHERE id = 1').get() as { last_id: number; last_hash: string; mac: string } | undefined;
+  if (!head) return rows === 0 ? { ok: true, rows } : { ok: false, rows, firstBadId: expectedId, problem: 'the head of the trail, which seals its last row, is missing' };
+  if (headMac(key, head.last_id, head.last_hash) !== head.mac) return { ok: false, rows, firstBadId: head.last_id, problem: 'the head of the trail was changed (its seal does not match)' };
+  if (head.last_id > rows) return { ok: false, rows, firstBadId: rows + 1, problem: `rows ${rows + 1} to ${head.last_id} were removed from the end of the trail` };
+  if (head.last_id < rows) return { ok: false, rows, firstBadId: head.last_id + 1, problem: `rows after ${head.last_id} were written without the app (the head does not reach them)` };
+  if (head.last_hash !== prev) return { ok: false, rows, firstBadId: head.last_id, problem: `row ${head.last_id} is not the row the head sealed` };
+  return { ok: true, rows };
+}
+
+export interface RecordMismatch {
+  readonly table: string;
+  readonly id: string;
+  /** The column whose value differs from the trail's; null when the whole record is unaccounted for. */
+  readonly column: string | null;
+  readonly problem: string;
+}
+
+/**
+ * Every record's current values against the latest values its trail holds. A record changed,
+ * added or removed without the app (another SQLite tool, with the guards dropped) is named.
+ */
+export function verifyRecords(db: ReadableDB, limit = 20): RecordMismatch[] {
+  return db.inTransaction ? compareRecords(db, limit) : db.transaction(() => compareRecords(db, limit))();
+}
+
+function compareRecords(db: ReadableDB, limit: number): RecordMismatch[] {
+  const out: RecordMismatch[] = [];
+  for (const t of AUDITED) {
+    const cols = (db.prepare('SELECT name FROM pragma_table_info(?)').all(t.table) as { name: string }[]).map((c) => c.name);
+    const json = `json_object(${cols.map((c) => `'${c}', r."${c}"`).join(', ')})`;
+    const id = t.id('r');
+    // The latest audit row of each record (the index on entity, entity_id, id finds it).
+    const latest = `(SELECT a.action, a.new_values FROM audit_log a WHERE a.entity = '${t.table}' AND a.entity_id = CAST(${id} AS TEXT) ORDER BY a.id DESC LIMIT 1)`;
+    // Randomization slots are made in batches without a trail; a slot is a record once it is given.
+    const only = t.table === 'randomization_slots' ? 'WHERE r.participant_id IS NOT NULL' : '';
+    const rows = db
+      .prepare(`SELECT CAST(${id} AS TEXT) AS id, ${json} AS now, (SELECT new_values FROM ${latest}) AS trail, (SELECT action FROM ${latest}) AS action FROM ${t.table} r ${only}`)
+      .all() as { id: string; now: string; trail: string | null; action: string | null }[];
+    for (const r of rows) {
+      if (out.length >= limit) return out;
+      if (r.trail === null || r.action === 'delete') {
+        out.push({ table: t.table, id: r.id, column: null, problem: `${t.table} ${r.id} is not in the audit trail: it was written without the app` });
+        continue;
+      }
+      if (r.trail === r.now) continue;
+      const now = JSON.parse(r.now) as Record<string, unknown>;
+      const was = JSON.parse(r.trail) as Record<string, unknown>;
+      for (const c of cols) {
+        if (JSON.stringify(now[c] ?? null) === JSON.stringify(was[c] ?? null)) continue;
+        out.push({ table: t.table, id: r.id, column: c, problem: `${t.table} ${r.id}, column ${c}: the trail says ${JSON.stringify(was[c] ?? null)}, the table holds ${JSON.stringify(now[c] ?? null)}` });
+        if (out.length >= limit) return out;
+      }
+    }
+    // Records the trail says exist (their last change is not a deletion) that are gone.
+    const gone = db
+      .prepare(
+        `SELECT a.entity_id AS id FROM audit_log a
+         WHERE a.entity = ? AND a.id = (SELECT max(b.id) FROM audit_log b WHERE b.entity = a.entity AND b.entity_id = a.entity_id) AND a.action <> 'delete'
+           AND NOT EXISTS (SELECT 1 FROM ${t.table} r WHERE CAST(${id} AS TEXT) = a.entity_id) LIMIT ?`,
+      )
+      .all(t.table, limit) as { id: string }[];
+    for (const g of gone) {
+      if (out.length >= limit) return out;
+      out.push({ table: t.table, id: g.id, column: null, problem: `${t.table} ${g.id} was removed without the app: the trail says it exists` });
+    }
+  }
+  return out;
+}
+
+/** The head of the chain, to keep outside the file: a receipt, a backup's footer, a printed calendar's. */
+export interface AuditAnchor {
+  readonly siteId: string;
+  readonly rows: number;
+  readonly lastHash: string;
+  readonly at: string;
+}
+
+export function auditAnchor(db: ReadableDB): AuditAnchor {
+  const siteId = (db.prepare("SELECT value FROM app_meta WHERE key = 'site_id'").pluck().get() as string | undefined) ?? '';
+  const head = db.prepare('SELECT last_id, last_hash, at FROM audit_head WHERE id = 1').get() as { last_id: number; last_hash: string; at: string } | undefined;
+  return { siteId, rows: head?.last_id ?? 0, lastHash: head?.last_hash ?? '', at: head?.at ?? '' };
+}
+
+/** Does the trail still extend an anchor taken earlier? The anchor's last row must be there, with the same hash, and the chain whole. */
+export function verifyAgainst(db: ReadableDB, anchor: AuditAnchor): { ok: true } | { ok: false; problem: string } {
+  const here = auditAnchor(db);
+  if (anchor.siteId && here.siteId && anchor.siteId !== here.siteId) return { ok: false, problem: 'the anchor is from another site’s trail' };
+  if (anchor.rows === 0) return { ok: true };
+  if (here.rows < anchor.rows) return { ok: false, problem: `the trail has ${here.rows} rows; the anchor of ${anchor.at} saw ${anchor.rows}: rows were removed, or the file was put back to an earlier state` };
+  const hash = db.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(anchor.rows) as string | undefined;
+  if (hash !== anchor.lastHash) return { ok: false, problem: `row ${anchor.rows} is not the row the anchor of ${anchor.at} saw: the trail was written again since` };
+  return { ok: true };
+}
+
+/** The anchor a backup file holds (its sealed head), read without changing the file. */
+export function anchorOfBackup(file: string): AuditAnchor {
+  const backup = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return auditAnchor(backup as unknown as ReadableDB);
+  } finally {
+    backup.close();
+  }
+}
