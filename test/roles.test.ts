@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { contract, type Method } from '../core/api.js';
 import { ROLES, type Role } from '../core/vocabulary.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
+import { dispatch } from '../db/dispatch.js';
+import { createHandlers } from '../db/service.js';
 import { addTestPerson, freshDb, SEEDS_DIR, serviceFor } from './helpers/db.js';
 
 type Who = 'public' | 'self' | 'read' | readonly Role[];
@@ -88,6 +90,29 @@ describe('roles, checked in the backend for every method', () => {
       }
     }
     expect(rows).toHaveLength(Object.keys(WHO_MAY).length * (ROLES.length + 1));
+    conn.close();
+  });
+
+  it('an amendment is recorded as the person signed in, never "system"; a "by" in the input cannot name someone else', () => {
+    const { conn } = freshDb();
+    importSeedsOnFirstStart(conn, SEEDS_DIR);
+    addTestPerson(conn, 'IN', ['investigator']);
+    const handlers = createHandlers({ conn, mode: 'cli', appVersion: 'test', now: () => new Date('2025-06-20T09:00:00') });
+    const doc = conn.read((db) => JSON.parse(db.prepare("SELECT document FROM protocol_versions WHERE protocol_id = 'ucmsc-sepsis' ORDER BY version DESC LIMIT 1").pluck().get() as string) as Record<string, unknown>);
+    const lastId = () => conn.read((db) => db.prepare('SELECT max(id) FROM audit_log').pluck().get() as number);
+    const actorsSince = (id: number) => conn.read((db) => db.prepare('SELECT DISTINCT by_user FROM audit_log WHERE id > ?').pluck().all(id));
+    const fail = (e: unknown) => {
+      throw e;
+    };
+    let before = lastId();
+    const named = dispatch(conn, handlers, 'importProtocol', { document: { ...doc, title: 'Sepsis, amended' }, asNewVersion: true, note: 'Amendment 1', by: 'system' }, { kind: 'person', initials: 'IN' }, fail);
+    // Refused as an unknown field, or accepted as the person signed in: never as "system".
+    if (named.ok) expect(actorsSince(before)).toEqual(['IN']);
+    else expect(named.error.code).toBe('invalid_input');
+    before = lastId();
+    const amended = dispatch(conn, handlers, 'importProtocol', { document: { ...doc, title: 'Sepsis, amended twice' }, asNewVersion: true, note: 'Amendment 2' }, { kind: 'person', initials: 'IN' }, fail);
+    expect(amended.ok).toBe(true);
+    expect(actorsSince(before)).toEqual(['IN']);
     conn.close();
   });
 
