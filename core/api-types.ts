@@ -124,6 +124,19 @@ export interface MovePreview {
 }
 
 /** The state of the backend's own work: the start-up checks, and long jobs under way. */
+/** The backups folder and what it holds, newest first. */
+export interface BackupList {
+  readonly folder: string;
+  readonly keep: number;
+  readonly backups: readonly { readonly file: string; readonly name: string; readonly madeAt: string | null; readonly bytes: number }[];
+}
+
+export interface RestoreResult {
+  readonly restoredFrom: string;
+  /** Where the database that was replaced is kept (null: there was none). */
+  readonly keptAside: string | null;
+}
+
 export interface BackendStatus {
   readonly checks:
     | { readonly state: 'running'; readonly step: string; readonly startedAt: string }

@@ -15,6 +15,8 @@ import { WORKLIST_FIRST } from './participants.js';
 import type {
   Actor,
   AppInfo,
+  BackupList,
+  RestoreResult,
   BackendStatus,
   ExportChunk,
   ImportParticipantsResult,
@@ -166,6 +168,8 @@ const inputs = {
   reportError: z.object({ message: z.string().max(2000), stack: z.string().max(20_000), page: z.string().max(300) }).strict(),
   /** A backup now; `out` (another file) only from the command line. */
   backup: z.object({ out: z.string().min(1).max(4096).optional() }).strict(),
+  /** A backup to restore: a file on this computer (one of the backups folder's, or another). */
+  restore: z.object({ file: z.string().trim().min(1, 'choose a backup file').max(4096) }).strict(),
   signIn: z.object({ initials: StaffInitialsSchema, passphrase: z.string().min(1, 'enter your passphrase').max(1000) }).strict(),
   firstAdmin: z.object({ name: PlainTextSchema(120), initials: StaffInitialsSchema, passphrase: Passphrase }).strict(),
   unlock: z.object({ passphrase: z.string().min(1, 'enter your passphrase').max(1000) }).strict(),
@@ -270,6 +274,9 @@ export const contract = {
   resetPassphrase: method<typeof inputs.resetPassphrase, Person[]>(inputs.resetPassphrase, write('admin')),
   setSetting: method<typeof inputs.setSetting, AppInfo>(inputs.setSetting, write('admin')),
   backupNow: method<typeof inputs.backup, { file: string }>(inputs.backup, write('admin')),
+  listBackups: method<typeof Empty, BackupList>(Empty, write('admin')),
+  /** Checked by the writer, then swapped in by the backend host with every connection closed (the app and browser mode). */
+  restoreBackup: method<typeof inputs.restore, RestoreResult>(inputs.restore, write('admin')),
 
   listProtocols: method<typeof Empty, ProtocolSummary[]>(Empty, READ),
   getProtocol: method<z.ZodObject<{ id: typeof ProtocolId }>, ProtocolDetail>(z.object({ id: ProtocolId }).strict(), READ),

@@ -72,6 +72,29 @@ export function keepSetting(conn: Connection): number {
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_KEEP;
 }
 
+/** The time a backup was made, from its name (trial-coordinator-2026-12-01T09-30-00-000Z.sqlite); null for another name. */
+export function backupTime(name: string): string | null {
+  const m = /^trial-coordinator-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.sqlite$/.exec(name);
+  return m ? `${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z` : null;
+}
+
+/** The backups folder's backups, newest first. */
+export function listBackupFiles(dbFile: string): { file: string; name: string; madeAt: string | null; bytes: number }[] {
+  const dir = backupsDir(dbFile);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sqlite'))
+    .map((name) => {
+      const file = path.join(dir, name);
+      const st = fs.statSync(file);
+      return { file, name, madeAt: backupTime(name) ?? st.mtime.toISOString(), bytes: st.size, isFile: st.isFile() };
+    })
+    .filter((b) => b.isFile)
+    .sort((a, b) => (b.madeAt ?? '').localeCompare(a.madeAt ?? '') || b.name.localeCompare(a.name))
+    .map(({ isFile: _f, ...b }) => b);
+}
+
 export function pruneBackups(dir: string, keep: number): string[] {
   const files = fs
     .readdirSync(dir)

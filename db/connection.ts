@@ -43,6 +43,8 @@ export interface Connection {
   backup(file: string): Promise<void>;
   /** The site id this database belongs to (its audit key's name); null before migration 10. */
   readonly siteId: string | null;
+  /** Where this site's audit keys are (to check a backup against before a restore). */
+  readonly keys: SiteKeys;
   close(): void;
 }
 
@@ -129,6 +131,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
         fs.chmodSync(file, 0o600);
       },
       siteId,
+      keys,
       close: () => {
         raw.close();
         lock.release();

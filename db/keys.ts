@@ -81,7 +81,7 @@ export function fixedKey(siteId: string, key: Buffer | null, where: string): Sit
 export class MissingKeyError extends Error {
   constructor(where: string) {
     super(
-      `This computer does not hold the audit key of this database (looked in ${where}). Nothing was written: without the key the trail cannot be extended or checked. Put the site's key file back (from where the site keeps it safe), or restore a backup made on this computer.`,
+      `This computer does not hold the audit key of this database (looked in ${where}). Nothing was written: without the key the trail cannot be extended or checked. Put the site's key file back (from where the site keeps it safe), or restore a backup made on this computer. A database the desktop app made keeps its key sealed in this computer's keychain: make changes to it in the app.`,
     );
     this.name = 'MissingKeyError';
   }

@@ -157,6 +157,27 @@ function fsyncDir(dir: string): void {
 }
 
 /**
+ * Checks a backup as a restore would, without the lock and without changing anything: the app
+ * asks this first, so that a backup it would refuse is refused before anything is closed.
+ */
+export function precheckRestore(backup: string, dbFile: string, keys: SiteKeys = fileKeys()): CheckedBackup {
+  const target = path.resolve(dbFile);
+  const source = path.resolve(backup);
+  if (!fs.existsSync(source)) throw new AppError('not_found', `${backup} does not exist.`);
+  if (!fs.statSync(source).isFile()) throw new AppError('invalid_input', `${backup} is a folder, not a backup file.`);
+  if (sameFile(source, target)) throw new AppError('invalid_input', `${backup} is the database itself: there is nothing to restore.`);
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'trialcoord-restore-'));
+  try {
+    const staged = path.join(staging, 'backup.sqlite');
+    fs.copyFileSync(source, staged);
+    if (fs.existsSync(`${source}-wal`)) fs.copyFileSync(`${source}-wal`, `${staged}-wal`);
+    return checkBackupOrRaise(staged, backup, keys);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
  * Replaces the database with a checked backup. The current file is kept aside, never deleted.
  * Refused while any process of the app has the database open.
  */
@@ -165,6 +186,7 @@ export function restoreBackup(backup: string, dbFile: string, options: { now?: D
   const target = path.resolve(dbFile);
   const source = path.resolve(backup);
   if (!fs.existsSync(source)) throw new AppError('not_found', `${backup} does not exist.`);
+  if (!fs.statSync(source).isFile()) throw new AppError('invalid_input', `${backup} is a folder, not a backup file.`);
   if (sameFile(source, target)) throw new AppError('invalid_input', `${backup} is the database itself: there is nothing to restore.`);
   const copy = options.copy ?? vacuumInto;
   const keys = options.keys ?? fileKeys();
@@ -215,9 +237,9 @@ export function restoreBackup(backup: string, dbFile: string, options: { now?: D
   }
 }
 
-function checkBackupOrRaise(staged: string, named: string, keys: SiteKeys): void {
+function checkBackupOrRaise(staged: string, named: string, keys: SiteKeys): CheckedBackup {
   try {
-    checkBackup(staged, keys);
+    return checkBackup(staged, keys);
   } catch (e) {
     if (e instanceof AppError) throw new AppError(e.code, e.message.replaceAll(staged, named), e.details);
     throw e;

@@ -1,7 +1,8 @@
 // The people methods of the API: the first administrator, sign-in, the idle lock's unlock, one's
 // own passphrase, and an administrator's management of people, roles and settings.
 import type { AppInfo, Handlers } from '../core/api.js';
-import { backupNowSync } from './backup.js';
+import { backupNowSync, backupsDir, keepSetting, listBackupFiles } from './backup.js';
+import { precheckRestore } from './restore.js';
 import { appendLog } from './logfile.js';
 import type { Connection } from './connection.js';
 import { writer } from './dispatch.js';
@@ -25,6 +26,8 @@ type PeopleMethods =
   | 'resetPassphrase'
   | 'setSetting'
   | 'backupNow'
+  | 'listBackups'
+  | 'restoreBackup'
   | 'reportError';
 
 export function peopleHandlers(conn: Connection, writes: Writes, appInfo: (db: ReadableDB) => AppInfo, mode: AppInfo['mode']): Pick<Handlers, PeopleMethods> {
@@ -60,6 +63,18 @@ export function peopleHandlers(conn: Connection, writes: Writes, appInfo: (db: R
       writer(c);
       if (out !== undefined && mode !== 'cli') throw new AppError('invalid_input', 'A backup from the app goes to the backups folder beside the database.');
       return { file: backupNowSync(conn, out ? { out } : {}) };
+    },
+    listBackups: (_input, c) => {
+      writer(c);
+      return { folder: backupsDir(conn.file), keep: keepSetting(conn), backups: listBackupFiles(conn.file) };
+    },
+    // The checks a restore makes, before anything is closed; the backend host then swaps the file
+    // in with every connection closed (db/backend/host.ts). The command line has its own command.
+    restoreBackup: ({ file }, c) => {
+      writer(c);
+      if (mode === 'cli') throw new AppError('invalid_input', 'From the command line, restore with: trialcoord restore FILE');
+      precheckRestore(file, conn.file, conn.keys);
+      return { restoredFrom: file, keptAside: null };
     },
     setSetting: (input, c) => write('setSetting', c, null, (db) => (writeSetting(db, input.key, input.value), appInfo(db))),
   };

@@ -5,9 +5,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, utilityProcess, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, utilityProcess, type UtilityProcess } from 'electron';
+import type { HostKeys } from '../db/backend/host.js';
+import { defaultKeyDir } from '../db/keys.js';
 import { resolveDatabaseFile } from '../db/paths.js';
 import type { FromBackend, ToBackend } from './backend-messages.js';
+import { sealedKeys } from './keys.js';
 import { menuTemplate } from './menu.js';
 import { APP_ORIGIN, CSP, isAppUrl, rendererFile } from './security.js';
 
@@ -44,11 +47,28 @@ async function callApi(method: string, input: unknown) {
   return reply.type === 'result' ? reply.result : { ok: false as const, error: { code: 'internal' as const, message: 'The backend did not answer.', details: [] } };
 }
 
-function startBackendProcess(dbFile: string): Promise<void> {
+/** The backend asks for a site's key; the keychain is here. */
+async function answerKey(keys: HostKeys, m: Extract<FromBackend, { type: 'key' }>): Promise<void> {
+  try {
+    const key = m.op === 'load' ? await keys.load(m.siteId) : await keys.create(m.siteId);
+    backend?.postMessage({ type: 'key-answer', id: m.id, key: key ? key.toString('base64') : null, error: null } satisfies ToBackend);
+  } catch (e) {
+    backend?.postMessage({ type: 'key-answer', id: m.id, key: null, error: e instanceof Error ? e.message : String(e) } satisfies ToBackend);
+  }
+}
+
+async function startBackendProcess(dbFile: string): Promise<void> {
+  // Each site's audit key, sealed with this computer's keychain (electron/keys.ts).
+  const keys = await sealedKeys(defaultKeyDir(), {
+    available: async () => (await safeStorage.isAsyncEncryptionAvailable()) && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+    seal: (text) => safeStorage.encryptStringAsync(text),
+    open: async (sealed) => (await safeStorage.decryptStringAsync(sealed)).result,
+  });
   backend = utilityProcess.fork(path.join(__dirname, 'backend.cjs'), [], { serviceName: 'Trial Coordinator backend' });
   return new Promise((resolve, reject) => {
     backend!.on('message', (m: FromBackend) => {
-      if (m.type === 'ready') resolve();
+      if (m.type === 'key') void answerKey(keys, m);
+      else if (m.type === 'ready') resolve();
       else if (m.type === 'fatal') reject(new Error(m.message));
       else if (m.type === 'checked' && !m.ok) dialog.showErrorBox('The database check found a problem', `${m.problem ?? 'unknown'}\n\nNothing will be written. Restore a backup (File → Restore…) and keep this file for inspection.`);
       else if ('id' in m) {
@@ -66,6 +86,7 @@ function startBackendProcess(dbFile: string): Promise<void> {
         seedsDir,
         appVersion: app.getVersion(),
         workerScript: path.join(__dirname, 'backend-worker.cjs'),
+        keysWhere: keys.where,
         // Development only: a packaged app loads the native module it was built with, whatever the environment says.
         nativeBinding: app.isPackaged ? undefined : process.env.TRIALCOORD_NATIVE_BINDING,
       },

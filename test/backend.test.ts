@@ -128,3 +128,85 @@ describe('backend host', () => {
     expect(fs.existsSync(path.join(path.dirname(file), 'backups'))).toBe(false);
   });
 });
+
+describe('restore from the app', () => {
+  async function site() {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const conn = openDatabase(file);
+    addTestPerson(conn, 'AD', ['admin', 'coordinator']);
+    addTestPerson(conn, 'CO', ['coordinator']);
+    conn.close();
+    host = await backendForTests(file);
+    const session = host.newSession();
+    expect((await host.call(session, 'signIn', { initials: 'AD', passphrase: TEST_PASSPHRASE })).ok).toBe(true);
+    await host.checked;
+    return { h: host, session, file };
+  }
+  const screen = (h: BackendHost, session: string, studyId: string) =>
+    h.call(session, 'screenParticipant', { protocolId: 'ucmsc-covid19', studyId, initials: 'AB', sex: 'male', ageYears: 40, consentDate: '2025-06-01' });
+  const studyIds = async (h: BackendHost, session: string) => ((await h.call(session, 'listParticipants', {})) as { value: { studyId: string }[] }).value.map((p) => p.studyId);
+
+  it('an administrator restores a backup while the app runs: the file is swapped with every connection closed, the old one kept aside, and everyone signs in again', async () => {
+    const { h, session, file } = await site();
+    expect((await screen(h, session, 'C-1')).ok).toBe(true);
+    const backup = (await h.call(session, 'backupNow', {})) as { ok: true; value: { file: string } };
+    expect(backup.ok).toBe(true);
+    const listed = (await h.call(session, 'listBackups', {})) as { ok: true; value: { backups: { file: string; madeAt: string | null }[] } };
+    expect(listed.value.backups.map((b) => b.file)).toContain(backup.value.file);
+    expect((await screen(h, session, 'C-2')).ok).toBe(true);
+    expect(await studyIds(h, session)).toEqual(['C-1', 'C-2']);
+
+    const restored = await h.call(session, 'restoreBackup', { file: backup.value.file });
+    expect(restored).toMatchObject({ ok: true, value: { restoredFrom: backup.value.file, keptAside: expect.stringContaining('.before-restore-') } });
+    expect(await h.call(session, 'listParticipants', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect((await h.call(session, 'signIn', { initials: 'AD', passphrase: TEST_PASSPHRASE })).ok).toBe(true);
+    expect(await studyIds(h, session)).toEqual(['C-1']);
+    // Writes after the restore land in the restored file, at the path.
+    expect((await screen(h, session, 'C-3')).ok).toBe(true);
+    await h.close();
+    host = null;
+    const check = openDatabase(file);
+    expect(check.read((db) => db.prepare('SELECT study_id FROM participants ORDER BY study_id').pluck().all())).toEqual(['C-1', 'C-3']);
+    check.close();
+    const aside = (restored as { value: { keptAside: string } }).value.keptAside;
+    const old = new Database(aside, { readonly: true });
+    expect(old.prepare('SELECT study_id FROM participants ORDER BY study_id').pluck().all()).toEqual(['C-1', 'C-2']);
+    old.close();
+  });
+
+  it('a backup it would refuse is refused before anything closes, and the app goes on; only an administrator may restore', async () => {
+    const { h, session, file } = await site();
+    const junk = path.join(tempDir(), 'junk.sqlite');
+    fs.writeFileSync(junk, 'not a database at all');
+    expect(await h.call(session, 'restoreBackup', { file: junk })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/is not a SQLite database/) } });
+    expect(await h.call(session, 'restoreBackup', { file })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is the database itself/) } });
+    expect(await h.call(session, 'restoreBackup', { file: path.join(tempDir(), 'nope.sqlite') })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await screen(h, session, 'C-1')).ok).toBe(true);
+    const co = h.newSession();
+    await h.call(co, 'signIn', { initials: 'CO', passphrase: TEST_PASSPHRASE });
+    expect(await h.call(co, 'restoreBackup', { file: junk })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('after a failed check nothing is written, but a backup can still be restored in its place', async () => {
+    const { h, session, file } = await site();
+    const backup = ((await h.call(session, 'backupNow', {})) as { value: { file: string } }).value.file;
+    await h.close();
+    host = null;
+    // The file is damaged after the backup was made.
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    const page = Math.floor(bytes.length / pageSize / 2);
+    bytes.fill(0x5a, page * pageSize, page * pageSize + pageSize);
+    fs.writeFileSync(file, bytes);
+    fs.rmSync(`${file}-wal`, { force: true });
+    host = await backendForTests(file);
+    const s = host.newSession();
+    await host.call(s, 'signIn', { initials: 'AD', passphrase: TEST_PASSPHRASE });
+    expect((await host.checked).ok).toBe(false);
+    expect((await screen(host, s, 'C-1')).ok).toBe(false);
+    expect(await host.call(s, 'restoreBackup', { file: backup })).toMatchObject({ ok: true });
+    expect((await host.checked).ok).toBe(true);
+    await host.call(s, 'signIn', { initials: 'AD', passphrase: TEST_PASSPHRASE });
+    expect((await screen(host, s, 'C-1')).ok).toBe(true);
+  });
+});

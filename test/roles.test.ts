@@ -27,6 +27,8 @@ const WHO_MAY: Record<Method, Who> = {
   resetPassphrase: ['admin'],
   setSetting: ['admin'],
   backupNow: ['admin'],
+  listBackups: ['admin'],
+  restoreBackup: ['admin'],
   listProtocols: 'read',
   getProtocol: 'read',
   importProtocol: ['admin', 'coordinator', 'investigator'],

@@ -6,6 +6,8 @@
 import crypto from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { accessOf, isHostMethod, isMethod, type ApiResult, type AppInfo, type BackendStatus, type Caller, type Method, type SessionView } from '../../core/api.js';
+import type { RestoreResult } from '../../core/api-types.js';
+import { AppError } from '../errors.js';
 import type { CheckOutcome } from '../checks.js';
 import { lastCheck } from '../checks.js';
 import { fileKeys, newSiteId, type SiteKeys } from '../keys.js';
@@ -65,22 +67,27 @@ class WorkerLink {
   private ready!: Promise<number>;
   private closing = false;
   private started = false;
+  private gone = false;
   private restarts = 0;
   /** The site id the worker opened the file with. */
   readySite: string | null = null;
+  /** The restorer's answer: where the replaced file was kept. */
+  keptAside: string | null = null;
 
   constructor(
     private readonly role: WorkerRole,
     private readonly options: BackendOptions,
     private readonly onMessage: (m: FromWorker) => void,
     private readonly site?: WorkerConfig['site'],
+    private readonly restoreFrom?: string,
   ) {
     this.start();
   }
 
   private start(): void {
     const { workerScript, tsxApi, log: _log, now: _now, keys: _keys, ...rest } = this.options;
-    const workerData: WorkerConfig = { ...rest, role: this.role, site: this.site };
+    const workerData: WorkerConfig = { ...rest, role: this.role, site: this.site, restoreFrom: this.restoreFrom };
+    this.gone = false;
     // From source the entry is TypeScript: the worker registers tsx's loader, then imports it.
     this.worker = workerScript.endsWith('.ts')
       ? new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(new URL(`file://${workerScript}`).href)}); })`, { eval: true, workerData })
@@ -93,7 +100,10 @@ class WorkerLink {
           this.readySite = m.siteId;
           resolve(m.seeded);
         }
-        else if (m.type === 'fatal') reject(new Error(m.message));
+        else if (m.type === 'restored') {
+          this.keptAside = m.keptAside;
+          resolve(0);
+        } else if (m.type === 'fatal') reject(m.code ? new AppError(m.code, m.message) : new Error(m.message));
         else if (m.type === 'result') {
           this.pending.get(m.id)?.(m.result);
           this.pending.delete(m.id);
@@ -110,13 +120,14 @@ class WorkerLink {
   }
 
   private exited(): void {
+    this.gone = true;
     const lost = [...this.pending.values()];
     this.pending.clear();
     for (const resolve of lost)
       resolve({ ok: false, error: { code: 'internal', message: 'An unexpected error occurred; the change may not have been saved. Look at the record before trying again.', details: [] } });
     // A reader or writer that stops after it started is started again: no request may take the
     // backend down. One that cannot start (a file it cannot open) is not retried in a loop.
-    if (!this.closing && this.role !== 'checker' && this.started && this.restarts < 20) {
+    if (!this.closing && (this.role === 'writer' || this.role === 'reader') && this.started && this.restarts < 20) {
       this.restarts++;
       this.started = false;
       this.start();
@@ -128,7 +139,8 @@ class WorkerLink {
     const keys = this.options.keys ?? hostKeys(fileKeys());
     try {
       const siteId = existing ?? newSiteId();
-      const key = existing ? await keys.load(existing) : await keys.create(siteId);
+      // A restorer checks a backup with the key it has: it never makes one.
+      const key = existing ? await keys.load(existing) : this.role === 'restorer' ? null : await keys.create(siteId);
       this.post({ type: 'key', siteId, key, where: keys.where });
     } catch (e) {
       this.options.log?.(`audit key: ${e instanceof Error ? e.message : String(e)}`);
@@ -155,6 +167,7 @@ class WorkerLink {
   async close(): Promise<void> {
     this.closing = true;
     await this.ready.catch(() => {});
+    if (this.gone) return;
     await new Promise<void>((resolve) => {
       this.worker.once('exit', () => resolve());
       this.post({ type: 'close' });
@@ -167,58 +180,106 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
   const now = options.now ?? Date.now;
   const sessions = new Map<string, Session>();
   const jobs = new Map<number, { id: number; label: string; done: number; total: number }>();
-  const previous = lastCheck(options.dbFile);
+  const keys = options.keys ?? hostKeys(fileKeys());
   let checks: BackendStatus['checks'] = { state: 'running', step: 'starting', startedAt: new Date(now()).toISOString() };
-  let frozen: string | null = previous && !previous.ok ? frozenMessage(previous.problems) : null;
+  let frozen: string | null = null;
   let idleLockMinutes = 15;
   let nextId = 1;
+  let writer: WorkerLink;
+  let reader: WorkerLink;
+  let checker: WorkerLink | null = null;
+  let checked: Promise<CheckOutcome>;
+  /** While a restore runs, calls wait for it. */
+  let restoring: Promise<unknown> | null = null;
+  /** The file could not be opened again after a restore: every call is refused with this. */
+  let broken: string | null = null;
 
   const onMessage = (m: FromWorker) => {
     if (m.type === 'progress') jobs.set(m.id, { id: m.id, label: m.label, done: m.done, total: m.total });
     else if (m.type === 'result') jobs.delete(m.id);
   };
-  const writer = new WorkerLink('writer', options, onMessage);
-  const seeded = await writer.whenReady();
-  // The reader and the checker open the same site with the key the writer was given.
-  const keys = options.keys ?? hostKeys(fileKeys());
-  const siteId = writer.readySite;
-  const site: WorkerConfig['site'] = siteId ? { siteId, key: await keys.load(siteId), where: keys.where } : undefined;
-  const reader = new WorkerLink('reader', options, onMessage, site);
-  await reader.whenReady();
-  if (frozen) writer.post({ type: 'freeze', reason: frozen });
 
-  const info = await reader.call(nextId++, 'appInfo', {}, { kind: 'nobody' });
-  if (info.ok) idleLockMinutes = (info.value as AppInfo).idleLockMinutes;
-
-  // The checks run after the first screen can be shown; writes wait for them only if they fail.
-  const checked = new Promise<CheckOutcome>((resolve) => {
-    const checker = new WorkerLink('checker', options, (m) => {
-      if (m.type === 'check-step') checks = { state: 'running', step: m.step, startedAt: checks.state === 'running' ? checks.startedAt : new Date(now()).toISOString() };
-      if (m.type === 'checked') {
-        if (m.outcome.ok) {
-          checks = { state: 'passed', at: m.outcome.at, summary: m.outcome.summary };
-          frozen = null;
-        } else {
-          checks = { state: 'failed', at: m.outcome.at, problems: m.outcome.problems };
-          frozen = frozenMessage(m.outcome.problems);
-          writer.post({ type: 'freeze', reason: frozen });
+  /** Opens the file: the writer (migrates, seeds), the reader, then the checks in the background. */
+  async function boot(): Promise<number> {
+    const previous = lastCheck(options.dbFile);
+    checks = { state: 'running', step: 'starting', startedAt: new Date(now()).toISOString() };
+    frozen = previous && !previous.ok ? frozenMessage(previous.problems) : null;
+    writer = new WorkerLink('writer', options, onMessage);
+    const seeded = await writer.whenReady();
+    // The reader and the checker open the same site with the key the writer was given.
+    const siteId = writer.readySite;
+    const site: WorkerConfig['site'] = siteId ? { siteId, key: await keys.load(siteId), where: keys.where } : undefined;
+    reader = new WorkerLink('reader', options, onMessage, site);
+    await reader.whenReady();
+    if (frozen) writer.post({ type: 'freeze', reason: frozen });
+    const info = await reader.call(nextId++, 'appInfo', {}, { kind: 'nobody' });
+    if (info.ok) idleLockMinutes = (info.value as AppInfo).idleLockMinutes;
+    // The checks run after the first screen can be shown; writes wait for them only if they fail.
+    checked = new Promise<CheckOutcome>((resolve) => {
+      checker = new WorkerLink('checker', options, (m) => {
+        if (m.type === 'check-step') checks = { state: 'running', step: m.step, startedAt: checks.state === 'running' ? checks.startedAt : new Date(now()).toISOString() };
+        if (m.type === 'checked') {
+          if (m.outcome.ok) {
+            checks = { state: 'passed', at: m.outcome.at, summary: m.outcome.summary };
+            frozen = null;
+          } else {
+            checks = { state: 'failed', at: m.outcome.at, problems: m.outcome.problems };
+            frozen = frozenMessage(m.outcome.problems);
+            writer.post({ type: 'freeze', reason: frozen });
+          }
+          resolve(m.outcome);
         }
-        resolve(m.outcome);
-      }
-    }, site);
-    checker.whenReady().catch((e: unknown) => {
-      const outcome: CheckOutcome = { at: new Date(now()).toISOString(), ok: false, problems: [`The database could not be checked: ${e instanceof Error ? e.message : String(e)}`], summary: '' };
-      checks = { state: 'failed', at: outcome.at, problems: outcome.problems };
-      resolve(outcome);
+      }, site);
+      checker.whenReady().catch((e: unknown) => {
+        const outcome: CheckOutcome = { at: new Date(now()).toISOString(), ok: false, problems: [`The database could not be checked: ${e instanceof Error ? e.message : String(e)}`], summary: '' };
+        checks = { state: 'failed', at: outcome.at, problems: outcome.problems };
+        resolve(outcome);
+      });
     });
-  });
+    return seeded;
+  }
 
+  async function closeAll(): Promise<void> {
+    await Promise.all([writer.close(), reader.close(), checker?.close() ?? Promise.resolve()]);
+  }
+
+  /**
+   * A restore from the app: every connection of this process is closed (the file's lock is then
+   * free of the app), a restorer swaps the checked backup in (db/restore.ts), and the file is
+   * opened again, restored or not. Everyone signs in again: the people may differ.
+   */
+  async function restore(file: string): Promise<ApiResult<RestoreResult>> {
+    await closeAll();
+    const restorer = new WorkerLink('restorer', options, () => {}, undefined, file);
+    let result: ApiResult<RestoreResult>;
+    try {
+      await restorer.whenReady();
+      result = { ok: true, value: { restoredFrom: file, keptAside: restorer.keptAside } };
+    } catch (e) {
+      const code = e instanceof AppError ? e.code : 'database';
+      result = { ok: false, error: { code, message: e instanceof Error ? e.message : String(e), details: [] } };
+    }
+    await restorer.close();
+    try {
+      await boot();
+    } catch (e) {
+      broken = `The database could not be opened after the restore: ${e instanceof Error ? e.message : String(e)}. Quit the app and restore from the command line.`;
+      options.log?.(broken);
+      return { ok: false, error: { code: 'database', message: broken, details: [] } };
+    }
+    if (result.ok) for (const session of sessions.values()) Object.assign(session, { initials: null, locked: false });
+    return result;
+  }
+
+  const seeded = await boot();
   const refuse = (code: 'locked' | 'database' | 'unknown_method', message: string): ApiResult<never> => ({ ok: false, error: { code, message, details: [] } });
 
   return {
     dbFile: options.dbFile,
     seeded,
-    checked,
+    get checked() {
+      return checked;
+    },
     newSession: () => {
       const key = crypto.randomBytes(32).toString('base64url');
       sessions.set(key, { initials: null, lastActive: now(), locked: false });
@@ -227,16 +288,29 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
     endSession: (key) => void sessions.delete(key),
     status: () => ({ checks, jobs: [...jobs.values()] }),
     async call(key, method, input) {
+      while (restoring) await restoring.catch(() => {});
+      if (broken) return refuse('database', broken);
       if (isHostMethod(method)) return { ok: true, value: { checks, jobs: [...jobs.values()] } };
       if (!isMethod(method)) return refuse('unknown_method', 'The app asked for something this version does not know. Restart it.');
       const session = key === null ? undefined : sessions.get(key);
       if (session?.initials && !session.locked && now() - session.lastActive > idleLockMinutes * 60_000) session.locked = true;
       if (session?.locked && !WHILE_LOCKED.has(method)) return refuse('locked', `The app locked itself after ${idleLockMinutes} minutes without use: enter your passphrase to go on.`);
       const access = accessOf(method);
-      if (frozen && (access.kind === 'write' || method === 'exportCsvChunk')) return refuse('database', frozen);
+      if (frozen && (access.kind === 'write' || method === 'exportCsvChunk') && method !== 'restoreBackup' && method !== 'listBackups') return refuse('database', frozen);
       const caller: Caller = session?.initials ? { kind: 'person', initials: session.initials } : { kind: 'nobody' };
       const readOnly = access.kind === 'read' || method === 'appInfo' || method === 'currentSession';
-      const result = await (readOnly ? reader : writer).call(nextId++, method, input, caller);
+      let result = await (readOnly ? reader : writer).call(nextId++, method, input, caller);
+      // The writer checked who asks and the backup; the swap happens here, with the file closed.
+      if (method === 'restoreBackup' && result.ok) {
+        const run = restore((result.value as RestoreResult).restoredFrom);
+        restoring = run;
+        try {
+          result = await run;
+        } finally {
+          restoring = null;
+        }
+        return result;
+      }
       if (!session) return result;
       if (result.ok) {
         if (method === 'signIn' || method === 'setUpFirstAdmin') Object.assign(session, { initials: (result.value as { initials: string }).initials, locked: false });
@@ -252,7 +326,8 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
       return result;
     },
     close: async () => {
-      await Promise.all([writer.close(), reader.close()]);
+      while (restoring) await restoring.catch(() => {});
+      await closeAll();
     },
   };
 }

@@ -3,7 +3,8 @@
 import type { ApiResult, Caller, Method } from '../../core/api.js';
 import type { CheckOutcome } from '../checks.js';
 
-export type WorkerRole = 'writer' | 'reader' | 'checker';
+/** The writer, reader and checker serve the app; a restorer swaps a backup in while none of them runs. */
+export type WorkerRole = 'writer' | 'reader' | 'checker' | 'restorer';
 
 export interface WorkerConfig {
   readonly role: WorkerRole;
@@ -14,6 +15,8 @@ export interface WorkerConfig {
   readonly nativeBinding?: string | undefined;
   /** The site and its audit key, handed to the reader and checker once the writer has opened the file. */
   readonly site?: { readonly siteId: string; readonly key: Uint8Array | null; readonly where: string } | undefined;
+  /** The restorer's backup file. */
+  readonly restoreFrom?: string | undefined;
 }
 
 export type ToWorker =
@@ -32,5 +35,6 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly label: string; readonly done: number; readonly total: number }
   | { readonly type: 'check-step'; readonly step: string }
   | { readonly type: 'checked'; readonly outcome: CheckOutcome; readonly backup: string | null }
-  | { readonly type: 'fatal'; readonly message: string }
+  | { readonly type: 'restored'; readonly keptAside: string | null }
+  | { readonly type: 'fatal'; readonly message: string; readonly code?: 'invalid_input' | 'not_found' | 'conflict' | 'database' | undefined }
   | { readonly type: 'closed' };

@@ -9,6 +9,8 @@ import { dailyBackup } from '../backup.js';
 import { lastCheck, recordCheck, runChecks } from '../checks.js';
 import { openDatabase, type Connection } from '../connection.js';
 import { dispatch } from '../dispatch.js';
+import { AppError } from '../errors.js';
+import { restoreBackup } from '../restore.js';
 import { fixedKey } from '../keys.js';
 import { probeSiteId } from '../site.js';
 import { importSeedsOnFirstStart } from '../seeds.js';
@@ -18,13 +20,13 @@ import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
 const REFUSED: ApiResult<never> = { ok: false, error: { code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] } };
 
 /** The writer asks its host for the site's key before it opens the file (the host holds the keys). */
-function siteKey(config: WorkerConfig, port: MessagePort, post: (m: FromWorker) => void): Promise<{ siteId: string; key: Buffer | null; where: string }> {
+function siteKey(config: WorkerConfig, port: MessagePort, post: (m: FromWorker) => void, file = config.dbFile): Promise<{ siteId: string; key: Buffer | null; where: string }> {
   if (config.site) return Promise.resolve({ ...config.site, key: config.site.key ? Buffer.from(config.site.key) : null });
   return new Promise((resolve) => {
     port.once('message', (m: ToWorker) => {
       if (m.type === 'key') resolve({ siteId: m.siteId, key: m.key ? Buffer.from(m.key) : null, where: m.where });
     });
-    post({ type: 'key-needed', siteId: probeSiteId(config.dbFile) });
+    post({ type: 'key-needed', siteId: probeSiteId(file) });
   });
 }
 
@@ -58,6 +60,22 @@ async function check(conn: Connection, config: WorkerConfig, post: (m: FromWorke
   post({ type: 'checked', outcome, backup });
 }
 
+/**
+ * The restorer: with every other connection of the app closed, checks the backup under the
+ * file's exclusive lock and swaps it in (db/restore.ts), then ends.
+ */
+async function restore(config: WorkerConfig, port: MessagePort, post: (m: FromWorker) => void): Promise<void> {
+  const from = config.restoreFrom!;
+  try {
+    const site = await siteKey(config, port, post, from);
+    const { keptAside } = restoreBackup(from, config.dbFile, { keys: fixedKey(site.siteId, site.key, site.where) });
+    post({ type: 'restored', keptAside });
+  } catch (e) {
+    const code = e instanceof AppError && ['invalid_input', 'not_found', 'conflict', 'database'].includes(e.code) ? (e.code as 'invalid_input' | 'not_found' | 'conflict' | 'database') : undefined;
+    post({ type: 'fatal', message: e instanceof Error ? e.message : String(e), code });
+  }
+}
+
 /** Answers the host's calls, one at a time, until it says close. */
 function serve(conn: Connection, config: WorkerConfig, port: MessagePort, post: (m: FromWorker) => void): void {
   let current = 0;
@@ -76,7 +94,8 @@ function serve(conn: Connection, config: WorkerConfig, port: MessagePort, post: 
         let result: ApiResult<unknown>;
         // The host sends only reads to the reader; anything else reaching it is refused.
         if (config.role === 'reader' && access.kind !== 'read' && m.method !== 'appInfo' && m.method !== 'currentSession') result = REFUSED;
-        else if (frozenBecause !== null && access.kind === 'write') result = { ok: false, error: { code: 'database', message: frozenBecause, details: [] } };
+        // A frozen file is never written; choosing a backup to put in its place still works.
+        else if (frozenBecause !== null && access.kind === 'write' && m.method !== 'restoreBackup' && m.method !== 'listBackups') result = { ok: false, error: { code: 'database', message: frozenBecause, details: [] } };
         else result = dispatch(conn, handlers, m.method, m.input, m.caller);
         post({ type: 'result', id: m.id, result });
         return;
@@ -96,7 +115,8 @@ const port = parentPort;
 if (!port) throw new Error('db/backend/worker.ts runs as a worker thread');
 const config = workerData as WorkerConfig;
 const post = (m: FromWorker) => port.postMessage(m);
-void open(config, port, post).then((conn) => {
+if (config.role === 'restorer') void restore(config, port, post).then(() => process.exit(0));
+else void open(config, port, post).then((conn) => {
   if (!conn) process.exit(1);
   else if (config.role === 'checker') void check(conn, config, post).then(() => process.exit(0));
   else serve(conn, config, port, post);
