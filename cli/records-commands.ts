@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander-v14';
 import { toCsv } from '../core/csv.js';
 import { auditEntries } from '../db/audit-views.js';
-import { anchorOfBackup, auditAnchor, verifyAgainst, verifyAudit, verifyRecords, type AuditAnchor } from '../db/audit-verify.js';
+import { anchorOfBackup, anchorOfMark, auditAnchor, verifyAgainst, verifyAudit, verifyRecords, type AuditAnchor } from '../db/audit-verify.js';
 import { restoreBackup } from '../db/restore.js';
 import { participantByStudyId } from '../db/rows.js';
 import { common, type Run } from './command.js';
@@ -14,6 +14,8 @@ export const AUDIT_COLUMNS = ['id', 'at', 'by', 'method', 'reason', 'entity', 'e
 
 /** An anchor from a receipt file, or from a backup's own head. */
 function anchorFrom(file: string): AuditAnchor {
+  const mark = fs.existsSync(file) ? null : anchorOfMark(file);
+  if (mark) return mark;
   let text: Buffer;
   try {
     text = fs.readFileSync(file);
@@ -42,7 +44,7 @@ export function registerRecordsCommands(root: Command, run: Run): void {
     audit
       .command('verify')
       .description("walk the audit trail's keyed chain to its sealed head, and check every record against its trail (exit 3 if either fails)")
-      .option('--against <receipt or backup>', 'also prove the trail still extends what a receipt or a backup recorded'),
+      .option('--against <receipt, backup or mark>', 'also prove the trail still extends what a receipt, a backup or a printed mark (ROWS:HASH, from a calendar’s footer) recorded'),
     false,
   ).action(
     run<{ against?: string }>((cli, o) => {

@@ -124,6 +124,14 @@ export interface MovePreview {
 }
 
 /** The state of the backend's own work: the start-up checks, and long jobs under way. */
+/** The head of the audit trail, as printed and kept outside the file: rows and the last row's keyed hash. */
+export interface AuditHead {
+  readonly rows: number;
+  /** "rows:first 16 hex digits of the last hash": what `trialcoord audit verify --against` accepts. */
+  readonly mark: string;
+  readonly at: string;
+}
+
 /** The backups folder and what it holds, newest first. */
 export interface BackupList {
   readonly folder: string;

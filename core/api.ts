@@ -15,6 +15,7 @@ import { WORKLIST_FIRST } from './participants.js';
 import type {
   Actor,
   AppInfo,
+  AuditHead,
   BackupList,
   RestoreResult,
   BackendStatus,
@@ -295,6 +296,7 @@ export const contract = {
   getParticipant: method<typeof ParticipantRef, ParticipantDetail>(ParticipantRef, READ),
   findParticipant: method<typeof inputs.findParticipant, { participantId: number }>(inputs.findParticipant, READ),
   participantAudit: method<typeof ParticipantRef, AuditEntry[]>(ParticipantRef, READ),
+  auditHead: method<typeof Empty, AuditHead>(Empty, READ),
   screenParticipant: method<typeof inputs.screen, ParticipantDetail>(inputs.screen, CLINICAL),
   answerEligibility: method<typeof inputs.answers, ParticipantDetail>(inputs.answers, CLINICAL),
   confirmEligibility: method<typeof inputs.confirmEligibility, ParticipantDetail>(inputs.confirmEligibility, write('investigator')),

@@ -121,6 +121,17 @@ export function auditAnchor(db: ReadableDB): AuditAnchor {
   return { siteId, rows: head?.last_id ?? 0, lastHash: head?.last_hash ?? '', at: head?.at ?? '' };
 }
 
+/** The anchor as it is printed: "rows:first 16 hex digits of the last hash". */
+export function headMark(anchor: AuditAnchor): { rows: number; mark: string; at: string } {
+  return { rows: anchor.rows, mark: `${anchor.rows}:${anchor.lastHash.slice(0, 16)}`, at: anchor.at };
+}
+
+/** A printed mark read back as an anchor (its hash a prefix), or null when it is not one. */
+export function anchorOfMark(text: string): AuditAnchor | null {
+  const m = /^(\d{1,12}):([0-9a-f]{12,64})$/.exec(text.trim());
+  return m ? { siteId: '', rows: Number(m[1]), lastHash: m[2]!, at: `the mark ${text.trim()}` } : null;
+}
+
 /** Does the trail still extend an anchor taken earlier? The anchor's last row must be there, with the same hash, and the chain whole. */
 export function verifyAgainst(db: ReadableDB, anchor: AuditAnchor): { ok: true } | { ok: false; problem: string } {
   const here = auditAnchor(db);
@@ -128,7 +139,8 @@ export function verifyAgainst(db: ReadableDB, anchor: AuditAnchor): { ok: true }
   if (anchor.rows === 0) return { ok: true };
   if (here.rows < anchor.rows) return { ok: false, problem: `the trail has ${here.rows} rows; the anchor of ${anchor.at} saw ${anchor.rows}: rows were removed, or the file was put back to an earlier state` };
   const hash = db.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(anchor.rows) as string | undefined;
-  if (hash !== anchor.lastHash) return { ok: false, problem: `row ${anchor.rows} is not the row the anchor of ${anchor.at} saw: the trail was written again since` };
+  // A printed mark holds the first digits of the hash; a receipt or a backup, all of them.
+  if (hash === undefined || (anchor.lastHash.length === 64 ? hash !== anchor.lastHash : !hash.startsWith(anchor.lastHash))) return { ok: false, problem: `row ${anchor.rows} is not the row the anchor of ${anchor.at} saw: the trail was written again since` };
   return { ok: true };
 }
 

@@ -7,6 +7,7 @@ import { computeSchedule, ScheduleError } from '../core/schedule.js';
 import { localToday } from '../core/vocabulary.js';
 import { moveParticipants, previewMove } from './amendments.js';
 import { auditEntries } from './audit-views.js';
+import { auditAnchor, headMark } from './audit-verify.js';
 import type { Connection } from './connection.js';
 import { writer } from './dispatch.js';
 import { AppError } from './errors.js';
@@ -109,6 +110,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     getParticipant: ({ participantId }, c) => conn.read((db) => detail(db, participantId, c)),
     findParticipant: ({ protocolId, studyId }) => conn.read((db) => ({ participantId: participantByStudyId(db, studyId, protocolId) })),
     participantAudit: ({ participantId }, c) => conn.read((db) => auditEntries(db, participantId, c.seesArms)),
+    auditHead: () => conn.read((db) => headMark(auditAnchor(db))),
     screenParticipant: (input, c) => write('screenParticipant', c, null, (db, by) => detail(db, screenParticipant(db, input, by.initials, clock()), c)),
     answerEligibility: (input, c) => write('answerEligibility', c, input.reason, (db, by) => (answerEligibility(db, input, by.initials, clock()), detail(db, input.participantId, c))),
     confirmEligibility: (input, c) => {

@@ -45,3 +45,29 @@ test('a cirrhosis participant calendar prints every planned date, on A4 and US L
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the printed calendar’s footer carries the audit trail’s mark; the trail proves it extends it, and a file put back to an earlier state does not', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trialcoord-print-'));
+  const db = path.join(dir, 'db.sqlite');
+  const csv = path.join(dir, 'p.csv');
+  fs.writeFileSync(csv, 'study_id,initials,arm,day1,weight_kg\nH-001,AB,QX7R2M,2024-01-31,70\n');
+  cli(db, 'participants', 'import', csv, '--trial', 'ucmsc-cirrhosis');
+  const earlier = path.join(dir, 'earlier.sqlite');
+  cli(db, 'backup', '--out', earlier);
+  cli(db, 'settings', 'set', 'site_name', 'Liver Unit');
+  const pdf = path.join(dir, 'calendar.pdf');
+  cli(db, 'print', 'calendar', '--participant', 'H-001', '--out', pdf);
+  const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  const mark = /Record mark (\d+:[0-9a-f]{16})/.exec(text)?.[1];
+  expect(mark, text.slice(-400)).toBeDefined();
+  expect(text).toContain(`trialcoord audit verify --against ${mark}`);
+  const ok = cliAs(db, 'audit', 'verify', '--against', mark!);
+  expect([ok.status, ok.stdout]).toEqual([0, expect.stringContaining('extends')]);
+  // The same site's file as it was before the setting and the print: the mark is not in its trail.
+  fs.copyFileSync(earlier, db);
+  for (const s of ['-wal', '-shm']) fs.rmSync(db + s, { force: true });
+  const rolledBack = cliAs(db, 'audit', 'verify', '--against', mark!);
+  expect(rolledBack.status, rolledBack.stdout).toBe(3);
+  expect(rolledBack.stdout).toMatch(/rows were removed, or the file was put back to an earlier state/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -42,6 +42,7 @@ const WHO_MAY: Record<Method, Who> = {
   getParticipant: 'read',
   findParticipant: 'read',
   participantAudit: 'read',
+  auditHead: 'read',
   screenParticipant: CLINICAL,
   answerEligibility: CLINICAL,
   confirmEligibility: ['investigator'],

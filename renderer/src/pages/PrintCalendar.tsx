@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { calendarPlan, datesBetween, monthGrid } from '../../../core/calendar';
-import type { AppInfo } from '../../../core/api';
+import type { AppInfo, AuditHead } from '../../../core/api';
 import type { ParticipantDetail, VisitView } from '../../../core/participants';
 import { formatCalendarDate } from '../dates';
 import { ErrorNotice, Loading } from '../components/ui';
@@ -18,13 +18,15 @@ export function PrintCalendar() {
   const { id = '' } = useParams();
   const detail = useApi('getParticipant', { participantId: Number(id) });
   const info = useApi('appInfo', {});
-  if (detail.state === 'loading' || info.state === 'loading') return <Loading what="the calendar" />;
+  const head = useApi('auditHead', {});
+  if (detail.state === 'loading' || info.state === 'loading' || head.state === 'loading') return <Loading what="the calendar" />;
   if (detail.state === 'error') return <ErrorNotice error={detail.error} />;
   if (info.state === 'error') return <ErrorNotice error={info.error} />;
-  return <Calendar detail={detail.value} info={info.value} />;
+  if (head.state === 'error') return <ErrorNotice error={head.error} />;
+  return <Calendar detail={detail.value} info={info.value} head={head.value} />;
 }
 
-function Calendar({ detail, info }: { detail: ParticipantDetail; info: AppInfo }) {
+function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: AppInfo; head: AuditHead }) {
   const [params] = useSearchParams();
   const [paper, setPaper] = useState(params.get('paper') === 'letter' ? 'letter' : 'a4');
   const p = detail.participant;
@@ -182,6 +184,10 @@ function Calendar({ detail, info }: { detail: ParticipantDetail; info: AppInfo }
         </table>
         <p className="legend">Boxed days: visits (✓ done). Dotted days: a visit's window. Dates are year-month-day.</p>
       </section>
+      <footer className="print-foot">
+        Record mark {head.mark}: the site's audit trail when this was printed. A monitor can check that the trail still holds it with{' '}
+        <span className="nowrap">trialcoord audit verify --against {head.mark}</span>.
+      </footer>
     </div>
   );
 }
