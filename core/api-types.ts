@@ -57,6 +57,8 @@ export interface AppInfo {
   readonly setup: SetupState;
   /** Minutes without use after which the app locks and asks for the passphrase again. */
   readonly idleLockMinutes: number;
+  /** Days before a visit that a calendar file's reminder goes off (0: none). */
+  readonly reminderDays: number;
 }
 
 /** The person signed in, as the backend knows them. */

@@ -60,7 +60,7 @@ const Signature = z.string().min(1, 'enter your passphrase to sign').max(1000);
 const ParticipantRef = z.object({ participantId: ParticipantId }).strict();
 const Empty = z.object({}).strict();
 
-export const SETTINGS = ['site_name', 'backup_keep', 'date_locale', 'idle_lock_minutes'] as const;
+export const SETTINGS = ['site_name', 'backup_keep', 'backup_folder', 'date_locale', 'idle_lock_minutes', 'reminder_days'] as const;
 export type SettingKey = (typeof SETTINGS)[number];
 /** The participant details a correction may change, as the CLI and the API name them. */
 export const CORRECTABLE_FIELDS = ['initials', 'sex', 'birth_date', 'age', 'weight_kg', 'consent_date'] as const;
@@ -161,8 +161,11 @@ const inputs = {
     .refine((i) => i.from <= i.to, { message: 'the end date is before the start date', path: ['to'] }),
   importParticipants: z.object({ protocolId: ProtocolId, csv: z.string().max(20_000_000) }).strict(),
   setSetting: z
-    .object({ key: z.enum(SETTINGS), value: PlainTextSchema(200) })
+    .object({ key: z.enum(SETTINGS), value: PlainTextSchema(1000) })
     .strict()
+    .refine((s) => s.key === 'backup_folder' || s.value.length <= 200, { message: 'at most 200 characters', path: ['value'] })
+    .refine((s) => s.key !== 'backup_folder' || /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(s.value), { message: 'the backup folder is a full path (for example /home/me/backups or D:\\Backups)', path: ['value'] })
+    .refine((s) => s.key !== 'reminder_days' || /^([0-9]|1[0-4])$/.test(s.value), { message: 'the reminder is a whole number of days before the visit, from 0 (none) to 14', path: ['value'] })
     .refine((s) => s.key !== 'backup_keep' || /^[1-9]\d{0,3}$/.test(s.value), { message: 'the number of backups to keep is a whole number from 1 to 9999', path: ['value'] })
     .refine((s) => s.key !== 'idle_lock_minutes' || /^([1-9]|[1-9]\d|1[0-1]\d|120)$/.test(s.value), { message: 'the idle lock is a whole number of minutes from 1 to 120', path: ['value'] })
     .refine((s) => s.key !== 'date_locale' || isLocale(s.value), { message: 'not a locale this computer knows (for example en-GB, en-US, fr-FR)', path: ['value'] }),

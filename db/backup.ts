@@ -11,8 +11,15 @@ import { AppError } from './errors.js';
 export const DEFAULT_KEEP = 14;
 const PREFIX = 'trial-coordinator-';
 
+/** The default backups folder: "backups" beside the database. */
 export function backupsDir(dbFile: string): string {
   return path.join(path.dirname(path.resolve(dbFile)), 'backups');
+}
+
+/** The site's backups folder: the one set on the settings page, or the default beside the database. */
+export function backupFolder(conn: Connection): string {
+  const set = conn.read((db) => db.prepare("SELECT value FROM app_meta WHERE key = 'backup_folder'").pluck().get()) as string | undefined;
+  return set ? path.resolve(set) : backupsDir(conn.file);
 }
 
 const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-');
@@ -20,7 +27,7 @@ const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-');
 /** Copies the live database to a new file in the backups folder (or `out`), then keeps the newest `keep`. */
 export async function backupNow(conn: Connection, options: { now?: Date; out?: string; keep?: number } = {}): Promise<string> {
   const now = options.now ?? new Date();
-  const dir = backupsDir(conn.file);
+  const dir = backupFolder(conn);
   const file = options.out ? path.resolve(options.out) : path.join(dir, `${PREFIX}${stamp(now)}.sqlite`);
   if (fs.existsSync(file)) throw new AppError('conflict', `${file} already exists; nothing was written.`);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -35,7 +42,7 @@ export async function backupNow(conn: Connection, options: { now?: Date; out?: s
  */
 export function backupNowSync(conn: Connection, options: { now?: Date; out?: string; keep?: number } = {}): string {
   const now = options.now ?? new Date();
-  const dir = backupsDir(conn.file);
+  const dir = backupFolder(conn);
   const file = options.out ? path.resolve(options.out) : path.join(dir, `${PREFIX}${stamp(now)}.sqlite`);
   if (fs.existsSync(file)) throw new AppError('conflict', `${file} already exists; nothing was written.`);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -60,7 +67,7 @@ export function backupNowSync(conn: Connection, options: { now?: Date; out?: str
 
 /** At app start: one backup a day at most. */
 export async function dailyBackup(conn: Connection, now: Date = new Date()): Promise<string | null> {
-  const dir = backupsDir(conn.file);
+  const dir = backupFolder(conn);
   const today = now.toISOString().slice(0, 10);
   const done = fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith(`${PREFIX}${today}`));
   return done ? null : backupNow(conn, { now });
@@ -79,8 +86,7 @@ export function backupTime(name: string): string | null {
 }
 
 /** The backups folder's backups, newest first. */
-export function listBackupFiles(dbFile: string): { file: string; name: string; madeAt: string | null; bytes: number }[] {
-  const dir = backupsDir(dbFile);
+export function listBackupFiles(dir: string): { file: string; name: string; madeAt: string | null; bytes: number }[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)

@@ -1,7 +1,8 @@
 // The people methods of the API: the first administrator, sign-in, the idle lock's unlock, one's
 // own passphrase, and an administrator's management of people, roles and settings.
 import type { AppInfo, Handlers } from '../core/api.js';
-import { backupNowSync, backupsDir, keepSetting, listBackupFiles } from './backup.js';
+import fs from 'node:fs';
+import { backupFolder, backupNowSync, keepSetting, listBackupFiles } from './backup.js';
 import { precheckRestore } from './restore.js';
 import { appendLog } from './logfile.js';
 import type { Connection } from './connection.js';
@@ -66,7 +67,8 @@ export function peopleHandlers(conn: Connection, writes: Writes, appInfo: (db: R
     },
     listBackups: (_input, c) => {
       writer(c);
-      return { folder: backupsDir(conn.file), keep: keepSetting(conn), backups: listBackupFiles(conn.file) };
+      const folder = backupFolder(conn);
+      return { folder, keep: keepSetting(conn), backups: listBackupFiles(folder) };
     },
     // The checks a restore makes, before anything is closed; the backend host then swaps the file
     // in with every connection closed (db/backend/host.ts). The command line has its own command.
@@ -76,6 +78,22 @@ export function peopleHandlers(conn: Connection, writes: Writes, appInfo: (db: R
       precheckRestore(file, conn.file, conn.keys);
       return { restoredFrom: file, keptAside: null };
     },
-    setSetting: (input, c) => write('setSetting', c, null, (db) => (writeSetting(db, input.key, input.value), appInfo(db))),
+    setSetting: (input, c) => {
+      if (input.key === 'backup_folder') usableFolder(input.value);
+      return write('setSetting', c, null, (db) => (writeSetting(db, input.key, input.value), appInfo(db)));
+    },
   };
+}
+
+/** A backup folder must exist (or be made, for this user only) and take files. */
+function usableFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.accessSync(dir, fs.constants.W_OK);
+    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code;
+    const words = why === 'EACCES' || why === 'EPERM' ? 'this user may not write there' : why === 'ENOTDIR' || why === 'EEXIST' ? 'it is a file, not a folder' : why === 'EROFS' ? 'it is on a read-only disk' : `it cannot be used (${why ?? 'unknown'})`;
+    throw new AppError('invalid_input', `Backup folder: ${words}.`);
+  }
 }

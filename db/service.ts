@@ -45,6 +45,8 @@ export interface ServiceContext {
 }
 
 export const DEFAULT_IDLE_LOCK_MINUTES = 15;
+/** A calendar file's reminder: the day before each visit. */
+export const DEFAULT_REMINDER_DAYS = 1;
 
 export function createHandlers(ctx: ServiceContext): Handlers {
   const now = ctx.now ?? (() => new Date());
@@ -59,6 +61,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     mode: ctx.mode,
     setup: setupState(db),
     idleLockMinutes: Number(readSetting(db, 'idle_lock_minutes') ?? DEFAULT_IDLE_LOCK_MINUTES),
+    reminderDays: Number(readSetting(db, 'reminder_days') ?? DEFAULT_REMINDER_DAYS),
   });
   const writes: Writes = {
     clock,

@@ -16,6 +16,7 @@ import { ProtocolDetail } from './pages/ProtocolDetail';
 import { ProtocolEditor } from './pages/ProtocolEditor';
 import { ProtocolList } from './pages/ProtocolList';
 import { SchedulePreview } from './pages/SchedulePreview';
+import { Settings } from './pages/Settings';
 import { ScreenParticipant } from './pages/ScreenParticipant';
 import { ChooseOwnPassphrase, FirstStart, SignIn } from './pages/SignIn';
 import { SiteCalendar } from './pages/SiteCalendar';
@@ -93,9 +94,14 @@ function Shell() {
               <NavLink to="/exports">Exports</NavLink>
             </li>
             {session.can('admin') && (
-              <li>
-                <NavLink to="/people">People</NavLink>
-              </li>
+              <>
+                <li>
+                  <NavLink to="/people">People</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/settings">Settings</NavLink>
+                </li>
+              </>
             )}
           </ul>
         </nav>
@@ -116,6 +122,7 @@ function Shell() {
             <Route path="/exports" element={<Exports />} />
             <Route path="/calendar" element={<SiteCalendar />} />
             <Route path="/people" element={<People />} />
+            <Route path="/settings" element={<Settings />} />
             <Route path="/protocols/new" element={<ProtocolEditor />} />
             <Route path="/protocols/import" element={<CtgovImport />} />
             <Route path="/protocols/:id" element={<ProtocolDetail />} />

@@ -1,14 +1,39 @@
-// Dates shown in the user's locale; files and the API carry ISO text. A calendar date
-// (YYYY-MM-DD) is formatted as a date in UTC so that no time zone can shift it by a day.
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// Dates shown in the site's locale (the settings page's date format; the computer's own until
+// one is chosen); files and the API carry ISO text. A calendar date (YYYY-MM-DD) is formatted as a
+// date in UTC so that no time zone can shift it by a day.
+let locale: string | undefined;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The site's date locale, from the app's settings (null: the computer's own). */
+export function setDateLocale(tag: string | null): void {
+  const next = tag ?? undefined;
+  if (next === locale) return;
+  locale = next;
+  formats.clear();
+}
+
+/** A date format in the site's locale, made once per set of options. */
+export function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify(options);
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    formats.set(key, f);
+  }
+  return f;
+}
 
 export function formatCalendarDate(iso: string): string {
-  return dateFormat.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  return dateFormat({ dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+}
+
+/** A calendar date in the site's locale with another pattern (month names, weekdays). */
+export function formatCalendarDateAs(iso: string, options: Intl.DateTimeFormatOptions): string {
+  return dateFormat({ ...options, timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
 }
 
 export function formatInstant(iso: string): string {
-  return dateTimeFormat.format(new Date(iso));
+  return dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /** Today's date where the user is, as YYYY-MM-DD. */

@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState, ty
 import type { Actor, AppInfo } from '../../core/api';
 import type { Role } from '../../core/vocabulary';
 import { ApiError, invoke, onSessionProblem } from './api';
+import { setDateLocale } from './dates';
 
 export interface SessionState {
   readonly info: AppInfo;
@@ -50,6 +51,7 @@ export function SessionProvider(props: { children: (state: { loading: true; erro
   const refresh = useCallback(async () => {
     try {
       const [info, session] = await Promise.all([invoke('appInfo', {}), invoke('currentSession', {})]);
+      setDateLocale(info.dateLocale);
       setState({ info, person: session.person, locked: session.locked, reader: session.reader });
       setError(null);
     } catch (e) {

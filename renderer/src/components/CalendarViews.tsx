@@ -1,5 +1,6 @@
 import dayjs from 'dayjs';
 import type { NavigateAction } from 'react-big-calendar';
+import { dateFormat } from '../dates';
 import { HeadRow, VirtualTable } from './VirtualRows';
 
 interface ListEvent {
@@ -8,8 +9,8 @@ interface ListEvent {
   readonly row: { readonly visitId: number; readonly status: string };
 }
 
-const TITLE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'short' });
+const TITLE = { format: (d: Date) => dateFormat({ day: 'numeric', month: 'short', year: 'numeric' }).format(d) };
+const DAY = { format: (d: Date) => dateFormat({ weekday: 'long', day: 'numeric', month: 'short' }).format(d) };
 const monday = (d: Date) => dayjs(d).subtract((dayjs(d).day() + 6) % 7, 'day').startOf('day');
 
 type ViewProps = { date: Date; events: readonly ListEvent[]; onSelectEvent?: (e: ListEvent) => void };
@@ -76,7 +77,7 @@ DayList.title = (date: Date): string => DAY.format(date);
 
 const AGENDA_DAYS = 31;
 const AGENDA_ROW = 44;
-const SHORT_DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+const SHORT_DAY = { format: (d: Date) => dateFormat({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(d) };
 
 type AgendaEvent = ListEvent & { readonly row: ListEvent['row'] & { readonly protocolTitle?: string } };
 

@@ -2,9 +2,12 @@
 // found, and a long import under way. A failed check stays on screen: nothing can be written.
 import { useEffect, useState } from 'react';
 import type { BackendStatus } from '../../../core/api';
+import { Link } from 'react-router';
 import { invoke } from '../api';
+import { useSession } from '../session';
 
 export function StatusArea() {
+  const session = useSession();
   const [status, setStatus] = useState<BackendStatus | null>(null);
   useEffect(() => {
     let live = true;
@@ -30,7 +33,8 @@ export function StatusArea() {
   if (status.checks.state === 'failed')
     return (
       <div className="status-area status-problem" role="alert">
-        Database problem: {status.checks.problems[0]} Nothing can be saved; restore a backup.
+        Database problem: {status.checks.problems[0]} Nothing can be saved.{' '}
+        {session.can('admin') ? <Link to="/settings#backups-heading">Restore a backup</Link> : 'An administrator can restore a backup.'}
       </div>
     );
   return (

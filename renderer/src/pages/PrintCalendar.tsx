@@ -3,15 +3,15 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { calendarPlan, datesBetween, monthGrid } from '../../../core/calendar';
 import type { AppInfo, AuditHead } from '../../../core/api';
 import type { ParticipantDetail, VisitView } from '../../../core/participants';
-import { formatCalendarDate } from '../dates';
+import { dateFormat, formatCalendarDate } from '../dates';
 import { ErrorNotice, Loading } from '../components/ui';
 import { useApi } from '../useApi';
 
-const MONTH = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
-const MONTH_SHORT = new Intl.DateTimeFormat(undefined, { month: 'short', timeZone: 'UTC' });
-const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: 'UTC' });
-const monthName = (y: number, m: number, f = MONTH) => f.format(new Date(Date.UTC(y, m - 1, 1)));
-const WEEKDAYS = Array.from({ length: 7 }, (_, i) => WEEKDAY.format(new Date(Date.UTC(2024, 0, 1 + i)))); // 2024-01-01 was a Monday
+const MONTH: Intl.DateTimeFormatOptions = { month: 'long', year: 'numeric', timeZone: 'UTC' };
+const MONTH_SHORT: Intl.DateTimeFormatOptions = { month: 'short', timeZone: 'UTC' };
+const monthName = (y: number, m: number, f = MONTH) => dateFormat(f).format(new Date(Date.UTC(y, m - 1, 1)));
+// 2024-01-01 was a Monday.
+const weekdays = () => Array.from({ length: 7 }, (_, i) => dateFormat({ weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + i))));
 
 /** The participant's calendar as a printable handout: month grids, then a list of every visit. */
 export function PrintCalendar() {
@@ -79,7 +79,7 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
             <caption>{monthName(year, month)}</caption>
             <thead>
               <tr>
-                {WEEKDAYS.map((d) => (
+                {weekdays().map((d) => (
                   <th key={d} scope="col">
                     {d}
                   </th>

@@ -5,7 +5,7 @@ import { Calendar, dayjsLocalizer, Views, type DateHeaderProps, type View } from
 import 'react-big-calendar/lib/css/react-big-calendar.css';
 import { useNavigate } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
-import { todayIso } from '../dates';
+import { dateFormat, todayIso } from '../dates';
 import { AgendaList, DayList, WeekList } from '../components/CalendarViews';
 import { Options } from '../components/forms';
 import { ErrorNotice, formatCount, Loading, Page } from '../components/ui';
@@ -31,7 +31,7 @@ interface VisitEvent {
 // for display only, and every date sent back to the app is ISO text again.
 const toDate = (iso: string) => new Date(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
 const toIso = (d: Date) => dayjs(d).format('YYYY-MM-DD');
-const DAY_LABEL = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+const DAY_LABEL = { format: (d: Date) => dateFormat({ weekday: 'long', day: 'numeric', month: 'long' }).format(d) };
 
 /** All visits across trials and participants: month, week and agenda views, filtered by trial and status. */
 export function SiteCalendar() {
