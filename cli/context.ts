@@ -46,6 +46,11 @@ export class Cli {
     this.dbFile = resolveDatabaseFile(flags.db);
   }
 
+  /** --by as given (whoIs gives the person it names). */
+  get by(): string | undefined {
+    return this.flags.by;
+  }
+
   get backend(): LocalBackend {
     this.opened ??= openLocalBackend({ dbFile: this.dbFile, seedsDir: SEEDS_DIR, appVersion: appVersion() });
     return this.opened;

@@ -5,9 +5,11 @@ import { toCsv } from '../core/csv.js';
 import { auditEntries } from '../db/audit-views.js';
 import { anchorOfBackup, anchorOfMark, auditAnchor, verifyAgainst, verifyAudit, verifyRecords, type AuditAnchor } from '../db/audit-verify.js';
 import { restoreBackup } from '../db/restore.js';
+import { mayRestore } from '../db/restore-auth.js';
 import { participantByStudyId } from '../db/rows.js';
 import { common, type Run } from './command.js';
-import { fail } from './context.js';
+import { fail, whoIs } from './context.js';
+import { readPassphrase } from './passphrase.js';
 import { trialOf, trialOption } from './participant-commands.js';
 
 export const AUDIT_COLUMNS = ['id', 'at', 'by', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'changes'] as const;
@@ -111,9 +113,13 @@ export function registerRecordsCommands(root: Command, run: Run): void {
 
   common(root.command('restore').argument('<file>', 'a backup').description('replace the database with a checked backup; the current one is kept aside'), true).action(
     run(async (cli, _o, [file]) => {
-      cli.requireRole(await cli.signIn(), 'admin');
-      // This command's own hold on the database goes first: a restore waits for nobody.
-      cli.close();
+      // An administrator, in the database being replaced; or, where a damaged one cannot be
+      // read, in the backup. Neither file is opened for writing, and nothing is migrated.
+      const initials = whoIs(cli.by);
+      const passphrase = await readPassphrase(`Passphrase for ${initials}: `, 'TRIALCOORD_PASSPHRASE');
+      const auth = mayRestore(cli.dbFile, file!, initials, passphrase);
+      if (!auth.ok) return fail(auth.message);
+      if (auth.note) console.error(auth.note);
       const { keptAside } = restoreBackup(file!, cli.dbFile);
       console.log(`Restored ${cli.dbFile} from ${file}.${keptAside ? ` The previous database was kept as ${keptAside}.` : ''}`);
       return 0;

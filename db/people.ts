@@ -115,6 +115,18 @@ export function checkPassphrase(db: WritableDB, initials: string, passphrase: st
   return { ok: true, actor: actorFor(db, initials)! };
 }
 
+/**
+ * The same check without writing anything (no failure count): for a file that must not be
+ * written, a damaged one a restore replaces, or a backup's copy. Plain words, or the person.
+ */
+export function passphraseHolds(db: ReadableDB, initials: string, passphrase: string): { ok: true; actor: Actor } | { ok: false; message: string } {
+  const u = stmts(db).user.get(initials) as UserRow | undefined;
+  const stored = u ? (stmts(db).hash.get(initials) as string | undefined) : undefined;
+  if (!u || stored === undefined || !passphraseMatches(passphrase, stored)) return { ok: false, message: 'Those initials and that passphrase do not match.' };
+  if (u.disabled_at !== null) return { ok: false, message: `${u.name} (${initials}) can no longer sign in: ${u.disabled_reason ?? 'disabled by an administrator'}.` };
+  return { ok: true, actor: actorFor(db, initials)! };
+}
+
 function lockedUntilWords(iso: string): string {
   const d = new Date(iso);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;

@@ -211,11 +211,17 @@ export function restoreBackup(backup: string, dbFile: string, options: { now?: D
     let keptAside: string | null = null;
     if (fs.existsSync(target)) {
       // The current file, its log folded in, is kept aside under a second name before anything moves.
-      const live = new Database(target);
+      let folded = false;
       try {
-        live.pragma('wal_checkpoint(TRUNCATE)');
-      } finally {
-        live.close();
+        const live = new Database(target);
+        try {
+          live.pragma('wal_checkpoint(TRUNCATE)');
+          folded = true;
+        } finally {
+          live.close();
+        }
+      } catch {
+        // A damaged file SQLite cannot open: it is kept aside as it is, its log beside it.
       }
       keptAside = `${target}.before-restore-${stamp(now)}`;
       try {
@@ -223,6 +229,7 @@ export function restoreBackup(backup: string, dbFile: string, options: { now?: D
       } catch {
         fs.copyFileSync(target, keptAside);
       }
+      if (!folded && fs.existsSync(`${target}-wal`)) fs.copyFileSync(`${target}-wal`, `${keptAside}-wal`);
     }
     // The one step that changes the path: atomic, so there is a database there before and after.
     fs.renameSync(tmp, target);

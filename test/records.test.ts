@@ -12,7 +12,7 @@ import { openDatabase } from '../db/connection.js';
 import { restoreBackup } from '../db/restore.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
 import { cli } from './helpers/cli.js';
-import { freshDb, SEEDS_DIR, serviceFor, tempDir, TEST_PASSPHRASE } from './helpers/db.js';
+import { addTestPerson, freshDb, SEEDS_DIR, serviceFor, tempDir, TEST_PASSPHRASE } from './helpers/db.js';
 
 /** A small site: a blinded participant with a dose, unblinded once. */
 function site() {
@@ -263,5 +263,51 @@ describe('a damaged file is never written', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: (Nothing was written: the database file is damaged|The database file is not a Trial Coordinator database, or it is damaged)/);
     expect(fs.existsSync(path.join(dir, 'backups'))).toBe(false);
+  });
+});
+
+describe('a damaged file can be replaced', () => {
+  const scribble = (file: string, where: 'middle' | 'header') => {
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    if (where === 'header') bytes.fill(0x5a, 0, 100);
+    else {
+      const page = Math.floor(bytes.length / pageSize / 2);
+      bytes.fill(0x5a, page * pageSize, page * pageSize + pageSize);
+    }
+    fs.writeFileSync(file, bytes);
+  };
+
+  for (const where of ['middle', 'header'] as const)
+    it(`a corrupt ${where === 'middle' ? 'page' : 'file header'}: the command line restores a good backup over it, keeping the damaged file aside`, () => {
+      const { conn, file, dir } = site();
+      const backup = backupNowSync(conn, { out: path.join(dir, 'good.sqlite') });
+      conn.read((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+      conn.close();
+      scribble(file, where);
+      // The checks have found it (the app ran them at its last start).
+      const checks = cli(['--db', file, 'settings', 'set', 'site_name', 'X'], { TRIALCOORD_USER: 'JS', TRIALCOORD_PASSPHRASE: TEST_PASSPHRASE });
+      expect(checks.code).toBe(2);
+      const r = cli(['--db', file, 'restore', backup], { TRIALCOORD_USER: 'JS', TRIALCOORD_PASSPHRASE: TEST_PASSPHRASE });
+      expect([r.code, r.stderr]).toEqual([0, where === 'middle' ? '' : 'The database could not be read, so you were signed in with the backup’s record of you.\n']);
+      expect(r.stdout).toMatch(/^Restored .* from .*good\.sqlite\. The previous database was kept as .*before-restore-/);
+      const back = openDatabase(file);
+      expect(back.read((db) => db.prepare('SELECT study_id FROM participants').pluck().all())).toEqual(['S-1']);
+      back.close();
+      expect(cli(['--db', file, 'audit', 'verify']).code).toBe(0);
+    });
+
+  it('only an administrator restores: a wrong passphrase or another role is refused, and nothing changes', () => {
+    const { conn, file, dir } = site();
+    const backup = backupNowSync(conn, { out: path.join(dir, 'good.sqlite') });
+    addTestPerson(conn, 'CO', ['coordinator']);
+    conn.close();
+    const before = fs.readFileSync(file);
+    const wrong = cli(['--db', file, 'restore', backup], { TRIALCOORD_USER: 'JS', TRIALCOORD_PASSPHRASE: 'not the passphrase' });
+    expect([wrong.code, wrong.stderr]).toEqual([2, 'error: Those initials and that passphrase do not match.\n']);
+    const co = cli(['--db', file, 'restore', backup], { TRIALCOORD_USER: 'CO', TRIALCOORD_PASSPHRASE: TEST_PASSPHRASE });
+    expect([co.code, co.stderr]).toEqual([2, 'error: This needs the administrator role.\n']);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('before-restore'))).toEqual([]);
   });
 });
