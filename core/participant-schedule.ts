@@ -3,7 +3,7 @@
 // (an import) are replayed. Pure: db/ stores what these say.
 import { computeSchedule, type Schedule, type ScheduleInput } from './schedule.js';
 import type { Protocol } from './protocol.js';
-import type { VisitStatus } from './vocabulary.js';
+import { SETTLED_VISIT_STATUSES, type VisitStatus } from './vocabulary.js';
 
 /**
  * The arm whose schedule a participant follows. A participant imported with only a blinded
@@ -60,7 +60,7 @@ export function engineInput(protocol: Protocol, armKey: string, day1: string, re
   const known = scheduleKeys(protocol, armKey);
   const rows = recorded.filter((r) => known.has(r.key));
   const done = rows.filter((r) => r.status === 'done');
-  const settled = rows.filter((r) => r.status !== 'planned');
+  const settled = rows.filter((r) => SETTLED_VISIT_STATUSES.includes(r.status));
   return {
     protocol,
     armKey,
@@ -82,7 +82,7 @@ export function engineInput(protocol: Protocol, armKey: string, day1: string, re
  */
 export function replaySettled(protocol: Protocol, armKey: string, day1: string, recorded: readonly RecordedVisit[]): Record<string, string> {
   const known = scheduleKeys(protocol, armKey);
-  const settled = recorded.filter((r) => r.status !== 'planned' && known.has(r.key)).sort((a, b) => (a.settledSeq ?? 0) - (b.settledSeq ?? 0));
+  const settled = recorded.filter((r) => SETTLED_VISIT_STATUSES.includes(r.status) && known.has(r.key)).sort((a, b) => (a.settledSeq ?? 0) - (b.settledSeq ?? 0));
   const rescheduled = Object.fromEntries(recorded.filter((r) => r.rescheduledDate !== null && known.has(r.key)).map((r) => [r.key, r.rescheduledDate!]));
   const actual: Record<string, string> = {};
   const frozenPlanned: Record<string, string> = {};

@@ -184,7 +184,7 @@ export function siteCalendar(db: ReadableDB, q: SiteCalendarQuery): SiteCalendar
     const day = actual ?? planned;
     if (day < q.from || day > q.to) continue;
     let d = days.get(day);
-    if (!d) days.set(day, (d = { byStatus: { planned: 0, done: 0, missed: 0, cancelled: 0 }, ids: [] }));
+    if (!d) days.set(day, (d = { byStatus: Object.fromEntries(VISIT_STATUSES.map((s) => [s, 0])) as Record<VisitStatus, number>, ids: [] }));
     d.byStatus[status] += n;
     if (!shown.has(status)) continue;
     for (const id of ids.split(',')) {

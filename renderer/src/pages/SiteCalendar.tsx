@@ -5,6 +5,7 @@ import { Calendar, dayjsLocalizer, Views, type DateHeaderProps, type View } from
 import 'react-big-calendar/lib/css/react-big-calendar.css';
 import { useNavigate } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
+import { VISIT_STATUSES } from '../../../core/vocabulary';
 import { dateFormat, todayIso } from '../dates';
 import { AgendaList, DayList, WeekList } from '../components/CalendarViews';
 import { Options } from '../components/forms';
@@ -15,7 +16,7 @@ import { useApi } from '../useApi';
 dayjs.extend(updateLocale);
 dayjs.updateLocale('en', { weekStart: 1 });
 const localizer = dayjsLocalizer(dayjs);
-const STATUSES = ['planned', 'done', 'missed', 'cancelled'] as const;
+const STATUSES = VISIT_STATUSES;
 /** Visits a month cell shows; the cell says how many the day has, and opens the day's full list. */
 const PER_DAY = 2;
 
