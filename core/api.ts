@@ -106,6 +106,8 @@ const inputs = {
       actualDate: IsoDateSchema,
       reason: ReasonSchema.optional(),
       notes: NotesSchema.optional(),
+      /** The visit's procedures ticked as done (its own names); none given: not recorded. */
+      proceduresDone: z.array(PlainTextSchema(300)).max(100).optional(),
       dose: z
         .object({
           lotNumber: PlainTextSchema(80),
@@ -139,11 +141,12 @@ const inputs = {
       /** The time the dose was given, HH:MM, on the visit's (corrected) date. */
       givenTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time from 00:00 to 23:59').optional(),
       weightKg: Weight.optional(),
+      proceduresDone: z.array(PlainTextSchema(300)).max(100).optional(),
       reason: ReasonSchema,
     })
     .strict()
-    .refine((i) => i.actualDate !== undefined || i.lotNumber !== undefined || i.givenTime !== undefined || i.weightKg !== undefined, {
-      message: 'say what to correct: the date, the lot, the time or the weight',
+    .refine((i) => i.actualDate !== undefined || i.lotNumber !== undefined || i.givenTime !== undefined || i.weightKg !== undefined || i.proceduresDone !== undefined, {
+      message: 'say what to correct: the date, the lot, the time, the weight or the procedures done',
       path: ['actualDate'],
     }),
   worklists: z

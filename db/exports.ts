@@ -10,11 +10,69 @@ import type { ReadableDB } from './types.js';
 
 import { EXPORT_KINDS, type ExportKind } from '../core/vocabulary.js';
 
-export const EXPORT_HEADERS: Record<ExportKind, readonly string[]> = {
-  visits: ['participant', 'initials', 'trial', 'arm_or_code', 'visit_key', 'visit', 'kind', 'planned', 'projected', 'window_start', 'window_end', 'actual', 'status', 'out_of_window', 'reason'],
-  participants: ['participant', 'initials', 'trial', 'arm_or_code', 'status', 'sex', 'birth_date', 'age_years', 'weight_kg', 'consent_date', 'day1', 'enrolled_at', 'screen_fail_reason', 'withdrawn_on', 'withdrawal_reason'],
-  doses: ['participant', 'initials', 'trial', 'arm_or_code', 'visit_key', 'visit', 'given_at', 'lot_number', 'dose', 'weight_kg', 'total', 'total_unit', 'recorded_by'],
+/** The participant's own cells, first in every export's rows. */
+const HEAD = ['participant', 'initials', 'trial', 'arm_or_code'] as const;
+
+/**
+ * Each export's columns after the participant's, named once: the header, and the SQL that reads
+ * the cell. New columns go at the end, so that scripts reading the files by position keep working.
+ */
+const COLUMNS: Record<ExportKind, readonly (readonly [header: string, sql: string])[]> = {
+  visits: [
+    ['visit_key', 'v.key'],
+    ['visit', 'v.label'],
+    ['kind', 'v.kind'],
+    ['planned', 'v.planned_date'],
+    ['projected', 'v.projected_date'],
+    ['window_start', 'v.window_start'],
+    ['window_end', 'v.window_end'],
+    ['actual', 'v.actual_date'],
+    ['status', 'v.status'],
+    ['out_of_window', 'v.out_of_window'],
+    ['reason', 'v.reason'],
+    ['notes', 'v.notes'],
+    // Visits done before who-did-it was kept (migration 11): the person the trail names.
+    [
+      'done_by',
+      `CASE WHEN v.status = 'done' THEN coalesce(v.done_by, (SELECT a.by_user FROM audit_log a WHERE a.entity = 'visits' AND a.entity_id = CAST(v.id AS TEXT)
+         AND json_extract(a.new_values, '$.status') = 'done' AND json_extract(a.old_values, '$.status') IS NOT 'done' ORDER BY a.id DESC LIMIT 1)) END`,
+    ],
+    ['procedures_done', "(SELECT group_concat(j.value, '; ') FROM json_each(v.procedures_done) j)"],
+  ],
+  participants: [
+    ['status', 'p.status'],
+    ['sex', 'p.sex'],
+    ['birth_date', 'p.birth_date'],
+    ['age_years', 'p.age_years'],
+    ['weight_kg', 'p.weight_kg'],
+    ['consent_date', 'p.consent_date'],
+    ['day1', 'p.day1'],
+    ['enrolled_at', 'p.enrolled_at'],
+    ['screen_fail_reason', 'p.screen_fail_reason'],
+    ['withdrawn_on', 'p.withdrawn_on'],
+    ['withdrawal_reason', 'p.withdrawal_reason'],
+  ],
+  doses: [
+    ['visit_key', 'v.key'],
+    ['visit', 'v.label'],
+    ['given_at', 'd.given_at'],
+    ['lot_number', 'd.lot_number'],
+    ['dose', 'd.dose_text'],
+    ['weight_kg', 'd.weight_kg'],
+    ['total', 'd.total_amount'],
+    ['total_unit', 'd.total_unit'],
+    ['recorded_by', 'd.recorded_by'],
+  ],
 };
+
+export const EXPORT_HEADERS: Record<ExportKind, readonly string[]> = Object.fromEntries(EXPORT_KINDS.map((k) => [k, [...HEAD, ...COLUMNS[k].map(([h]) => h)]])) as unknown as Record<ExportKind, readonly string[]>;
+
+/** Where each named column is in an export's rows. */
+export function exportColumn(kind: ExportKind, header: string): number {
+  const i = EXPORT_HEADERS[kind].indexOf(header);
+  if (i < 0) throw new Error(`no column ${header} in the ${kind} export`);
+  return i;
+}
 
 export interface ExportFilter {
   readonly protocolId?: string | undefined;
@@ -25,29 +83,29 @@ export interface ExportFilter {
   readonly to?: string | undefined;
 }
 
+const select = (kind: ExportKind) => COLUMNS[kind].map(([, sql]) => sql).join(', ');
+
 /**
- * Each export's own columns and date column (for the range filter). Rows come grouped by trial
- * and participant (study ID order), each participant's rows in date order: the participants are
- * read in their unique index's order and each one's visits or doses from that participant's
- * index, so nothing is sorted, whatever the number of rows, and a participant's columns are read
- * once, not once per visit.
+ * Each export's date column (for the range filter) and where its rows come from. Rows come
+ * grouped by trial and participant (study ID order), each participant's rows in date order: the
+ * participants are read in their unique index's order and each one's visits or doses from that
+ * participant's index, so nothing is sorted, whatever the number of rows, and a participant's
+ * columns are read once, not once per visit.
  */
 const QUERIES: Record<ExportKind, { date: string; perParticipant: string | null; own: string | null }> = {
   visits: {
     date: 'v.planned_date',
-    perParticipant: `SELECT v.key, v.label, v.kind, v.planned_date, v.projected_date, v.window_start, v.window_end, v.actual_date, v.status, v.out_of_window, v.reason
-      FROM visits v WHERE v.participant_id = @id DATES ORDER BY v.planned_date, v.position`,
+    perParticipant: `SELECT ${select('visits')} FROM visits v WHERE v.participant_id = @id DATES ORDER BY v.planned_date, v.position`,
     own: null,
   },
   participants: {
     date: "coalesce(p.day1, p.consent_date, '')",
     perParticipant: null,
-    own: 'p.status, p.sex, p.birth_date, p.age_years, p.weight_kg, p.consent_date, p.day1, p.enrolled_at, p.screen_fail_reason, p.withdrawn_on, p.withdrawal_reason',
+    own: select('participants'),
   },
   doses: {
     date: 'd.given_at',
-    perParticipant: `SELECT v.key, v.label, d.given_at, d.lot_number, d.dose_text, d.weight_kg, d.total_amount, d.total_unit, d.recorded_by
-      FROM doses d JOIN visits v ON v.id = d.visit_id WHERE d.participant_id = @id DATES ORDER BY d.given_at, d.id`,
+    perParticipant: `SELECT ${select('doses')} FROM doses d JOIN visits v ON v.id = d.visit_id WHERE d.participant_id = @id DATES ORDER BY d.given_at, d.id`,
     own: null,
   },
 };
@@ -157,25 +215,40 @@ function groupCsv(head: readonly Cell[], rows: readonly (readonly Cell[])[]): st
   return text;
 }
 
+export interface IcsOptions {
+  /** Days before each visit its reminder goes off, at 09:00 (0: no reminder). */
+  readonly reminderDays?: number;
+}
+
 /**
- * Visits as all-day iCalendar events. The UID names the trial, the participant and the visit,
- * so a calendar that imports the file again updates its events instead of adding copies.
+ * Visits as all-day iCalendar events: a participant's feed for a phone, or a site's for its
+ * calendar. The UID names the trial, the participant and the visit, so a calendar that imports
+ * the file again updates its events instead of adding copies. Missed and cancelled visits are
+ * CANCELLED (a phone greys them out); the others carry a reminder at 09:00 the set number of
+ * days before. Blinded trials show the code, never the arm.
  */
-export function visitsIcs(db: ReadableDB, f: ExportFilter, calendarName: string): string {
+export function visitsIcs(db: ReadableDB, f: ExportFilter, calendarName: string, options: IcsOptions = {}): string {
+  const at = (name: string) => exportColumn('visits', name);
+  const c = { studyId: at('participant'), initials: at('initials'), trial: at('trial'), assignment: at('arm_or_code'), key: at('visit_key'), label: at('visit'), kind: at('kind'), planned: at('planned'), windowStart: at('window_start'), windowEnd: at('window_end'), actual: at('actual'), status: at('status') };
+  const reminder = options.reminderDays ?? 0;
   const events: ics.EventAttributes[] = [];
   for (const r of exportRows(db, 'visits', f)) {
-    const [studyId, initials, trial, assignment, key, label, kind, planned, , windowStart, windowEnd, actual, status] = r as (string | null)[];
-    const day = actual ?? planned!;
+    const v = (i: number) => r[i] as string | null;
+    const status = v(c.status)!;
+    const day = v(c.actual) ?? v(c.planned)!;
     const [y, m, d] = day.split('-').map(Number) as [number, number, number];
     const next = new Date(Date.UTC(y, m - 1, d + 1));
-    const window = windowStart === windowEnd ? `Window: ${windowStart} only` : `Window: ${windowStart} to ${windowEnd}`;
+    const window = v(c.windowStart) === v(c.windowEnd) ? `Window: ${v(c.windowStart)} only` : `Window: ${v(c.windowStart)} to ${v(c.windowEnd)}`;
+    const closed = status === 'missed' || status === 'cancelled';
     events.push({
-      uid: `${trial}.${studyId}.${key}@trial-coordinator`,
-      title: `${studyId} (${initials}): ${label}`,
+      uid: `${v(c.trial)}.${v(c.studyId)}.${v(c.key)}@trial-coordinator`,
+      title: `${v(c.studyId)} (${v(c.initials)}): ${v(c.label)}${closed ? ` (${status})` : ''}`,
       start: [y, m, d],
       end: [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()],
-      description: [`Trial: ${trial}`, `Visit: ${label} (${kind})`, assignment ? `Arm or code: ${assignment}` : null, window, `Status: ${status}${actual ? ` on ${actual}` : ''}`].filter(Boolean).join('\n'),
-      status: status === 'cancelled' ? 'CANCELLED' : status === 'done' ? 'CONFIRMED' : 'TENTATIVE',
+      description: [`Trial: ${v(c.trial)}`, `Visit: ${v(c.label)} (${v(c.kind)})`, v(c.assignment) ? `Arm or code: ${v(c.assignment)}` : null, window, `Status: ${status}${v(c.actual) ? ` on ${v(c.actual)}` : ''}`].filter(Boolean).join('\n'),
+      status: closed ? 'CANCELLED' : status === 'done' ? 'CONFIRMED' : 'TENTATIVE',
+      // An all-day event starts at midnight: 09:00 on the day N days before is 24 N - 9 hours earlier.
+      ...(reminder > 0 && status === 'planned' ? { alarms: [{ action: 'display' as const, description: `${v(c.label)} ${reminder === 1 ? 'tomorrow' : `in ${reminder} days`}`, trigger: { hours: 24 * reminder - 9, before: true } }] } : {}),
       calName: calendarName,
       productId: 'trial-coordinator/ics',
     });

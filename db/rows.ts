@@ -89,6 +89,8 @@ export const VISIT_COLUMNS = {
   updated_by: ['TEXT', 'null'],
   updated_at: ['TEXT', 'null'],
   settled_seq: ['INTEGER', 'null'],
+  done_by: ['TEXT', 'null'],
+  procedures_done: ['TEXT', 'null'],
 } as const satisfies ColumnSpec;
 
 export interface VisitRow {
@@ -119,6 +121,10 @@ export interface VisitRow {
   updated_at: string | null;
   /** The order this participant's visits were settled in (done, missed, cancelled); null while planned. */
   settled_seq: number | null;
+  /** Who marked it done (updated_by moves with later notes and corrections); null otherwise. */
+  done_by: string | null;
+  /** The procedures ticked at Done, as a JSON list of the visit's own names; null: not recorded. */
+  procedures_done: string | null;
 }
 
 export const DOSE_COLUMNS = {

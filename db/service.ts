@@ -143,7 +143,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     exportCsvChunk: (i) => conn.read((db) => csvChunk(db, i.kind, { protocolId: i.protocolId, studyId: i.studyId, from: i.from, to: i.to }, i.after, i.limit, i.bom)),
     exportIcs: (i) =>
       conn.read((db) => {
-        const ics = visitsIcs(db, i, `Trial Coordinator${i.protocolId ? `: ${i.protocolId}` : ''}${i.studyId ? ` ${i.studyId}` : ''}`);
+        const ics = visitsIcs(db, i, `Trial Coordinator${i.protocolId ? `: ${i.protocolId}` : ''}${i.studyId ? ` ${i.studyId}` : ''}`, { reminderDays: appInfo(db).reminderDays });
         return { ics, events: ics.split('BEGIN:VEVENT').length - 1 };
       }),
   };

@@ -23,9 +23,17 @@ const stmts = statements((db) => ({
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ),
   done: db.prepare(
-    "UPDATE visits SET status = 'done', actual_date = ?, out_of_window = ?, reason = ?, notes = coalesce(?, notes), updated_by = ?, updated_at = ?, settled_seq = ? WHERE id = ?",
+    "UPDATE visits SET status = 'done', actual_date = ?, out_of_window = ?, reason = ?, notes = coalesce(?, notes), updated_by = ?, updated_at = ?, settled_seq = ?, done_by = ?, procedures_done = ? WHERE id = ?",
   ),
 }));
+
+/** The procedures ticked at Done, as stored: each must be one of the visit's own. */
+function proceduresDone(v: VisitRow, done: readonly string[] | undefined): string | null {
+  if (done === undefined) return null;
+  const own = JSON.parse(v.procedures) as string[];
+  for (const d of done) if (!own.includes(d)) throw new AppError('invalid_input', `Procedures done: "${d}" is not one of this visit’s procedures.`);
+  return JSON.stringify(own.filter((x) => done.includes(x)));
+}
 
 function checkDate(p: ParticipantRow, date: string, clock: Clock): void {
   if (date > clock.today) throw new AppError('invalid_input', `The visit date ${date} is in the future.`);
@@ -53,7 +61,8 @@ export function markVisitDone(db: WritableDB, input: ParsedInput<'markVisitDone'
   } else if (input.dose) {
     throw new AppError('invalid_input', `${v.label} is not a dose visit.`);
   }
-  stmts(db).done.run(input.actualDate, outOfWindow ? 1 : 0, input.reason || null, input.notes || null, by, clock.now, nextSettledSeq(db, p.id), v.id);
+  const procedures = proceduresDone(v, input.proceduresDone);
+  stmts(db).done.run(input.actualDate, outOfWindow ? 1 : 0, input.reason || null, input.notes || null, by, clock.now, nextSettledSeq(db, p.id), by, procedures, v.id);
   replan(db, p.id, clock);
   return p.id;
 }
@@ -62,6 +71,9 @@ export function markVisitMissed(db: WritableDB, input: ParsedInput<'markVisitMis
   const v = visitRow(db, input.visitId);
   const p = enrolledParticipant(db, v);
   if (v.status !== 'planned') throw new AppError('conflict', `${v.label} is ${v.status}, not planned.`);
+  // Missed means its time has come: a visit whose window has not opened can be rescheduled or cancelled instead.
+  if (clock.today < v.window_start)
+    throw new AppError('conflict', `${v.label} cannot be missed yet: its ${v.window_stated ? 'window opens' : 'date is'} ${v.window_start}. It can be marked missed from then; to change the plan now, reschedule or cancel it.`);
   db.prepare("UPDATE visits SET status = 'missed', reason = ?, updated_by = ?, updated_at = ?, settled_seq = ? WHERE id = ?").run(input.reason, by, clock.now, nextSettledSeq(db, p.id), v.id);
   replan(db, p.id, clock);
   return p.id;
@@ -117,6 +129,7 @@ export function correctVisit(db: WritableDB, input: ParsedInput<'correctVisit'>,
       v.id,
     );
   }
+  if (input.proceduresDone !== undefined) db.prepare('UPDATE visits SET procedures_done = ?, updated_by = ?, updated_at = ? WHERE id = ?').run(proceduresDone(v, input.proceduresDone), by, clock.now, v.id);
   if (dose) {
     const time = input.givenTime ?? dose.given_at.slice(11, 16);
     const weight = input.weightKg ?? dose.weight_kg;
@@ -142,7 +155,7 @@ export function undoVisit(db: WritableDB, input: ParsedInput<'undoVisit'>, by: s
   const p = enrolledParticipant(db, v);
   if (v.status === 'planned') throw new AppError('conflict', `${v.label} is planned: there is nothing to undo.`);
   db.prepare('DELETE FROM doses WHERE visit_id = ?').run(v.id);
-  db.prepare("UPDATE visits SET status = 'planned', actual_date = NULL, out_of_window = 0, reason = NULL, updated_by = ?, updated_at = ?, settled_seq = NULL WHERE id = ?").run(by, clock.now, v.id);
+  db.prepare("UPDATE visits SET status = 'planned', actual_date = NULL, out_of_window = 0, reason = NULL, updated_by = ?, updated_at = ?, settled_seq = NULL, done_by = NULL, procedures_done = NULL WHERE id = ?").run(by, clock.now, v.id);
   resettle(db, p.id, clock);
   return p.id;
 }

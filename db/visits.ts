@@ -75,6 +75,8 @@ export function newVisitValues(
     updated_by: v.actualDate ? (initial?.by ?? null) : null,
     updated_at: now,
     settled_seq: v.actualDate ? (initial?.settledSeq?.get(v.key) ?? null) : null,
+    done_by: v.status === 'done' ? (initial?.by ?? null) : null,
+    procedures_done: null,
   };
 }
 

@@ -166,6 +166,8 @@ describe('audited bulk insert (participant import)', () => {
       updated_by: null,
       updated_at: '2025-06-20T09:00:00Z',
       settled_seq: null,
+      done_by: null,
+      procedures_done: null,
       ...v,
     }));
     const ctx = { by: 'IMP', method: 'importParticipants', reason: 'Imported from CSV', at: '2025-06-20T09:00:00.000Z' };

@@ -166,3 +166,82 @@ describe('trialcoord export', () => {
     expect([run('doses', '--format', 'ics').status, run('visits', '--from', '2025-13-01').status, run('everything').status]).toEqual([2, 2, 2]);
   });
 });
+
+describe('what a visit export carries (the coordinator’s week)', () => {
+  it('the visits CSV ends with notes, done_by and procedures_done; the columns before are unchanged', () => {
+    expect(EXPORT_HEADERS.visits).toEqual([
+      'participant', 'initials', 'trial', 'arm_or_code', 'visit_key', 'visit', 'kind', 'planned', 'projected', 'window_start', 'window_end', 'actual', 'status', 'out_of_window', 'reason',
+      'notes', 'done_by', 'procedures_done',
+    ]);
+    const { conn } = freshDb();
+    importSeedsOnFirstStart(conn, SEEDS_DIR);
+    const { ok, enroll } = serviceFor(conn);
+    const s = ok('screenParticipant', { protocolId: 'ucmsc-cirrhosis', studyId: 'H-1', initials: 'AB', ageYears: 40, sex: 'female', weightKg: 70, consentDate: '2025-05-01', by: 'CO' });
+    ok('answerEligibility', { participantId: s.participant.id, by: 'CO', answers: s.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });
+    const e = enroll({ participantId: s.participant.id, day1: '2025-05-05', by: 'CO' });
+    ok('markVisitDone', { visitId: e.visits[0]!.id, actualDate: '2025-05-05', notes: '=HYPERLINK("http://x") see chart', dose: { lotNumber: 'L1', givenAt: '2025-05-05T09:00', weightKg: null }, by: 'JS' });
+    const week12 = e.visits.find((v) => v.procedures.length > 1)!;
+    ok('markVisitDone', { visitId: week12.id, actualDate: '2025-06-20', reason: 'patient late', proceduresDone: [week12.procedures[0]!, week12.procedures[1]!], by: 'CO' });
+    // A note added later by someone else does not change who did the visit.
+    ok('setVisitNotes', { visitId: week12.id, notes: 'bloods sent', by: 'MN' });
+    const rows = conn.read((db) => [...exportRows(db, 'visits', {})]) as (string | null)[][];
+    const col = (name: string) => EXPORT_HEADERS.visits.indexOf(name);
+    const first = rows.find((r) => r[col('visit_key')] === e.visits[0]!.key)!;
+    expect([first[col('notes')], first[col('done_by')], first[col('procedures_done')]]).toEqual(['=HYPERLINK("http://x") see chart', 'JS', null]);
+    const w = rows.find((r) => r[col('visit_key')] === week12.key)!;
+    expect([w[col('notes')], w[col('done_by')], w[col('procedures_done')]]).toEqual(['bloods sent', 'CO', `${week12.procedures[0]}; ${week12.procedures[1]}`]);
+    const { out } = csvOf(conn as never, 'visits');
+    expect(out).toContain(`"'=HYPERLINK(""http://x"") see chart"`);
+    conn.close();
+  });
+
+  it('a procedure not among the visit’s own is refused', () => {
+    const { conn } = freshDb();
+    importSeedsOnFirstStart(conn, SEEDS_DIR);
+    const { ok, call, enroll } = serviceFor(conn);
+    const s = ok('screenParticipant', { protocolId: 'ucmsc-cirrhosis', studyId: 'H-1', initials: 'AB', ageYears: 40, sex: 'female', weightKg: 70, consentDate: '2025-05-01' });
+    ok('answerEligibility', { participantId: s.participant.id, answers: s.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });
+    const e = enroll({ participantId: s.participant.id, day1: '2025-05-05' });
+    const week12 = e.visits.find((v) => v.procedures.length > 1)!;
+    const r = call('markVisitDone', { visitId: week12.id, actualDate: '2025-06-20', reason: 'late', proceduresDone: ['Haircut'] });
+    expect(r.ok ? '' : r.error.message).toBe('Procedures done: "Haircut" is not one of this visit’s procedures.');
+    conn.close();
+  });
+
+  it('the dose log fills total and total_unit for a per-kg dose', () => {
+    const { conn } = freshDb();
+    importSeedsOnFirstStart(conn, SEEDS_DIR);
+    const { ok, enroll } = serviceFor(conn);
+    // COVID-19: 5 × 10⁵ cells per kg, blinded (the log holds the active arm's working for every arm).
+    const s = ok('screenParticipant', { protocolId: 'ucmsc-covid19', studyId: 'C-1', initials: 'AB', ageYears: 40, sex: 'female', weightKg: 70, consentDate: '2025-05-01' });
+    ok('answerEligibility', { participantId: s.participant.id, answers: s.eligibility.criteria.map((c) => ({ key: c.key, met: c.kind === 'inclusion' })) });
+    const e = enroll({ participantId: s.participant.id, day1: '2025-05-05' });
+    ok('markVisitDone', { visitId: e.visits[0]!.id, actualDate: '2025-05-05', dose: { lotNumber: 'L1', givenAt: '2025-05-05T09:00', weightKg: 70 } });
+    const [row] = conn.read((db) => [...exportRows(db, 'doses', {})]) as (string | number | null)[][];
+    const col = (name: string) => EXPORT_HEADERS.doses.indexOf(name);
+    expect([row![col('total')], row![col('total_unit')]]).toEqual([35_000_000, 'cells']);
+    conn.close();
+  });
+
+  it('iCalendar: a reminder the day before (the site’s setting), missed and cancelled visits CANCELLED, no arm of a blinded participant', () => {
+    const { conn } = setup();
+    const text = conn.read((db) => visitsIcs(db, { protocolId: 'ucmsc-covid19' }, 'COVID-19', { reminderDays: 1 }));
+    const cal = new ICAL.Component(ICAL.parse(text));
+    const events = cal.getAllSubcomponents('vevent');
+    const planned = events.filter((e) => e.getFirstPropertyValue('status') === 'TENTATIVE');
+    const cancelled = events.filter((e) => e.getFirstPropertyValue('status') === 'CANCELLED');
+    // The setup marks eight COVID-19 visits missed.
+    expect(cancelled).toHaveLength(8);
+    for (const e of planned) {
+      const alarm = e.getFirstSubcomponent('valarm');
+      expect(alarm, String(e.getFirstPropertyValue('summary'))).not.toBeNull();
+      expect(String(alarm!.getFirstPropertyValue('trigger'))).toBe('-PT15H');
+    }
+    expect(planned.length).toBeGreaterThan(0);
+    for (const e of events.filter((x) => x.getFirstPropertyValue('status') !== 'TENTATIVE')) expect(e.getFirstSubcomponent('valarm')).toBeNull();
+    expect(text).not.toMatch(/UC-MSC|Placebo|placebo|saline/i);
+    const none = conn.read((db) => visitsIcs(db, { protocolId: 'ucmsc-covid19' }, 'COVID-19', { reminderDays: 0 }));
+    expect(none).not.toContain('BEGIN:VALARM');
+    conn.close();
+  });
+});
