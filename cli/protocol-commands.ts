@@ -7,7 +7,9 @@ import type { MovePreview, Output } from '../core/api.js';
 import type { CtgovDraft } from '../core/ctgov.js';
 import { formatAge, formatDose, formatSeries, formatTiming, formatWindow, humanize } from '../core/format.js';
 import { allocationRatio } from '../core/protocol.js';
-import { diffProtocols, formatChange, type ProtocolChange } from '../core/protocol-diff.js';
+import type { Protocol } from '../core/protocol.js';
+import { diffProtocols, type ProtocolChange } from '../core/protocol-diff.js';
+import { describeChange } from '../core/protocol-diff-words.js';
 import { fail, type Cli } from './context.js';
 import { common, type Run } from './command.js';
 import { table } from './table.js';
@@ -174,7 +176,8 @@ function diff(cli: Cli, args: string[], o: { fromVersion?: string; toVersion?: s
   if (o.json) console.log(JSON.stringify({ from: left.label, to: right.label, changes }, null, 2));
   else {
     console.log(`--- ${left.label}\n+++ ${right.label}`);
-    console.log(changes.length ? changes.map(formatChange).join('\n') : '(no differences)');
+    // One line per change, in words (--json gives the paths and values, for scripts).
+    console.log(changes.length ? changes.map((c) => describeChange(c, left.document as Protocol, right.document as Protocol)).filter((l, i, all) => all.indexOf(l) === i).join('\n') : '(no differences)');
   }
   return changes.length ? 1 : 0;
 }

@@ -289,7 +289,7 @@ export const contract = {
   getProtocol: method<z.ZodObject<{ id: typeof ProtocolId }>, ProtocolDetail>(z.object({ id: ProtocolId }).strict(), READ),
   importProtocol: method<typeof inputs.importProtocol, ImportResult>(inputs.importProtocol, write('admin', 'coordinator', 'investigator')),
   protocolVersion: method<typeof inputs.protocolVersion, { protocol: Protocol; version: number }>(inputs.protocolVersion, READ),
-  diffProtocolVersions: method<typeof inputs.diff, { from: number; to: number; changes: ProtocolChange[] }>(inputs.diff, READ),
+  diffProtocolVersions: method<typeof inputs.diff, { from: number; to: number; changes: ProtocolChange[]; lines: string[] }>(inputs.diff, READ),
   draftFromCtgov: method<typeof inputs.ctgov, CtgovDraft>(inputs.ctgov, READ),
   previewMove: method<typeof inputs.move, MovePreview[]>(inputs.move, READ),
   moveParticipants: method<typeof MoveWriteInput, MovePreview[]>(MoveWriteInput, CLINICAL),

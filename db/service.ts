@@ -3,6 +3,7 @@
 import type { AppInfo, CallContext, Handlers } from '../core/api.js';
 import { CtgovError, draftFromCtgov } from '../core/ctgov.js';
 import { diffProtocols } from '../core/protocol-diff.js';
+import { describeDifferences } from '../core/protocol-diff-words.js';
 import { computeSchedule, ScheduleError } from '../core/schedule.js';
 import { localToday } from '../core/vocabulary.js';
 import { moveParticipants, previewMove } from './amendments.js';
@@ -93,7 +94,10 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       ),
     protocolVersion: ({ id, version }) => conn.read((db) => getProtocolVersion(db, id, version)),
     diffProtocolVersions: ({ id, from, to }) =>
-      conn.read((db) => ({ from, to, changes: diffProtocols(getProtocolVersion(db, id, from).protocol, getProtocolVersion(db, id, to).protocol) })),
+      conn.read((db) => {
+        const [a, b] = [getProtocolVersion(db, id, from).protocol, getProtocolVersion(db, id, to).protocol];
+        return { from, to, changes: diffProtocols(a, b), lines: describeDifferences(a, b) };
+      }),
     draftFromCtgov: ({ record, fileName }) =>
       conn.read((db) => {
         // A record for a trial already stored becomes a new version of that protocol.

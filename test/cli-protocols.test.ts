@@ -41,7 +41,7 @@ describe('protocol export, diff and import', () => {
     expect(cli(['--db', db, 'protocol', 'export', 'ucmsc-sepsis', '--version', '2'])).toMatchObject({ code: 2, stderr: 'error: Protocol "ucmsc-sepsis" has no version 2; it has versions 1 to 1.\n' });
   });
 
-  it('diff exits 0 for identical versions and 1 with one line per change', () => {
+  it('diff exits 0 for identical versions and 1 with one line per change, in words', () => {
     const dir = tempDir();
     const db = path.join(dir, 'db.sqlite');
     const doc = JSON.parse(cli(['--db', db, 'protocol', 'export', 'ucmsc-cirrhosis']).stdout) as { arms: { visits: { key: string; offset: { value: number } }[] }[] };
@@ -52,7 +52,7 @@ describe('protocol export, diff and import', () => {
     fs.writeFileSync(path.join(dir, 'amended.json'), JSON.stringify(doc));
     expect(cli(['--db', db, 'protocol', 'import', path.join(dir, 'amended.json'), '--new-version', '--note', 'Week 52'])).toMatchObject({ code: 0, stdout: 'Protocol ucmsc-cirrhosis: imported as version 2\n' });
     const d = cli(['--db', db, 'protocol', 'diff', 'ucmsc-cirrhosis']);
-    expect(d).toMatchObject({ code: 1, stdout: '--- ucmsc-cirrhosis@1\n+++ ucmsc-cirrhosis@2\n~ arms[arm-a].visits[week-48].offset.value: 48 → 52\n' });
+    expect(d).toMatchObject({ code: 1, stdout: '--- ucmsc-cirrhosis@1\n+++ ucmsc-cirrhosis@2\nArm A: UC-MSC, Week 48 visit: timing 48 weeks → 52 weeks\n' });
     const j = JSON.parse(cli(['--db', db, 'protocol', 'diff', 'ucmsc-cirrhosis@2', 'ucmsc-cirrhosis@1', '--json']).stdout) as unknown;
     expect(j).toEqual({ from: 'ucmsc-cirrhosis@2', to: 'ucmsc-cirrhosis@1', changes: [{ op: 'changed', path: 'arms[arm-a].visits[week-48].offset.value', before: 52, after: 48 }] });
     expect(cli(['--db', db, 'protocol', 'diff', 'ucmsc-sepsis'])).toMatchObject({ code: 2 });

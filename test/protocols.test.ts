@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importSeedsOnFirstStart, readSeedFiles } from '../db/seeds.js';
+import type { Protocol } from '../core/protocol.js';
 import type { CallContext } from '../core/api.js';
 import { dispatch } from '../db/dispatch.js';
 import { createHandlers } from '../db/service.js';
@@ -152,5 +153,22 @@ describe('protocol validation of anchors', () => {
       'arms.0.visits.4.repeat: repeat "every" and "until" must be in weeks, the unit of the offset',
     ]);
     conn.close();
+  });
+});
+
+describe('the differences between versions, in words', () => {
+  it('names the arm and the visit by their labels and writes windows, timings, counts as the protocol page does', async () => {
+    const { describeDifferences } = await import('../core/protocol-diff-words.js');
+    const before = JSON.parse(fs.readFileSync(path.join(SEEDS_DIR, 'ucmsc-cirrhosis.json'), 'utf8')) as Protocol;
+    const after = structuredClone(before) as Protocol & { arms: { visits: { key: string; window: unknown; offset: { value: number } }[] }[] };
+    const w48 = after.arms[0]!.visits.find((v) => v.key === 'week-48')!;
+    w48.window = { before: { value: 7, unit: 'days' }, after: { value: 14, unit: 'days' }, text: null };
+    w48.offset.value = 52;
+    (after as { title: string }).title = 'Amended title';
+    expect(describeDifferences(before, after)).toEqual([
+      `Title “${before.title.length > 80 ? `${before.title.slice(0, 79)}…` : before.title}” → “Amended title”`,
+      'Arm A: UC-MSC, Week 48 visit: timing 48 weeks → 52 weeks',
+      'Arm A: UC-MSC, Week 48 visit: window not stated → −7 days / +14 days',
+    ]);
   });
 });

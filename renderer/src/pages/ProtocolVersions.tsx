@@ -3,7 +3,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { MovePreview, ProtocolDetail } from '../../../core/api';
-import { formatChange } from '../../../core/protocol-diff';
 import { invoke } from '../api';
 import { formatCalendarDate, formatInstant } from '../dates';
 import { ErrorNotice, Loading, Section } from '../components/ui';
@@ -84,19 +83,13 @@ function Diff(props: { id: string; from: number; to: number }) {
   const diff = useApi('diffProtocolVersions', { id: props.id, from: props.from, to: props.to });
   if (diff.state === 'loading') return <Loading what="the differences" />;
   if (diff.state === 'error') return <ErrorNotice error={diff.error} title="The versions could not be compared" />;
-  const { changes } = diff.value;
-  if (changes.length === 0) return <p className="muted">Versions {props.from} and {props.to} are identical.</p>;
+  const { lines } = diff.value;
+  if (lines.length === 0) return <p className="muted">Versions {props.from} and {props.to} are identical.</p>;
   return (
     <ul className="diff" aria-label={`Changes from version ${props.from} to ${props.to}`}>
-      {changes.map((c) => {
-        const line = formatChange(c);
-        return (
-          <li key={line} className={`diff-${c.op}`}>
-            <span className="visually-hidden">{c.op}: </span>
-            <code>{line}</code>
-          </li>
-        );
-      })}
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
     </ul>
   );
 }
