@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander-v14';
 import { toCsv } from '../core/csv.js';
+import { auditSentence } from '../core/audit-words.js';
 import { auditEntries } from '../db/audit-views.js';
 import { anchorOfBackup, anchorOfMark, auditAnchor, verifyAgainst, verifyAudit, verifyRecords, type AuditAnchor } from '../db/audit-verify.js';
 import { restoreBackup } from '../db/restore.js';
@@ -12,7 +13,7 @@ import { fail, whoIs } from './context.js';
 import { readPassphrase } from './passphrase.js';
 import { trialOf, trialOption } from './participant-commands.js';
 
-export const AUDIT_COLUMNS = ['id', 'at', 'by', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'changes'] as const;
+export const AUDIT_COLUMNS = ['id', 'at', 'by', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'changes', 'description'] as const;
 
 /** An anchor from a receipt file, or from a backup's own head. */
 function anchorFrom(file: string): AuditAnchor {
@@ -94,7 +95,7 @@ export function registerRecordsCommands(root: Command, run: Run): void {
       cli.assertReadable();
       const csv = cli.backend.conn.read((db) => {
         const pid = o.participant ? participantByStudyId(db, o.participant, trial) : null;
-        const rows = auditEntries(db, pid, false).map((e) => [e.id, e.at, e.by, e.method, e.reason, e.entity, e.entityId, e.action, e.participantId, JSON.stringify(e.changes)]);
+        const rows = auditEntries(db, pid, false).map((e) => [e.id, e.at, e.by, e.method, e.reason, e.entity, e.entityId, e.action, e.participantId, JSON.stringify(e.changes), auditSentence(e, { date: (d) => d })]);
         return toCsv(AUDIT_COLUMNS, rows, { bom: o.bom ?? false });
       });
       if (o.out) fs.writeFileSync(o.out, csv, { mode: 0o600 });

@@ -185,6 +185,8 @@ export interface AuditRecord {
 }
 
 export interface AuditEntry extends AuditRecord {
+  /** What the row is about, as a person names it: the visit's label, the participant's study ID, the criterion's text; null for others. */
+  readonly subject: string | null;
   /** Fields that changed: name → [old, new] (for an insert, old is null). Blinded values are shown as "(blinded)". */
   readonly changes: Readonly<Record<string, readonly [unknown, unknown]>>;
 }

@@ -23,6 +23,7 @@ export function auditEntries(db: ReadableDB, participantId: number | null, seesA
     }
     return hidden.get(pid)!;
   };
+  const names = subjects(db);
   return auditRows(db, participantId).map((r) => {
     const before = r.oldValues ? (JSON.parse(r.oldValues) as Record<string, unknown>) : {};
     const after = r.newValues ? (JSON.parse(r.newValues) as Record<string, unknown>) : {};
@@ -37,6 +38,47 @@ export function auditEntries(db: ReadableDB, participantId: number | null, seesA
     };
     for (const k in before) compare(k);
     for (const k in after) if (!(k in before)) compare(k);
-    return { id: r.id, at: r.at, by: r.by, method: r.method, reason: r.reason, entity: r.entity, entityId: r.entityId, action: r.action, participantId: r.participantId, changes };
+    const subject = names(r.entity, r.entityId, r.participantId, { ...before, ...after });
+    return { id: r.id, at: r.at, by: r.by, method: r.method, reason: r.reason, entity: r.entity, entityId: r.entityId, action: r.action, participantId: r.participantId, subject, changes };
   });
+}
+
+/** What each row is about, in a person's words: a visit's label, a participant's study ID, a criterion's text. */
+function subjects(db: ReadableDB): (entity: string, entityId: string, participantId: number | null, values: Record<string, unknown>) => string | null {
+  const visitLabel = db.prepare('SELECT label FROM visits WHERE id = ?').pluck();
+  const who = new Map<number, string>();
+  const participant = (pid: number | null) => {
+    if (pid === null) return null;
+    if (!who.has(pid)) {
+      const p = db.prepare('SELECT study_id, initials FROM participants WHERE id = ?').get(pid) as { study_id: string; initials: string } | undefined;
+      who.set(pid, p ? `${p.study_id} (${p.initials})` : `participant ${pid}`);
+    }
+    return who.get(pid)!;
+  };
+  const criteria = new Map<number, Map<string, string>>();
+  const criterion = (pid: number, key: string) => {
+    if (!criteria.has(pid)) {
+      const protocol = protocolFor(db, participantRow(db, pid));
+      criteria.set(pid, new Map([...protocol.eligibility.inclusion.map((c) => [c.key, `the inclusion criterion “${c.text}”`] as const), ...protocol.eligibility.exclusion.map((c) => [c.key, `the exclusion criterion “${c.text}”`] as const)]));
+    }
+    return criteria.get(pid)!.get(key) ?? `the criterion ${key}`;
+  };
+  return (entity, entityId, pid, v) => {
+    switch (entity) {
+      case 'visits':
+        return typeof v.label === 'string' ? v.label : null;
+      case 'doses':
+        return typeof v.visit_id === 'number' ? ((visitLabel.get(v.visit_id) as string | undefined) ?? 'a visit') : null;
+      case 'participants':
+        return typeof v.study_id === 'string' ? `${v.study_id} (${String(v.initials ?? '')})` : participant(pid);
+      case 'eligibility_answers':
+        return pid === null ? null : criterion(pid, typeof v.criterion_key === 'string' ? v.criterion_key : entityId.split(':').slice(1).join(':'));
+      case 'unblindings':
+      case 'randomization_slots':
+      case 'eligibility_signatures':
+        return participant(pid);
+      default:
+        return null;
+    }
+  };
 }
