@@ -14,12 +14,12 @@ export function doseTotal(dose: Dose | null, weightKg: number | null): DoseTotal
   if (dose === null) return { total: null, unit: null, text: 'Dose not stated in the protocol' };
   switch (dose.kind) {
     case 'fixed':
-      return { total: dose.amount, unit: dose.unit, text: `${formatQuantity(dose.amount)} ${dose.unit}` };
+      return { total: dose.amount, unit: dose.unit, text: `${formatQuantity(dose.amount, dose.unit)} ${dose.unit}` };
     case 'perKg': {
-      if (weightKg === null || !(weightKg > 0)) return { total: null, unit: dose.unit, text: `${formatQuantity(dose.amount)} ${dose.unit}/kg: weight needed` };
+      if (weightKg === null || !(weightKg > 0)) return { total: null, unit: dose.unit, text: `${formatQuantity(dose.amount, dose.unit)} ${dose.unit}/kg: weight needed` };
       // Rounded to 12 significant digits so that 0.5×10⁶ × 72.3 does not print float noise.
       const total = Number((dose.amount * weightKg).toPrecision(12));
-      return { total, unit: dose.unit, text: `${formatQuantity(dose.amount)} ${dose.unit}/kg × ${weightKg} kg = ${formatQuantity(total)} ${dose.unit}` };
+      return { total, unit: dose.unit, text: `${formatQuantity(dose.amount, dose.unit)} ${dose.unit}/kg × ${weightKg} kg = ${formatQuantity(total, dose.unit)} ${dose.unit}` };
     }
     case 'matched':
     case 'described':

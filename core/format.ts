@@ -4,15 +4,26 @@ import type { Anchor, Dose, DosingSeries, Offset, Window } from './protocol.js';
 
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
 
-/** 100000000 → "1×10⁸", 500000 → "5×10⁵", 36000000 → "3.6×10⁷"; small numbers stay plain. */
-export function formatQuantity(n: number): string {
+/**
+ * Cell counts as dosing is written: 100000000 → "1×10⁸", 500000 → "5×10⁵", 36000000 → "3.6×10⁷".
+ * Other units (IU, mg, mL) in plain figures up to a million: 50000 IU → "50,000".
+ */
+export function formatQuantity(n: number, unit?: string): string {
   if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) < 10000) return String(Number(n.toPrecision(6)));
+  const plainBelow = unit === undefined || /cell/i.test(unit) ? 10000 : 1_000_000;
+  if (Math.abs(n) < plainBelow) return grouped(Number(n.toPrecision(6)));
   const exponent = Math.floor(Math.log10(Math.abs(n)));
   const mantissa = Number((n / 10 ** exponent).toPrecision(6));
   // Rounding can carry the mantissa to 10 (9.9999996e7 → 10×10⁷); renormalize.
   if (Math.abs(mantissa) >= 10) return `${mantissa / 10}×10${sup(exponent + 1)}`;
   return `${mantissa}×10${sup(exponent)}`;
+}
+
+/** 50000 → "50,000"; decimals as they are. */
+function grouped(n: number): string {
+  const [whole, decimals] = String(n).split('.');
+  const digits = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return decimals ? `${digits}.${decimals}` : digits;
 }
 
 function sup(e: number): string {
@@ -23,9 +34,9 @@ export function formatDose(dose: Dose | null): string {
   if (dose === null) return 'Dose not stated';
   switch (dose.kind) {
     case 'fixed':
-      return `${formatQuantity(dose.amount)} ${dose.unit} per ${dose.per}`;
+      return `${formatQuantity(dose.amount, dose.unit)} ${dose.unit} per ${dose.per}`;
     case 'perKg':
-      return `${formatQuantity(dose.amount)} ${dose.unit}/kg body weight`;
+      return `${formatQuantity(dose.amount, dose.unit)} ${dose.unit}/kg body weight`;
     case 'matched':
     case 'described':
       return dose.description;
@@ -101,7 +112,17 @@ export function formatAge(a: { value: number; unit: string } | null): string | n
 
 /** ClinicalTrials.gov enum → words: "EARLY_PHASE1" → "Early Phase 1", "PLACEBO_COMPARATOR" → "Placebo comparator". */
 export function humanize(code: string): string {
-  const special: Record<string, string> = { EARLY_PHASE1: 'Early Phase 1', PHASE1: 'Phase 1', PHASE2: 'Phase 2', PHASE3: 'Phase 3', PHASE4: 'Phase 4', NA: 'Not applicable', NONE: 'None (open label)' };
+  const special: Record<string, string> = {
+    EARLY_PHASE1: 'Early Phase 1',
+    PHASE1: 'Phase 1',
+    PHASE2: 'Phase 2',
+    PHASE3: 'Phase 3',
+    PHASE4: 'Phase 4',
+    NA: 'Not applicable',
+    NONE: 'None (open label)',
+    // The registry's code for a study whose purpose is educational, counselling or training.
+    ECT: 'Educational, counselling or training',
+  };
   if (special[code]) return special[code];
   const words = code.toLowerCase().replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);

@@ -43,7 +43,19 @@ export interface VisitView
   readonly notes: string | null;
   readonly updatedBy: string | null;
   readonly updatedAt: string | null;
+  /** Who marked it done; null when not done, or done before this was kept. */
+  readonly doneBy: string | null;
+  /** The procedures ticked as done at Done; null: not recorded. */
+  readonly proceduresDone: readonly string[] | null;
   readonly dose: DoseRecordView | null;
+}
+
+/**
+ * Overdue: still planned after its window closed (the worklists' overdue list, the badges on the
+ * participant page, the participants list and the calendar; db/worklists.ts asks the same in SQL).
+ */
+export function isOverdue(v: { readonly status: string; readonly windowEnd: string }, today: string): boolean {
+  return v.status === 'planned' && v.windowEnd < today;
 }
 
 export interface DoseRecordView {
@@ -67,6 +79,8 @@ export interface ParticipantSummary {
   /** What to show for the arm: the arm label, or the blinded code. */
   readonly assignment: string | null;
   readonly nextVisit: { readonly label: string; readonly date: string } | null;
+  /** Planned visits whose window has closed (see isOverdue). */
+  readonly overdue: number;
 }
 
 export interface CriterionAnswer {

@@ -85,7 +85,7 @@ export function participantDetail(db: ReadableDB, id: number, seesArms: boolean)
   };
 }
 
-export function listParticipants(db: ReadableDB, protocolId: string | undefined, seesArms: boolean): ParticipantSummary[] {
+export function listParticipants(db: ReadableDB, protocolId: string | undefined, seesArms: boolean, today: string): ParticipantSummary[] {
   const rows = db
     .prepare(
       `SELECT p.id, p.protocol_id, p.study_id, p.initials, p.status, p.arm_key, p.blinded_code, pr.title, pr.masking,
@@ -109,6 +109,10 @@ export function listParticipants(db: ReadableDB, protocolId: string | undefined,
     next: string | null;
     unblinded: number;
   }[];
+  // Overdue visits, counted once from the (status, window end) index: only the overdue are read.
+  const overdue = new Map(
+    db.prepare("SELECT participant_id, count(*) FROM visits WHERE status = 'planned' AND window_end < ? GROUP BY participant_id").raw().all(today) as [number, number][],
+  );
   const armLabels = new Map<string, Map<string, string>>();
   const labelOf = (protocolId: string, arm: string) => {
     if (!armLabels.has(protocolId)) {
@@ -133,6 +137,7 @@ export function listParticipants(db: ReadableDB, protocolId: string | undefined,
       status: r.status,
       assignment: showArm ? labelOf(r.protocol_id, r.arm_key!) : blinded ? r.blinded_code : null,
       nextVisit: label && date ? { label, date } : null,
+      overdue: r.status === 'enrolled' ? (overdue.get(r.id) ?? 0) : 0,
     };
   });
 }

@@ -113,7 +113,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     previewMove: (input) => conn.read((db) => previewMove(db, input)),
     moveParticipants: (input, c) => write('moveParticipants', c, input.reason, (db, by) => moveParticipants(db, input, by.initials, clock())),
 
-    listParticipants: ({ protocolId }, c) => conn.read((db) => listParticipants(db, protocolId, c.seesArms)),
+    listParticipants: ({ protocolId }, c) => conn.read((db) => listParticipants(db, protocolId, c.seesArms, clock().today)),
     getParticipant: ({ participantId }, c) => conn.read((db) => detail(db, participantId, c)),
     findParticipant: ({ protocolId, studyId }) => conn.read((db) => ({ participantId: participantByStudyId(db, studyId, protocolId) })),
     participantAudit: ({ participantId }, c) => conn.read((db) => auditEntries(db, participantId, c.seesArms)),

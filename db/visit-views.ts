@@ -13,7 +13,7 @@ const stmts = statements((db) => ({
   visits: db
     .prepare(
       `SELECT id, key, label, kind, dose_number, planned_date, projected_date, window_start, window_end, window_text, window_stated, study_day, anchor,
-         procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at
+         procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at, done_by, procedures_done
        FROM visits WHERE participant_id = ? ORDER BY planned_date, position`,
     )
     .raw(),
@@ -43,6 +43,8 @@ type ViewRow = [
   notes: string | null,
   updatedBy: string | null,
   updatedAt: string | null,
+  doneBy: string | null,
+  proceduresDone: string | null,
 ];
 
 export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol): { visits: VisitView[]; open: OpenItem[] } {
@@ -91,6 +93,8 @@ export function visitViews(db: ReadableDB, p: ParticipantRow, protocol: Protocol
       notes: r[19],
       updatedBy: r[20],
       updatedAt: r[21],
+      doneBy: r[22],
+      proceduresDone: r[23] === null ? null : (JSON.parse(r[23]) as string[]),
       dose: doses.get(r[0]) ?? null,
     })),
     open,

@@ -33,3 +33,15 @@ describe('formatting', () => {
     expect(humanize('NONE')).toBe('None (open label)');
   });
 });
+
+describe('quantities as dosing is written', () => {
+  it('cell counts in powers of ten, other units in plain figures up to a million', async () => {
+    const { formatQuantity, formatDose, humanize } = await import('../core/format.js');
+    expect(formatQuantity(500000, 'cells')).toBe('5×10⁵');
+    expect(formatQuantity(50000, 'IU')).toBe('50,000');
+    expect(formatDose({ kind: 'fixed', amount: 50000, unit: 'IU', per: 'day' })).toBe('50,000 IU per day');
+    expect(formatQuantity(2_500_000, 'IU')).toBe('2.5×10⁶');
+    expect(formatQuantity(12.5, 'mg')).toBe('12.5');
+    expect(humanize('ECT')).toBe('Educational, counselling or training');
+  });
+});

@@ -23,17 +23,28 @@ export function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFo
   return f;
 }
 
+/** The date a YYYY-MM-DD string names, or null for anything else (a half-typed field's 20250-12-01). */
+function calendarDate(iso: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return null;
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso.slice(0, 10) ? null : d;
+}
+
+/** A calendar date as the site writes it; text that is not a date is shown as it is, never a crash. */
 export function formatCalendarDate(iso: string): string {
-  return dateFormat({ dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  const d = calendarDate(iso);
+  return d ? dateFormat({ dateStyle: 'medium', timeZone: 'UTC' }).format(d) : iso;
 }
 
 /** A calendar date in the site's locale with another pattern (month names, weekdays). */
 export function formatCalendarDateAs(iso: string, options: Intl.DateTimeFormatOptions): string {
-  return dateFormat({ ...options, timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  const d = calendarDate(iso);
+  return d ? dateFormat({ ...options, timeZone: 'UTC' }).format(d) : iso;
 }
 
 export function formatInstant(iso: string): string {
-  return dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
 /** Today's date where the user is, as YYYY-MM-DD. */

@@ -9,11 +9,13 @@ export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError
  * the same input and keeps showing the last value until the new one arrives, so the page (and
  * what is open on it) stays in place.
  */
-export function useApi<M extends Method>(method: M, input: Input<M>, refresh = 0): Loaded<Output<M>> {
+export function useApi<M extends Method>(method: M, input: Input<M>, refresh = 0, enabled = true): Loaded<Output<M>> {
   const key = JSON.stringify(input);
   const [loaded, setLoaded] = useState<Loaded<Output<M>>>({ state: 'loading' });
   const lastKey = useRef<string | null>(null);
   useEffect(() => {
+    // Not asked (yet): nothing to load, and no request.
+    if (!enabled) return;
     let live = true;
     if (lastKey.current !== `${method}:${key}`) setLoaded({ state: 'loading' });
     lastKey.current = `${method}:${key}`;
@@ -25,6 +27,6 @@ export function useApi<M extends Method>(method: M, input: Input<M>, refresh = 0
     return () => {
       live = false;
     };
-  }, [method, key, refresh]);
+  }, [method, key, refresh, enabled]);
   return loaded;
 }

@@ -18,11 +18,45 @@ export function Field(props: { label: string; hint?: string; children: (id: stri
   );
 }
 
+/**
+ * A calendar date field: years from 0001 to 9999 only, so that a stray digit in the year part
+ * (20250) is an unfinished date the form refuses, never a date the app cannot write.
+ */
+export function DateInput(props: { id: string; value: string; onChange: (value: string) => void; required?: boolean; min?: string; max?: string; describedBy?: string | undefined }) {
+  return (
+    <input
+      id={props.id}
+      type="date"
+      value={props.value}
+      min={props.min ?? '0001-01-01'}
+      max={props.max ?? '9999-12-31'}
+      required={props.required}
+      aria-describedby={props.describedBy}
+      onChange={(e) => props.onChange(e.target.value)}
+    />
+  );
+}
+
+/** Date and time fields the person started but did not finish (or outside their range), by their labels. */
+export function unfinishedFields(form: HTMLFormElement | null): string[] {
+  if (!form) return [];
+  return [...form.querySelectorAll<HTMLInputElement>('input[type="date"], input[type="time"], input[type="number"]')]
+    .filter((i) => i.validity.badInput || i.validity.rangeOverflow || i.validity.rangeUnderflow)
+    .map((i) => (i.labels?.[0]?.textContent ?? 'A date').trim());
+}
+
 /** Runs an action, keeps its error to show, and tells whether it is running. */
 export function useAction() {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const run = async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+  const run = async <T,>(fn: () => Promise<T>, form?: HTMLFormElement | null): Promise<T | undefined> => {
+    // A half-typed date reads as empty to the page: say so instead of dropping it unseen.
+    const unfinished = unfinishedFields(form ?? null);
+    if (unfinished.length) {
+      const details = unfinished.map((label) => `${label}: not a whole date or number within its range; finish it or clear it.`);
+      setError(new ApiError({ code: 'invalid_input', message: details[0]!, details }));
+      return undefined;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -41,15 +75,29 @@ export function ActionError(props: { error: ApiError | null; title?: string }) {
   return props.error ? <ErrorNotice error={props.error} title={props.title ?? 'Not saved'} /> : null;
 }
 
-/** A modal dialog (native <dialog>: focus is trapped and Escape closes it). */
+/**
+ * A modal dialog (native <dialog>: focus is trapped and Escape closes it). When it closes, focus
+ * goes back to what opened it or, where that is gone (the row changed: a Done button became a
+ * Correct button), to the first control of the row or section it was in.
+ */
 export function Dialog(props: { title: string; open: boolean; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<{ element: HTMLElement | null; near: string | null }>({ element: null, near: null });
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (props.open && !d.open) d.showModal();
+    if (props.open && !d.open) {
+      const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      opener.current = { element: active, near: active?.closest<HTMLElement>('[id]')?.id ?? null };
+      d.showModal();
+    }
     if (!props.open && d.open) d.close();
+    if (!props.open) {
+      const { element, near } = opener.current;
+      opener.current = { element: null, near: null };
+      if (element || near) window.setTimeout(() => returnFocus(element, near), 0);
+    }
   }, [props.open]);
   return (
     <dialog ref={ref} aria-labelledby={titleId} onClose={props.onClose} className="dialog">
@@ -74,7 +122,7 @@ export function Options(props: { blank?: string; items: readonly { readonly valu
 }
 
 /** A dialog form's error, then its confirm and cancel buttons. */
-export function DialogActions(props: { error: ApiError | null; busy: boolean; confirm: string; danger?: boolean; onCancel: () => void }) {
+export function DialogActions(props: { error: ApiError | null; busy: boolean; confirm: string; danger?: boolean; onCancel: () => void; dismiss?: string }) {
   return (
     <>
       <ActionError error={props.error} />
@@ -83,9 +131,19 @@ export function DialogActions(props: { error: ApiError | null; busy: boolean; co
           {props.confirm}
         </button>
         <button type="button" className="button button-secondary" onClick={props.onCancel}>
-          Cancel
+          {props.dismiss ?? 'Cancel'}
         </button>
       </div>
     </>
   );
+}
+
+function returnFocus(element: HTMLElement | null, near: string | null): void {
+  if (element?.isConnected && !element.hasAttribute('disabled')) return element.focus();
+  const place = near ? document.getElementById(near) : null;
+  if (!place) return;
+  const control = place.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select, textarea');
+  if (control) return control.focus();
+  if (!place.hasAttribute('tabindex')) place.setAttribute('tabindex', '-1');
+  place.focus();
 }

@@ -96,3 +96,14 @@ export function ErrorNotice(props: { error: ApiError; title?: string }) {
     </div>
   );
 }
+
+/**
+ * A long title shortened in its middle, for rows of one fixed height: the trials' titles often
+ * share their first words and differ at the end ("… Treatment in Sepsis", "… Liver Cirrhosis").
+ */
+export function shortTitle(title: string, max = 60): string {
+  if (title.length <= max) return title;
+  const head = Math.ceil((max - 1) * 0.4);
+  const tail = max - 1 - head;
+  return `${title.slice(0, head).trimEnd()}…${title.slice(title.length - tail).trimStart()}`;
+}

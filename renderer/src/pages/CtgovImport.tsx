@@ -122,7 +122,7 @@ export function CtgovImport() {
                       <td>
                         {s ? (
                           <>
-                            {s.count ?? 'An unstated number of'} × {s.label.toLowerCase()}
+                            {s.count === null ? `${s.label}: number of doses not stated` : s.count === 1 ? `${s.label}, once` : `${s.count} × ${s.label.toLowerCase()}`}
                             {s.interval ? `, every ${s.interval.value} ${s.interval.unit}` : ''}
                             {s.route ? `, ${humanize(s.route).toLowerCase()}` : ''}
                           </>

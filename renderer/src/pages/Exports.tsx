@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { invoke } from '../api';
 import type { ExportChunk } from '../../../core/api';
-import { ActionError, Field, Options, useAction } from '../components/forms';
+import { DateInput, ActionError, Field, Options, useAction } from '../components/forms';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
 import { useApi } from '../useApi';
 
@@ -89,8 +89,8 @@ export function Exports() {
                   </select>
                 )}
               </Field>
-              <Field label="From (optional)">{(id) => <input id={id} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />}</Field>
-              <Field label="To (optional)">{(id) => <input id={id} type="date" value={to} onChange={(e) => setTo(e.target.value)} />}</Field>
+              <Field label="From (optional)">{(id) => <DateInput id={id} value={from} onChange={setFrom} />}</Field>
+              <Field label="To (optional)">{(id) => <DateInput id={id} value={to} onChange={setTo} />}</Field>
             </div>
             <label className="check">
               <input type="checkbox" checked={bom} onChange={(e) => setBom(e.target.checked)} /> Add a byte-order mark (for Excel)

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import type { AuditEntry, ParticipantDetail } from '../../../core/participants';
+import { isOverdue, type AuditEntry, type ParticipantDetail } from '../../../core/participants';
 import { PARTICIPANT_STATUS_WORDS, SEX_WORDS, VISIT_STATUS_WORDS, type Sex, type VisitStatus } from '../../../core/vocabulary';
 import { invoke } from '../api';
-import { formatCalendarDate, formatInstant } from '../dates';
+import { formatCalendarDate, formatInstant, todayIso } from '../dates';
 import { AuditTrail } from '../components/AuditTrail';
 import { HistoryMark } from '../components/History';
 import { useSession } from '../session';
@@ -56,6 +56,7 @@ function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onCh
     <HistoryMark entries={trail} what={what} fields={[{ entity: 'participants', entityId: String(p.id), field, label: what, ...(field.endsWith('_date') ? { show: showDate } : {}) }]} />
   );
   const canCorrect = session.can('coordinator', 'investigator');
+  const overdue = p.status === 'enrolled' ? detail.visits.filter((v) => isOverdue(v, todayIso())).length : 0;
   return (
     <Page
       title={`${p.studyId} (${p.initials})`}
@@ -73,6 +74,7 @@ function ParticipantView({ detail, onChange }: { detail: ParticipantDetail; onCh
         <Badge tone={STATUS_TONE[p.status]}>{PARTICIPANT_STATUS_WORDS[p.status]}</Badge>
         {a.blinded && a.code && <Badge tone="warning">Blinded code {a.code}</Badge>}
         {a.armLabel && <Badge tone="accent">{a.armLabel}</Badge>}
+        {overdue > 0 && <Badge tone="warning">{overdue} overdue</Badge>}
       </div>
       <Facts
         items={[
@@ -136,6 +138,7 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
   const records = session.can('coordinator', 'investigator');
   const active = detail.participant.status === 'enrolled' && records;
   const moved = detail.visits.filter((v) => v.plannedDate !== v.projectedDate && v.status === 'planned').length;
+  const today = todayIso();
   return (
     <>
       <Section id="assignment" title="Assignment">
@@ -198,7 +201,7 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
             </thead>
             <tbody>
               {detail.visits.map((v) => (
-                <tr key={v.id} className={v.outOfWindow ? 'row-warning' : undefined}>
+                <tr key={v.id} id={`visit-${v.id}`} className={v.outOfWindow || (active && isOverdue(v, today)) ? 'row-warning' : undefined}>
                   <td className="num">{v.studyDay}</td>
                   <th scope="row">
                     {v.label}
@@ -220,6 +223,11 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
                     <Badge tone={v.status === 'done' ? (v.outOfWindow ? 'warning' : 'success') : v.status === 'planned' ? 'neutral' : 'warning'}>
                       {v.status === 'done' ? `Done ${formatCalendarDate(v.actualDate!)}` : VISIT_STATUS_WORDS[v.status]}
                     </Badge>{' '}
+                    {detail.participant.status === 'enrolled' && isOverdue(v, today) && (
+                      <>
+                        <Badge tone="warning">Overdue</Badge>{' '}
+                      </>
+                    )}
                     <HistoryMark
                       entries={trail}
                       what={v.label}
@@ -233,7 +241,14 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
                     />
                     {v.outOfWindow && <div className="sub">out of window</div>}
                     {v.reason && <div className="sub">{v.reason}</div>}
-                    {v.notes && <div className="sub">Notes: {v.notes}</div>}
+                    {v.doneBy && <div className="sub">by {v.doneBy}</div>}
+                    {v.proceduresDone && v.procedures.length > 0 && (
+                      <div className="sub">
+                        Procedures done: {v.proceduresDone.length ? v.proceduresDone.join(', ') : 'none ticked'}
+                        {v.proceduresDone.length < v.procedures.length && ` (not done: ${v.procedures.filter((x) => !v.proceduresDone!.includes(x)).join(', ')})`}
+                      </div>
+                    )}
+                    {v.notes && <div className="sub visit-notes">Notes: {v.notes}</div>}
                     {v.dose && (
                       <div className="sub">
                         Lot {v.dose.lotNumber}, {v.dose.givenAt.slice(11)}: {v.dose.doseText}

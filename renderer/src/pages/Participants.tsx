@@ -3,7 +3,7 @@ import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { ParticipantSummary } from '../../../core/participants';
 import { formatCalendarDate } from '../dates';
-import { Badge, ErrorNotice, Loading, Page } from '../components/ui';
+import { Badge, ErrorNotice, Loading, Page, shortTitle } from '../components/ui';
 import { VirtualTable } from '../components/VirtualRows';
 import { useApi } from '../useApi';
 
@@ -77,9 +77,15 @@ function ParticipantTable({ all }: { all: readonly ParticipantSummary[] }) {
                   {p.studyId} ({p.initials})
                 </Link>
               </th>
-              <td title={p.protocolTitle}>{p.protocolTitle}</td>
+              <td title={p.protocolTitle}>{shortTitle(p.protocolTitle)}</td>
               <td>
                 <Badge tone={STATUS_TONE[p.status]}>{PARTICIPANT_STATUS_WORDS[p.status]}</Badge>
+                {p.overdue > 0 && (
+                  <>
+                    {' '}
+                    <Badge tone="warning">{p.overdue} overdue</Badge>
+                  </>
+                )}
               </td>
               <td>{p.assignment ?? <span className="muted">—</span>}</td>
               <td>{p.nextVisit ? `${formatCalendarDate(p.nextVisit.date)}: ${p.nextVisit.label}` : <span className="muted">—</span>}</td>

@@ -11,7 +11,8 @@ import { computeSchedule, type Schedule } from '../../../core/schedule';
 import { invoke } from '../api';
 import { todayIso } from '../dates';
 import { Page, Section } from '../components/ui';
-import { ActionError, useAction } from '../components/forms';
+import { DateInput, ActionError, useAction } from '../components/forms';
+import { diffProtocols } from '../../../core/protocol-diff';
 import { VisitScheduleTable } from '../components/VisitScheduleTable';
 import { CheckboxField, CheckboxGroup, EditorContext, useEditor, ListField, NumberField, SelectField, TextField, getIn, setIn, type EditorState, type Path } from './editor/fields';
 import { Arms, Criteria, Interventions, Outcomes } from './editor/parts';
@@ -56,6 +57,11 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
   const list = useApi('listProtocols', {});
   const same = !amending && list.state === 'ready' ? (list.value.find((p) => p.id === draft.id) ?? null) : null;
   const nextVersion = props.existing ? props.existing.summary.version + 1 : same ? same.version + 1 : 1;
+  // Saving what is stored already makes no version: say so before, not after a click that does nothing.
+  const storedId = existingId ?? same?.id ?? null;
+  const stored = useApi('getProtocol', { id: storedId ?? 'none' }, 0, storedId !== null);
+  const identical = protocol !== null && stored.state === 'ready' && diffProtocols(stored.value.protocol, protocol).length === 0;
+  const [unchanged, setUnchanged] = useState(false);
 
   const editor: EditorState = {
     draft,
@@ -86,7 +92,8 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
         ...(effective ? { effectiveDate: effective } : {}),
       }),
     );
-    if (result) navigate(`/protocols/${encodeURIComponent(result.id)}`, { state: { saved: result } });
+    if (result?.outcome === 'unchanged') setUnchanged(true);
+    else if (result) navigate(`/protocols/${encodeURIComponent(result.id)}`, { state: { saved: result } });
   };
 
   const title = amending ? `Amend ${existingId}` : props.source ? `New protocol from ${props.source}` : 'New protocol';
@@ -199,7 +206,7 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
                 )}
                 <div className="field">
                   <label htmlFor="effective-date">In effect from</label>
-                  <input id="effective-date" type="date" value={effective} onChange={(e) => setEffective(e.target.value)} aria-describedby="effective-hint" />
+                  <DateInput id="effective-date" value={effective} onChange={setEffective} describedBy="effective-hint" />
                   <span className="hint" id="effective-hint">
                     New screenings use this version from this day
                   </span>
@@ -212,9 +219,14 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
                 </p>
               )}
               <ActionError error={save.error} />
+              {(identical || unchanged) && (
+                <p className="notice notice-info" role="status">
+                  This is identical to the stored version {nextVersion - 1}: there is nothing to save. Change something first.
+                </p>
+              )}
               <div className="form-actions">
-                <button type="submit" className="button" disabled={save.busy}>
-                  {amending || same ? `Save version ${nextVersion}` : 'Save protocol'}
+                <button type="submit" className="button" disabled={save.busy || identical || unchanged}>
+                  {identical || unchanged ? 'Nothing to save' : amending || same ? `Save version ${nextVersion}` : 'Save protocol'}
                 </button>
                 <Link className="button button-secondary" to={existingId ? `/protocols/${encodeURIComponent(existingId)}` : '/protocols'}>
                   Cancel

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { SEX_WORDS, SEXES, type Sex } from '../../../core/vocabulary';
 import { invoke } from '../api';
 import { todayIso } from '../dates';
-import { ActionError, Field, Options, useAction } from '../components/forms';
+import { ActionError, DateInput, Field, Options, useAction } from '../components/forms';
 import { ErrorNotice, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
 
@@ -12,6 +12,7 @@ export function ScreenParticipant() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const action = useAction();
+  const formRef = useRef<HTMLFormElement>(null);
   const [form, setForm] = useState({
     protocolId: params.get('protocol') ?? '',
     studyId: '',
@@ -37,6 +38,7 @@ export function ScreenParticipant() {
         weightKg: form.weightKg === '' ? null : Number(form.weightKg),
         consentDate: form.consentDate,
       }),
+      formRef.current,
     );
     if (d) void navigate(`/participants/${d.participant.id}`);
   };
@@ -46,7 +48,7 @@ export function ScreenParticipant() {
       {protocols.state === 'loading' && <Loading what="protocols" />}
       {protocols.state === 'error' && <ErrorNotice error={protocols.error} />}
       {protocols.state === 'ready' && (
-        <form className="form card" onSubmit={submit} noValidate>
+        <form className="form card" onSubmit={submit} noValidate ref={formRef}>
           <p className="muted">A participant is identified by a study ID and initials only: no names.</p>
           <div className="form-grid">
             <Field label="Trial">
@@ -58,10 +60,10 @@ export function ScreenParticipant() {
             </Field>
             <Field label="Study ID">{(id) => <input id={id} value={form.studyId} onChange={set('studyId')} required autoComplete="off" />}</Field>
             <Field label="Initials" hint="1 to 4 capital letters">
-              {(id, hint) => <input id={id} value={form.initials} onChange={set('initials')} required maxLength={4} aria-describedby={hint} autoComplete="off" />}
+              {(id, hint) => <input id={id} value={form.initials} onChange={set('initials')} required aria-describedby={hint} autoComplete="off" autoCapitalize="characters" />}
             </Field>
             <Field label="Date of birth" hint="Or give the age">
-              {(id, hint) => <input id={id} type="date" value={form.birthDate} onChange={set('birthDate')} aria-describedby={hint} />}
+              {(id, hint) => <DateInput id={id} value={form.birthDate} onChange={(value) => setForm({ ...form, birthDate: value })} describedBy={hint} max={todayIso()} />}
             </Field>
             <Field label="Age (years)">{(id) => <input id={id} type="number" min={0} max={130} value={form.ageYears} onChange={set('ageYears')} />}</Field>
             <Field label="Sex">
@@ -72,7 +74,7 @@ export function ScreenParticipant() {
               )}
             </Field>
             <Field label="Weight (kg)">{(id) => <input id={id} type="number" min={1} max={500} step="0.1" value={form.weightKg} onChange={set('weightKg')} />}</Field>
-            <Field label="Consent date">{(id) => <input id={id} type="date" value={form.consentDate} onChange={set('consentDate')} required />}</Field>
+            <Field label="Consent date">{(id) => <DateInput id={id} value={form.consentDate} onChange={(value) => setForm({ ...form, consentDate: value })} required />}</Field>
           </div>
           <ActionError error={action.error} title="The participant was not saved" />
           <div className="form-actions">

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { ParticipantDetail } from '../../../../core/participants';
 import { invoke } from '../../api';
 import { formatInstant, todayIso } from '../../dates';
-import { ActionError, Field, Options, useAction } from '../../components/forms';
+import { DateInput, ActionError, Field, Options, useAction } from '../../components/forms';
 import { Badge, Section } from '../../components/ui';
 import { useSession } from '../../session';
 
@@ -158,7 +158,7 @@ export function Screening({ detail, onChange }: { detail: ParticipantDetail; onC
                 if (d) onChange(d);
               }}
             >
-              <Field label="Study Day 1 (planned first dose)">{(id) => <input id={id} type="date" value={day1} onChange={(x) => setDay1(x.target.value)} required />}</Field>
+              <Field label="Study Day 1 (planned first dose)">{(id) => <DateInput id={id} value={day1} onChange={setDay1} required />}</Field>
               <Field label="Stratum (optional)" hint="Each stratum has its own randomization list">
                 {(id, hint) => <input id={id} value={stratum} onChange={(x) => setStratum(x.target.value)} aria-describedby={hint} />}
               </Field>

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { doseTotal } from '../../../../core/dose';
 import type { ParticipantDetail, VisitView } from '../../../../core/participants';
 import { invoke } from '../../api';
 import { formatCalendarDate, formatDateRange, todayIso } from '../../dates';
-import { Dialog, DialogActions, Field, useAction } from '../../components/forms';
+import { DateInput, Dialog, DialogActions, Field, useAction } from '../../components/forms';
 import { blindedDoseText } from '../../../../core/vocabulary';
 
 export type VisitAction = { kind: 'done' | 'missed' | 'reschedule' | 'cancel' | 'notes' | 'correct' | 'undo'; visit: VisitView };
@@ -24,7 +24,7 @@ const CONFIRM: Record<VisitAction['kind'], string> = {
   done: 'Mark done',
   missed: 'Mark missed',
   reschedule: 'Reschedule',
-  cancel: 'Cancel the visit',
+  cancel: 'Cancel this visit',
   notes: 'Save notes',
   correct: 'Save correction',
   undo: 'Put back to planned',
@@ -33,8 +33,12 @@ const CONFIRM: Record<VisitAction['kind'], string> = {
 function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail: ParticipantDetail; onCancel: () => void; onDone: (d: ParticipantDetail) => void }) {
   const { visit: v, kind, detail } = props;
   const act = useAction();
+  const form = useRef<HTMLFormElement>(null);
   const today = todayIso();
   const correcting = kind === 'correct';
+  const recorded = v.proceduresDone;
+  const [ticked, setTicked] = useState<readonly string[]>(correcting ? (recorded ?? []) : []);
+  const checklist = (kind === 'done' || correcting) && v.procedures.length > 0;
   const [date, setDate] = useState(correcting ? v.actualDate! : kind === 'reschedule' ? v.plannedDate : v.plannedDate <= today ? v.plannedDate : today);
   const [reason, setReason] = useState('');
   const [notes, setNotes] = useState(v.notes ?? '');
@@ -61,6 +65,7 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
             ...(reason.trim() ? { reason: reason.trim() } : {}),
             ...(notes.trim() ? { notes: notes.trim() } : {}),
             ...(isDose ? { dose: { lotNumber: lot, givenAt: `${date}T${time}`, weightKg: weight === '' ? null : Number(weight) } } : {}),
+            ...(checklist ? { proceduresDone: [...ticked] } : {}),
           });
         case 'missed':
           return invoke('markVisitMissed', { visitId: v.id, reason });
@@ -82,14 +87,15 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
             ...(d && lot !== d.lotNumber ? { lotNumber: lot } : {}),
             ...(d && time !== d.givenAt.slice(11, 16) ? { givenTime: time } : {}),
             ...(d && w !== undefined && w !== d.weightKg ? { weightKg: w } : {}),
+            ...(checklist && JSON.stringify(ticked) !== JSON.stringify(recorded ?? []) ? { proceduresDone: [...ticked] } : {}),
           });
         }
       }
-    });
+    }, form.current);
     if (d) props.onDone(d);
   };
   return (
-    <form className="form" onSubmit={submit}>
+    <form className="form" onSubmit={submit} ref={form}>
       <p className="muted">
         Planned {formatCalendarDate(v.plannedDate)}; window{' '}
         {formatDateRange(v.windowStart, v.windowEnd)}
@@ -103,7 +109,7 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
       )}
       {(kind === 'done' || kind === 'reschedule' || correcting) && (
         <Field label={kind === 'reschedule' ? 'New date' : 'Date done'}>
-          {(id) => <input id={id} type="date" value={date} max={kind === 'reschedule' ? undefined : today} onChange={(e) => setDate(e.target.value)} required />}
+          {(id) => <DateInput id={id} value={date} max={kind === 'reschedule' ? undefined : today} onChange={setDate} required />}
         </Field>
       )}
       {isDose && (
@@ -115,6 +121,17 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
             Dose: <strong>{preview}</strong>
           </p>
         </>
+      )}
+      {checklist && (
+        <fieldset className="field checklist">
+          <legend>Procedures done</legend>
+          {v.procedures.map((name) => (
+            <label key={name} className="check">
+              <input type="checkbox" checked={ticked.includes(name)} onChange={(e) => setTicked(e.target.checked ? v.procedures.filter((x) => x === name || ticked.includes(x)) : ticked.filter((x) => x !== name))} />
+              <span>{name}</span>
+            </label>
+          ))}
+        </fieldset>
       )}
       {outside && (
         <p className="notice notice-warning" role="status">
@@ -129,7 +146,7 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
           {(id) => <textarea id={id} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required />}
         </Field>
       )}
-      <DialogActions error={act.error} busy={act.busy} confirm={CONFIRM[kind]} onCancel={props.onCancel} />
+      <DialogActions error={act.error} busy={act.busy} confirm={CONFIRM[kind]} onCancel={props.onCancel} dismiss={kind === 'cancel' ? 'Keep the visit' : 'Close'} />
     </form>
   );
 }
@@ -163,7 +180,7 @@ export function ReasonDialog(props: {
         }}
       >
         <p>{props.explain}</p>
-        {props.withDate && <Field label="Date">{(id) => <input id={id} type="date" value={date} onChange={(e) => setDate(e.target.value)} required />}</Field>}
+        {props.withDate && <Field label="Date">{(id) => <DateInput id={id} value={date} onChange={setDate} required />}</Field>}
         <Field label="Reason">{(id) => <textarea id={id} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required />}</Field>
         {props.signature && (
           <Field label="Your passphrase (signature)" hint="Re-entering it signs this record with your name, the time and its meaning">
