@@ -10,7 +10,7 @@ import { common, type Run } from './command.js';
 import { BUILT, fail, RENDERER_DIR, ROOT, SEEDS_DIR, appVersion, type Cli } from './context.js';
 import { openInBrowser } from './open-browser.js';
 import { trialOf, trialOption } from './participant-commands.js';
-import { printCalendar } from './print-command.js';
+import { printCalendar, printList } from './print-command.js';
 import { scheduleCommand } from './schedule-command.js';
 import { startServer } from './server.js';
 import { startBackend } from '../db/backend/host.js';
@@ -46,9 +46,12 @@ export function registerSiteCommands(root: Command, run: Run): void {
     ),
   );
 
-  const print = root.command('print').description('printable calendars');
+  const print = root.command('print').description('printable calendars and lists of visits');
   common(trialOption(print.command('calendar').description("a participant's printable calendar as PDF (needs Chromium or Chrome)"), false).option('--participant <study id>').option('--out <file.pdf>').option('--paper <a4|letter>'), false).action(
     run<{ trial?: string; protocol?: string; participant?: string; out?: string; paper?: string }>((cli, o) => printCalendar(cli, { participant: o.participant, trial: trialOf(o), out: o.out, paper: o.paper })),
+  );
+  common(trialOption(print.command('list').description("a day's or a week's visits as PDF, with a box per procedure (needs Chromium or Chrome)"), false).option('--from <date>').option('--to <date>').option('--out <file.pdf>').option('--paper <a4|letter>'), false).action(
+    run<{ trial?: string; protocol?: string; from?: string; to?: string; out?: string; paper?: string }>((cli, o) => printList(cli, { from: o.from, to: o.to, trial: trialOf(o), out: o.out, paper: o.paper })),
   );
 
   common(root.command('settings').argument('[set]').argument('[key]').argument('[value]').description(`show or change settings: ${SETTINGS.join(', ')}`), true).action(

@@ -148,6 +148,24 @@ export interface WorklistRow {
   readonly status: string;
   readonly actualDate: string | null;
   readonly reason: string | null;
+  /** What the visit involves, for the printed day's list. */
+  readonly procedures: readonly string[];
+}
+
+/** One trial at a glance, for the worklists' dashboard. */
+export interface TrialCount {
+  readonly protocolId: string;
+  readonly title: string;
+  /** The protocol's enrollment target; null where it does not state one. */
+  readonly target: number | null;
+  /** Every participant screened, whatever came of it. */
+  readonly screened: number;
+  /** Enrolled at some point (still enrolled, or withdrawn since): what counts against the target. */
+  readonly everEnrolled: number;
+  readonly enrolled: number;
+  readonly withdrawn: number;
+  readonly screenFailed: number;
+  readonly overdue: number;
 }
 
 /** One day of the site calendar: its visits by status, and how many of them the filter shows. */
@@ -183,6 +201,8 @@ export interface Worklists {
   /** How many rows each list has in all; a list holds at most `limit` of them. */
   readonly totals: { readonly dueToday: number; readonly thisWeek: number; readonly overdue: number; readonly outOfWindow: number };
   readonly limit: number;
+  /** Each trial (the one chosen, or all) at a glance. */
+  readonly trials: readonly TrialCount[];
 }
 
 /** One row of the audit trail: who changed which record, when, through which action, and why. */

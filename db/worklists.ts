@@ -9,12 +9,12 @@ import type { ReadableDB, WritableDB } from './types.js';
 // third of a worklist's time.
 const rowSql = (seesArms: boolean) => `
   SELECT v.id, p.id, p.study_id, p.initials, p.protocol_id, p.arm_key, p.blinded_code, v.label, v.kind, v.planned_date,
-    v.window_start, v.window_end, v.status, v.actual_date, v.reason,
+    v.window_start, v.window_end, v.status, v.actual_date, v.reason, v.procedures,
     ${seesArms ? 'EXISTS (SELECT 1 FROM unblindings u WHERE u.participant_id = p.id)' : '0'} AS unblinded
   FROM visits v
   JOIN participants p ON p.id = v.participant_id`;
 
-type Raw = [number, number, string, string, string, string | null, string | null, string, string, string, string, string, string, string | null, string | null, number];
+type Raw = [number, number, string, string, string, string | null, string | null, string, string, string, string, string, string, string | null, string | null, string, number];
 
 /**
  * Runs a visit query (rowSql plus a tail) and names each row's assignment: the code in blinded
@@ -39,7 +39,7 @@ export function visitRows(db: ReadableDB, seesArms = false): (tail: string, para
         initials: r[3],
         protocolId: r[4],
         protocolTitle: protocol.title,
-        assignment: !blinded || (seesArms && r[15] === 1) ? arm : r[6],
+        assignment: !blinded || (seesArms && r[16] === 1) ? arm : r[6],
         visitLabel: r[7],
         kind: r[8],
         plannedDate: r[9],
@@ -48,6 +48,7 @@ export function visitRows(db: ReadableDB, seesArms = false): (tail: string, para
         status: r[12],
         actualDate: r[13],
         reason: r[14],
+        procedures: r[15] === '[]' ? [] : (JSON.parse(r[15]) as string[]),
       };
     });
 }
@@ -102,7 +103,46 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST,
     outOfWindow: list(lists.outOfWindow),
     totals: { dueToday: total(lists.dueToday), thisWeek: total(lists.thisWeek), overdue: total(lists.overdue), outOfWindow },
     limit,
+    trials: trialCounts(db, today, protocolId),
   };
+}
+
+/** Each trial's participants at a glance: screened, enrolled against the target, withdrawn, and overdue visits. */
+function trialCounts(db: ReadableDB, today: string, protocolId: string | null): Worklists['trials'] {
+  const people = db
+    .prepare(
+      `SELECT pr.id, pr.title, pr.enrollment_target, count(p.id),
+         count(CASE WHEN p.status IN ('enrolled', 'withdrawn') THEN 1 END),
+         count(CASE WHEN p.status = 'enrolled' THEN 1 END),
+         count(CASE WHEN p.status = 'withdrawn' THEN 1 END),
+         count(CASE WHEN p.status = 'screen-failed' THEN 1 END)
+       FROM protocols pr LEFT JOIN participants p ON p.protocol_id = pr.id
+       WHERE @trial IS NULL OR pr.id = @trial
+       GROUP BY pr.id ORDER BY pr.title COLLATE NOCASE`,
+    )
+    .raw()
+    .all({ trial: protocolId }) as [string, string, number | null, number, number, number, number, number][];
+  // Overdue visits from the (status, window end) index, by trial.
+  const overdue = new Map(
+    db
+      .prepare(
+        `SELECT p.protocol_id, count(*) FROM visits v JOIN participants p ON p.id = v.participant_id
+         WHERE v.status = 'planned' AND v.window_end < ? AND p.status = 'enrolled' GROUP BY p.protocol_id`,
+      )
+      .raw()
+      .all(today) as [string, number][],
+  );
+  return people.map(([id, title, target, screened, everEnrolled, enrolled, withdrawn, screenFailed]) => ({
+    protocolId: id,
+    title,
+    target,
+    screened,
+    everEnrolled,
+    enrolled,
+    withdrawn,
+    screenFailed,
+    overdue: overdue.get(id) ?? 0,
+  }));
 }
 
 /** The trigger that counts an inserted visit (the import's bulk writer does its work itself). */

@@ -12,6 +12,7 @@ import { Participant } from './pages/Participant';
 import { Participants } from './pages/Participants';
 import { People } from './pages/People';
 import { PrintCalendar } from './pages/PrintCalendar';
+import { PrintVisits } from './pages/PrintVisits';
 import { ProtocolDetail } from './pages/ProtocolDetail';
 import { ProtocolEditor } from './pages/ProtocolEditor';
 import { ProtocolList } from './pages/ProtocolList';
@@ -53,6 +54,7 @@ function ReaderRoutes() {
       <ErrorBoundary>
         <Routes>
           <Route path="/participants/:id/calendar" element={<PrintCalendar />} />
+          <Route path="/print/visits" element={<PrintVisits />} />
           <Route path="*" element={<p>This page is for printing only.</p>} />
         </Routes>
       </ErrorBoundary>
@@ -118,6 +120,7 @@ function Shell() {
             <Route path="/participants/new" element={<ScreenParticipant />} />
             <Route path="/participants/:id" element={<Participant />} />
             <Route path="/participants/:id/calendar" element={<PrintCalendar />} />
+            <Route path="/print/visits" element={<PrintVisits />} />
             <Route path="/protocols" element={<ProtocolList />} />
             <Route path="/exports" element={<Exports />} />
             <Route path="/calendar" element={<SiteCalendar />} />

@@ -82,29 +82,44 @@ export function ActionError(props: { error: ApiError | null; title?: string }) {
  */
 export function Dialog(props: { title: string; open: boolean; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const opener = useRef<{ element: HTMLElement | null; near: string | null }>({ element: null, near: null });
+  const opener = useRef<{ element: HTMLElement | null; near: string[] } | null>(null);
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
     if (props.open && !d.open) {
-      const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-      opener.current = { element: active, near: active?.closest<HTMLElement>('[id]')?.id ?? null };
+      opener.current = openerOf(document.activeElement);
       d.showModal();
     }
     if (!props.open && d.open) d.close();
-    if (!props.open) {
-      const { element, near } = opener.current;
-      opener.current = { element: null, near: null };
-      if (element || near) window.setTimeout(() => returnFocus(element, near), 0);
+    if (!props.open && opener.current) {
+      const was = opener.current;
+      opener.current = null;
+      window.setTimeout(() => returnFocus(was), 0);
     }
   }, [props.open]);
+  // Closed by going away (the list it was opened from changed): focus goes back all the same.
+  useEffect(
+    () => () => {
+      const was = opener.current;
+      if (was) window.setTimeout(() => returnFocus(was), 0);
+    },
+    [],
+  );
   return (
     <dialog ref={ref} aria-labelledby={titleId} onClose={props.onClose} className="dialog">
       <h2 id={titleId}>{props.title}</h2>
       {props.open && props.children}
     </dialog>
   );
+}
+
+/** What opened a dialog, and the ids of the places around it (row, section, page), nearest first. */
+function openerOf(active: Element | null): { element: HTMLElement | null; near: string[] } {
+  const element = active instanceof HTMLElement ? active : null;
+  const near: string[] = [];
+  for (let at = element?.parentElement ?? null; at; at = at.parentElement) if (at.id) near.push(at.id);
+  return { element, near };
 }
 
 /** A select's options: an optional first choice with no value, then one per item. */
@@ -138,12 +153,14 @@ export function DialogActions(props: { error: ApiError | null; busy: boolean; co
   );
 }
 
-function returnFocus(element: HTMLElement | null, near: string | null): void {
+function returnFocus({ element, near }: { element: HTMLElement | null; near: string[] }): void {
   if (element?.isConnected && !element.hasAttribute('disabled')) return element.focus();
-  const place = near ? document.getElementById(near) : null;
-  if (!place) return;
-  const control = place.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select, textarea');
-  if (control) return control.focus();
-  if (!place.hasAttribute('tabindex')) place.setAttribute('tabindex', '-1');
-  place.focus();
+  for (const id of near) {
+    const place = document.getElementById(id);
+    if (!place) continue;
+    const control = place.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select, textarea');
+    if (control) return control.focus();
+    if (!place.hasAttribute('tabindex')) place.setAttribute('tabindex', '-1');
+    return place.focus();
+  }
 }

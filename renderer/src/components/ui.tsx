@@ -37,7 +37,7 @@ export const formatCount = (n: number): string => COUNT.format(n);
 
 export function Section(props: { id: string; title: string; count?: number; children: ReactNode }) {
   return (
-    <section className="section" aria-labelledby={`${props.id}-heading`}>
+    <section className="section" id={`section-${props.id}`} aria-labelledby={`${props.id}-heading`}>
       <h2 id={`${props.id}-heading`}>
         {props.title}
         {props.count !== undefined && <span className="count"> ({formatCount(props.count)})</span>}
