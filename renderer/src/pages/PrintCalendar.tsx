@@ -3,6 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { calendarPlan, datesBetween, monthGrid } from '../../../core/calendar';
 import type { AppInfo, AuditHead } from '../../../core/api';
 import type { ParticipantDetail, VisitView } from '../../../core/participants';
+import { VISIT_STATUS_WORDS } from '../../../core/vocabulary';
 import { dateFormat, formatCalendarDate } from '../dates';
 import { ErrorNotice, Loading } from '../components/ui';
 import { useApi } from '../useApi';
@@ -30,7 +31,8 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
   const [params] = useSearchParams();
   const [paper, setPaper] = useState(params.get('paper') === 'letter' ? 'letter' : 'a4');
   const p = detail.participant;
-  const visits = detail.visits.filter((v) => v.status !== 'cancelled');
+  // Every visit, cancelled and missed ones too: the participant sees they are off (struck), not that they vanished.
+  const visits = detail.visits;
   if (visits.length === 0)
     return (
       <main className="print-page">
@@ -44,9 +46,13 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
     onDay.set(day, [...(onDay.get(day) ?? []), v]);
     if (v.status === 'planned' && v.windowStart !== v.windowEnd) for (const d of datesBetween(v.windowStart, v.windowEnd)) inWindow.add(d);
   }
+  // A day is boxed when a visit is still to come or was done there; missed and cancelled ones are struck, not boxed.
+  const boxed = (d: string) => (onDay.get(d) ?? []).some((v) => v.status === 'planned' || v.status === 'done');
+  const dayClass = (d: string) => (boxed(d) ? 'visit-day' : onDay.has(d) ? 'struck-day' : inWindow.has(d) ? 'window-day' : undefined);
   const days = [...onDay.keys()].sort();
   const plan = calendarPlan(days[0]!, days.at(-1)!);
-  const years = [...new Set(plan.compact.map((m) => m.year))];
+  // Years of a long follow-up with no visit at all are one line, not a page of empty months.
+  const years = yearRuns([...new Set(plan.compact.map((m) => m.year))], new Set(days.map((d) => Number(d.slice(0, 4)))));
   const assignment = detail.assignment.blinded ? (detail.assignment.code ? `Code ${detail.assignment.code}` : null) : detail.assignment.armLabel;
   return (
     <div className={`print-page paper-${paper}`} data-ready="true">
@@ -64,7 +70,8 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
         </button>
       </div>
       <header className="print-head">
-        <div className="print-site">{info.siteName ?? 'Study site'}</div>
+        {/* The site's name from the settings page; a handout says nothing rather than a placeholder. */}
+        {info.siteName && <div className="print-site">{info.siteName}</div>}
         <h1>Visit calendar: {p.studyId}</h1>
         <p>{p.protocolTitle}</p>
         <p>
@@ -90,14 +97,14 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
               {monthGrid(year, month).weeks.map((week, i) => (
                 <tr key={i}>
                   {week.map((d, j) => (
-                    <td key={j} className={d === null ? 'outside' : onDay.has(d) ? 'visit-day' : inWindow.has(d) ? 'window-day' : undefined}>
+                    <td key={j} className={d === null ? 'outside' : dayClass(d)}>
                       {d && (
                         <>
                           <span className="day-number">{Number(d.slice(8))}</span>
                           {onDay.get(d)?.map((v) => (
-                            <span key={v.id} className="visit-label">
+                            <span key={v.id} className={v.status === 'missed' || v.status === 'cancelled' ? 'visit-label struck' : 'visit-label'}>
                               {v.label}
-                              {v.status === 'done' ? ' ✓' : ''}
+                              {v.status === 'done' ? ' ✓' : v.status === 'missed' ? ' (missed)' : v.status === 'cancelled' ? ' (cancelled)' : ''}
                             </span>
                           ))}
                         </>
@@ -111,41 +118,47 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
         ))}
       </section>
 
-      {years.map((year) => (
-        <section key={year} className="print-year" aria-label={`Year ${year}`}>
-          <h2>{year}: visit days</h2>
-          <div className="mini-months">
-            {plan.compact
-              .filter((m) => m.year === year)
-              .map(({ month }) => (
-                <table key={month} className="mini-month">
-                  <caption>{monthName(year, month, MONTH_SHORT)}</caption>
-                  <tbody>
-                    {monthGrid(year, month).weeks.map((week, i) => (
-                      <tr key={i}>
-                        {week.map((d, j) => (
-                          <td key={j} className={d && onDay.has(d) ? 'visit-day' : undefined}>
-                            {d ? Number(d.slice(8)) : ''}
-                          </td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              ))}
-          </div>
-          <ul className="year-visits">
-            {days
-              .filter((d) => d.startsWith(`${year}-`))
-              .flatMap((d) => onDay.get(d)!.map((v) => ({ d, v })))
-              .map(({ d, v }) => (
-                <li key={v.id}>
-                  <strong>{d}</strong> {v.label}
-                </li>
-              ))}
-          </ul>
-        </section>
-      ))}
+      {years.map((run) =>
+        run.empty ? (
+          <p key={run.from} className="print-year-empty">
+            {run.from === run.to ? run.from : `${run.from} to ${run.to}`}: no visits.
+          </p>
+        ) : (
+          <section key={run.from} className="print-year" aria-label={`Year ${run.from}`}>
+            <h2>{run.from}: visit days</h2>
+            <div className="mini-months">
+              {plan.compact
+                .filter((m) => m.year === run.from)
+                .map(({ month }) => (
+                  <table key={month} className="mini-month">
+                    <caption>{monthName(run.from, month, MONTH_SHORT)}</caption>
+                    <tbody>
+                      {monthGrid(run.from, month).weeks.map((week, i) => (
+                        <tr key={i}>
+                          {week.map((d, j) => (
+                            <td key={j} className={d ? dayClass(d) : undefined}>
+                              {d ? Number(d.slice(8)) : ''}
+                            </td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                ))}
+            </div>
+            <ul className="year-visits">
+              {days
+                .filter((d) => d.startsWith(`${run.from}-`))
+                .flatMap((d) => onDay.get(d)!.map((v) => ({ d, v })))
+                .map(({ d, v }) => (
+                  <li key={v.id} className={v.status === 'missed' || v.status === 'cancelled' ? 'struck' : undefined}>
+                    <strong>{d}</strong> {v.label}
+                  </li>
+                ))}
+            </ul>
+          </section>
+        ),
+      )}
 
       <section className="print-list">
         <h2>All visits</h2>
@@ -169,9 +182,9 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
                   {v.actualDate && v.actualDate !== v.plannedDate && <div className="sub">planned {v.plannedDate}</div>}
                 </td>
                 <td>{v.studyDay}</td>
-                <th scope="row">
+                <th scope="row" className={v.status === 'missed' || v.status === 'cancelled' ? 'struck' : undefined}>
                   {v.label}
-                  {v.status !== 'planned' && <div className="sub">{v.status === 'done' ? `done ${v.actualDate}` : v.status}</div>}
+                  {v.status !== 'planned' && <div className="sub">{v.status === 'done' ? `done ${v.actualDate}` : VISIT_STATUS_WORDS[v.status].toLowerCase()}</div>}
                 </th>
                 <td>
                   {!v.windowStated ? 'No window stated' : v.windowStart === v.windowEnd ? 'On the day' : `${v.windowStart} to ${v.windowEnd}`}
@@ -182,7 +195,10 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
             ))}
           </tbody>
         </table>
-        <p className="legend">Boxed days: visits (✓ done). Dotted days: a visit's window. Dates are year-month-day.</p>
+        <p className="legend">
+          <span className="legend-box visit-day" aria-hidden="true" /> a visit (✓ done) · <span className="legend-box window-day" aria-hidden="true" /> a day inside a visit's window ·{' '}
+          <span className="struck">struck</span>: missed or cancelled. Dates in the lists are year-month-day.
+        </p>
       </section>
       <footer className="print-foot">
         Record mark {head.mark}: the site's audit trail when this was printed. A monitor can check that the trail still holds it with{' '}
@@ -190,4 +206,18 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
       </footer>
     </div>
   );
+}
+
+type YearRun = { readonly from: number; readonly to: number; readonly empty: boolean };
+
+/** The compact years in order, runs of years without a visit merged into one. */
+function yearRuns(years: readonly number[], withVisits: ReadonlySet<number>): YearRun[] {
+  const runs: YearRun[] = [];
+  for (const y of years) {
+    const empty = !withVisits.has(y);
+    const last = runs.at(-1);
+    if (empty && last?.empty && last.to === y - 1) runs[runs.length - 1] = { ...last, to: y };
+    else runs.push({ from: y, to: y, empty });
+  }
+  return runs;
 }

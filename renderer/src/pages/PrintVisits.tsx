@@ -50,7 +50,7 @@ function VisitList(props: { rows: readonly WorklistRow[]; from: string; to: stri
         </button>
       </div>
       <header className="print-head">
-        <div className="print-site">{props.info.siteName ?? 'Site name not set (Settings)'}</div>
+        {props.info.siteName && <div className="print-site">{props.info.siteName}</div>}
         <h1>{title}</h1>
         <p>
           {props.trialTitle ?? 'All trials'} · {rows.length} visit{rows.length === 1 ? '' : 's'}
