@@ -3,6 +3,7 @@ import { invoke } from '../api';
 import type { ExportChunk } from '../../../core/api';
 import { DateInput, ActionError, Field, Options, useAction } from '../components/forms';
 import { ErrorNotice, Loading, Page, Section } from '../components/ui';
+import { download } from '../download';
 import { useApi } from '../useApi';
 
 const KINDS = [
@@ -56,19 +57,14 @@ export function Exports() {
     if (result === null) setMessage('Export cancelled: nothing was saved.');
     else if (result !== undefined) {
       const name = `trial-coordinator-${kind}${protocolId ? `-${protocolId}` : ''}.csv`;
-      const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      download(name, parts, 'text/csv;charset=utf-8');
       setMessage(`Exported ${result} rows to ${name}.`);
     }
     setProgress(null);
   };
 
   return (
-    <Page title="Exports" eyebrow="CSV for spreadsheets and other systems">
+    <Page title="Exports" eyebrow="CSV for spreadsheets and other systems; calendar files for phones and calendars">
       {protocols.state === 'loading' && <Loading what="trials" />}
       {protocols.state === 'error' && <ErrorNotice error={protocols.error} />}
       {protocols.state === 'ready' && (
@@ -120,6 +116,58 @@ export function Exports() {
           </form>
         </Section>
       )}
+      {protocols.state === 'ready' && <CalendarFile protocols={protocols.value.map((p) => ({ value: p.id, label: p.title }))} />}
     </Page>
+  );
+}
+
+/**
+ * Visits as an iCalendar file: one event per visit, a reminder before each (Settings), missed and
+ * cancelled visits marked cancelled, blinded trials by code only. One participant's file is the
+ * feed they import on their phone; a trial's, the site's own calendar.
+ */
+function CalendarFile({ protocols }: { protocols: readonly { value: string; label: string }[] }) {
+  const [protocolId, setProtocolId] = useState('');
+  const [studyId, setStudyId] = useState('');
+  const [message, setMessage] = useState('');
+  const act = useAction();
+  const form = useRef<HTMLFormElement>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setMessage('');
+    const r = await act.run(() => invoke('exportIcs', { ...(protocolId ? { protocolId } : {}), ...(studyId.trim() ? { studyId: studyId.trim() } : {}) }), form.current);
+    if (!r) return;
+    const name = `trial-coordinator-visits${protocolId ? `-${protocolId}` : ''}${studyId.trim() ? `-${studyId.trim()}` : ''}.ics`;
+    download(name, [r.ics], 'text/calendar;charset=utf-8');
+    setMessage(`Saved ${r.events} visit${r.events === 1 ? '' : 's'} to ${name}.`);
+  };
+  return (
+    <Section id="ics" title="Calendar file (iCalendar)">
+      <form className="form" onSubmit={submit} ref={form}>
+        <div className="form-grid">
+          <Field label="Trial">
+            {(id) => (
+              <select id={id} value={protocolId} onChange={(e) => setProtocolId(e.target.value)}>
+                <Options blank="All trials" items={protocols} />
+              </select>
+            )}
+          </Field>
+          <Field label="One participant (study ID)" hint="Their own visits, for their phone; choose the trial too">
+            {(id, hint) => <input id={id} value={studyId} onChange={(e) => setStudyId(e.target.value)} aria-describedby={hint} autoComplete="off" />}
+          </Field>
+        </div>
+        <ActionError error={act.error} title="No calendar file was made" />
+        {message && (
+          <p role="status" className="muted">
+            {message}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={act.busy}>
+            Save calendar file
+          </button>
+        </div>
+      </form>
+    </Section>
   );
 }

@@ -11,6 +11,7 @@ import { CorrectDetails } from './participant/CorrectDetails';
 import { Timeline } from '../components/Timeline';
 import { WindowCell } from '../components/WindowCell';
 import { Badge, ErrorNotice, Facts, Loading, NotStated, Page, Section } from '../components/ui';
+import { download } from '../download';
 import { useApi } from '../useApi';
 import { ReasonDialog, VisitDialog, type VisitAction } from './participant/VisitDialogs';
 import { Screening } from './participant/Screening';
@@ -163,6 +164,18 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
           <Link className="button button-secondary" to={`/participants/${detail.participant.id}/calendar`}>
             Print calendar
           </Link>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() =>
+              void invoke('exportIcs', { protocolId: detail.participant.protocolId, studyId: detail.participant.studyId }).then(
+                (r) => download(`${detail.participant.studyId}-visits.ics`, [r.ics], 'text/calendar;charset=utf-8'),
+                () => {},
+              )
+            }
+          >
+            Calendar file for their phone
+          </button>
           {active && (
             <button type="button" className="button button-secondary" onClick={() => setWithdraw(true)}>
               Withdraw…
@@ -248,7 +261,7 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
                         {v.proceduresDone.length < v.procedures.length && ` (not done: ${v.procedures.filter((x) => !v.proceduresDone!.includes(x)).join(', ')})`}
                       </div>
                     )}
-                    {v.notes && <div className="sub visit-notes">Notes: {v.notes}</div>}
+                    {v.notes && <NoteText text={v.notes} />}
                     {v.dose && (
                       <div className="sub">
                         Lot {v.dose.lotNumber}, {v.dose.givenAt.slice(11)}: {v.dose.doseText}
@@ -348,3 +361,14 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
   );
 }
 
+
+/** A visit's note: a long one shows its start, and the whole of it on asking. */
+function NoteText({ text }: { text: string }) {
+  if (text.length <= 280) return <div className="sub visit-notes">Notes: {text}</div>;
+  return (
+    <details className="sub visit-notes">
+      <summary>Notes: {text.slice(0, 200).trimEnd()}… (show all)</summary>
+      {text}
+    </details>
+  );
+}

@@ -95,11 +95,11 @@ function VisitForm(props: { visit: VisitView; kind: VisitAction['kind']; detail:
     if (d) props.onDone(d);
   };
   return (
-    <form className="form" onSubmit={submit} ref={form}>
+    // The app's own checks speak, in words, rather than the browser's bubbles.
+    <form className="form" onSubmit={submit} ref={form} noValidate>
       <p className="muted">
-        Planned {formatCalendarDate(v.plannedDate)}; window{' '}
-        {formatDateRange(v.windowStart, v.windowEnd)}
-        {!v.windowStated && ' (the protocol states no window)'}.
+        Planned {formatCalendarDate(v.plannedDate)};{' '}
+        {v.windowStated ? `window ${formatDateRange(v.windowStart, v.windowEnd)}${v.windowText ? ` (${v.windowText})` : ''}` : 'the protocol states no window: due on the planned day'}.
       </p>
       {kind === 'undo' && (
         <p>
