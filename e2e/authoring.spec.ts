@@ -145,15 +145,19 @@ test('amend the COVID-19 trial with a week-12 visit and move one participant: th
   await expect(versions.getByRole('row')).toHaveCount(3);
   await expect(versions).toContainText('Amendment 1: lung CT at week 12');
   const diff = versions.getByRole('list', { name: 'Changes from version 1 to 2' });
-  await expect(diff.getByRole('listitem')).toHaveText(['added: + arms[uc-msc].visits[week-12]: "Week 12"', 'added: + arms[placebo].visits[week-12]: "Week 12"']);
+  // The differences in words, naming the arm and the visit.
+  await expect(diff.getByRole('listitem')).toHaveText([/^Arm .+, Week 12 visit added$/, /^Arm .+, Week 12 visit added$/]);
 
   await versions.getByRole('button', { name: 'Review moving them to version 2' }).click();
   const card = versions.getByRole('article', { name: /C-101/ });
-  await expect(card.getByRole('row', { name: /Week 12/ })).toContainText('added');
+  await expect(card.getByRole('row', { name: /Week 12/ })).toContainText('Added');
   await expect(card).toContainText('2 recorded visits (done, missed or cancelled) stay exactly as they are.');
   await expectAccessible(page);
   await screenshot(page, 'protocol-versions-move');
-  await card.getByRole('button', { name: 'Move C-101 to version 2' }).click();
+  await card.getByRole('button', { name: 'Move C-101 to version 2…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Move to version 2?' });
+  await expect(confirm).toContainText('C-101: 1 visit change: Week 12 (added).');
+  await confirm.getByRole('button', { name: 'Move' }).click();
   await expect(versions.getByRole('status')).toHaveText('C-101 moved to version 2.');
 
   await page.goto(`${app.url}#/participants`);
@@ -211,5 +215,47 @@ test('import a protocol JSON file of a stored trial: the editor offers it as the
   const versions = page.getByRole('region', { name: /Versions/ });
   await expect(versions.getByRole('row')).toHaveCount(3);
   await expect(versions).toContainText('Imported from ucmsc-sepsis.json');
-  await expect(versions.getByRole('listitem')).toHaveText(['added: + arms[experimental].visits[day-90]: "Day 90 survival"', 'added: + arms[sham].visits[day-90]: "Day 90 survival"']);
+  await expect(versions.getByRole('listitem')).toHaveText(['Arm Experimental group, Day 90 survival visit added', 'Arm Sham comparator group, Day 90 survival visit added']);
+});
+
+test('amend a visit’s window and move a participant: the preview shows the window, the move asks first, and the page, the worklist and the Done dialog say the same window', async ({ page, app }) => {
+  await page.goto(app.url);
+  const today = await page.evaluate(() => new Date().toISOString().slice(0, 10));
+  const day1 = new Date(Date.parse(`${today}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);
+  const enrolled = cliAs(app.dbFile, 'enroll', '--trial', 'ucmsc-covid19', '--study-id', 'C-001', '--initials', 'AB', '--sex', 'female', '--age', '40', '--weight', '70', '--consent', day1, '--day1', day1, '--confirm-eligibility');
+  expect(enrolled.status, enrolled.stderr).toBe(0);
+  await page.goto(`${app.url}#/protocols/ucmsc-covid19`);
+  await page.getByRole('link', { name: 'Amend protocol' }).click();
+  for (const armName of ['Arm 1', 'Arm 2']) {
+    const w1 = group(group(page, armName), 'Visit 2');
+    await w1.getByLabel('Window for this visit').selectOption('stated');
+    await w1.getByLabel('Allowed before').fill('2');
+    await w1.getByLabel('Allowed after').fill('2');
+  }
+  await page.getByLabel('What changed (the amendment note)').fill('Amendment 2: ±2 days at week 1');
+  await page.getByRole('button', { name: 'Save version 2' }).click();
+  const versions = page.getByRole('region', { name: /Versions/ });
+  await expect(versions.getByRole('list', { name: 'Changes from version 1 to 2' })).toContainText('1 week after treatment visit: window not stated → ± 2 days');
+  await versions.getByRole('button', { name: 'Review moving them to version 2' }).click();
+  const card = versions.getByRole('article', { name: /C-001/ });
+  await expect(card).not.toContainText('No visit changes.');
+  await expect(card.getByRole('row', { name: /1 week after treatment/ })).toContainText(/window not stated → \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+  await card.getByRole('button', { name: 'Move C-001 to version 2…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Move to version 2?' });
+  await expectAccessible(page);
+  await confirm.getByRole('button', { name: 'Not now' }).click();
+  await expect(page.getByText('C-001 moved to version 2.')).toHaveCount(0);
+  await card.getByRole('button', { name: 'Move C-001 to version 2…' }).click();
+  await confirm.getByRole('button', { name: 'Move' }).click();
+  await expect(versions.getByRole('status')).toHaveText('C-001 moved to version 2.');
+
+  await page.goto(`${app.url}#/participants`);
+  await page.getByRole('link', { name: /^C-001/ }).click();
+  const row = page.getByRole('region', { name: /Schedule/ }).getByRole('row', { name: /1 week after treatment/ });
+  const windowText = (await row.getByRole('cell').nth(2).innerText()).trim();
+  expect(windowText).toMatch(/ – /);
+  await row.getByRole('button', { name: 'Done: 1 week after treatment' }).click();
+  const done = page.getByRole('dialog', { name: /Mark done: 1 week after treatment/ });
+  await expect(done).toContainText(`window ${windowText}`);
+  await expect(done).not.toContainText('states no window');
 });

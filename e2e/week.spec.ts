@@ -212,3 +212,24 @@ test('the calendar file from the Exports page: a reminder before each visit, mis
   expect(header!.endsWith(',notes,done_by,procedures_done')).toBe(true);
   expect(rows.find((r) => r.includes('infusion-1'))).toContain(`${day1},done`);
 });
+
+test('a rescheduled visit carries its window: the page and the worklist show the window in force', async ({ page, app }) => {
+  const { today } = await covidParticipant(page, app, 'C-001', 20);
+  await openParticipant(page, 'C-001');
+  const schedule = page.getByRole('region', { name: /^Schedule/ });
+  await schedule.getByRole('button', { name: 'Reschedule: Within 24 h after treatment' }).click();
+  const dialog = page.getByRole('dialog', { name: /Reschedule: Within 24 h after treatment/ });
+  const to = isoPlus(today, 2);
+  await dialog.getByLabel('New date').fill(to);
+  await dialog.getByLabel('Reason').fill('Bed not available');
+  await dialog.getByRole('button', { name: 'Reschedule' }).click();
+  await expect(dialog).toBeHidden();
+  const row = schedule.getByRole('row', { name: /Within 24 h after treatment/ });
+  const words = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  await expect(row).toContainText('rescheduled');
+  await expect(row.getByRole('cell').nth(2)).toContainText(`${words(isoPlus(to, -1))} – ${words(to)}`);
+  await page.getByRole('link', { name: 'Worklists' }).click();
+  const week = page.getByRole('region', { name: /^This week/ });
+  const inWeek = week.getByRole('row', { name: /Within 24 h after treatment/ });
+  if ((await inWeek.count()) > 0) await expect(inWeek).toContainText(`${words(isoPlus(to, -1))} – ${words(to)}`);
+});

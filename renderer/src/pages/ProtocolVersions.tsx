@@ -6,7 +6,7 @@ import type { MovePreview, ProtocolDetail } from '../../../core/api';
 import { invoke } from '../api';
 import { formatCalendarDate, formatInstant } from '../dates';
 import { ErrorNotice, Loading, Section } from '../components/ui';
-import { ActionError, useAction } from '../components/forms';
+import { ActionError, Dialog, DialogActions, useAction } from '../components/forms';
 import { useApi } from '../useApi';
 
 export function ProtocolVersions(props: { detail: ProtocolDetail; onChanged: () => void }) {
@@ -101,6 +101,8 @@ function MovePanel(props: { detail: ProtocolDetail; onMoved: () => void }) {
   const move = useAction();
   const [previews, setPreviews] = useState<MovePreview[] | null>(null);
   const [moved, setMoved] = useState<string | null>(null);
+  // A move is asked once more, with what it changes, before it is made.
+  const [confirming, setConfirming] = useState<MovePreview[] | null>(null);
   const load = async () => {
     const r = await preview.run(() => invoke('previewMove', { protocolId: summary.id, toVersion: summary.version }));
     if (r) setPreviews(r);
@@ -112,6 +114,7 @@ function MovePanel(props: { detail: ProtocolDetail; onMoved: () => void }) {
     if (r) {
       setMoved(`${r.map((p) => p.studyId).join(', ')} moved to version ${summary.version}.`);
       setPreviews(null);
+      setConfirming(null);
       props.onMoved();
     }
   };
@@ -161,7 +164,7 @@ function MovePanel(props: { detail: ProtocolDetail; onMoved: () => void }) {
                           <tr key={`${c.key}-${c.change}`}>
                             <th scope="row">{c.label}</th>
                             <td>
-                              {c.change}
+                              {CHANGE_WORDS[c.change]}
                               {c.detail && <div className="sub">{c.detail}</div>}
                             </td>
                             <td>{c.before ? formatCalendarDate(c.before) : '—'}</td>
@@ -174,20 +177,46 @@ function MovePanel(props: { detail: ProtocolDetail; onMoved: () => void }) {
                   <p className="sub">
                     {p.kept} recorded visit{p.kept === 1 ? '' : 's'} (done, missed or cancelled) stay exactly as they are.
                   </p>
-                  <button type="button" className="button" onClick={() => void doMove([p.participantId])} disabled={move.busy}>
-                    Move {p.studyId} to version {p.toVersion}
+                  <button type="button" className="button" onClick={() => setConfirming([p])} disabled={move.busy}>
+                    Move {p.studyId} to version {p.toVersion}…
                   </button>
                 </>
               )}
             </article>
           ))}
           {movable.length > 1 && (
-            <button type="button" className="button" onClick={() => void doMove(movable.map((p) => p.participantId))} disabled={move.busy}>
-              Move all {movable.length} to version {summary.version}
+            <button type="button" className="button" onClick={() => setConfirming(movable)} disabled={move.busy}>
+              Move all {movable.length} to version {summary.version}…
             </button>
           )}
         </>
       )}
+      <Dialog title={`Move to version ${summary.version}?`} open={confirming !== null} onClose={() => setConfirming(null)}>
+        {confirming && (
+          <form
+            className="form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void doMove(confirming.map((p) => p.participantId));
+            }}
+          >
+            <ul className="plain-list gaps">
+              {confirming.map((p) => (
+                <li key={p.participantId}>
+                  <strong>{p.studyId}</strong>:{' '}
+                  {p.changes.length === 0
+                    ? 'no visit changes.'
+                    : `${p.changes.length} visit${p.changes.length === 1 ? '' : 's'} change: ${p.changes.map((c) => `${c.label} (${CHANGE_WORDS[c.change].toLowerCase()}${c.detail ? `: ${c.detail}` : ''})`).join('; ')}.`}{' '}
+                  {p.kept} recorded visit{p.kept === 1 ? '' : 's'} stay as recorded.
+                </li>
+              ))}
+            </ul>
+            <DialogActions error={move.error} busy={move.busy} confirm="Move" onCancel={() => setConfirming(null)} dismiss="Not now" />
+          </form>
+        )}
+      </Dialog>
     </div>
   );
 }
+
+const CHANGE_WORDS: Record<MovePreview['changes'][number]['change'], string> = { added: 'Added', removed: 'Cancelled', moved: 'New date', changed: 'Changed' };
