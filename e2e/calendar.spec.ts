@@ -29,9 +29,18 @@ test('site calendar: month, week and agenda views of all visits, filtered by tri
   await screenshot(page, 'site-calendar-day');
   await page.getByRole('button', { name: 'Month' }).click();
 
-  await page.getByLabel('planned').uncheck();
+  // A month cell's visit is a link the keyboard reaches: Tab to it, Enter opens the participant.
+  const monthVisit = page.getByRole('link', { name: /^C-1 \(AB\): Study treatment 1 of 4, Planned$/ }).first();
+  await monthVisit.focus();
+  await expect(monthVisit).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'C-1 (AB)' })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: 'Site calendar' })).toBeVisible();
+
+  await page.getByLabel('Planned', { exact: true }).uncheck();
   await expect(page.getByText('C-1: Study treatment 1 of 4')).toHaveCount(0);
-  await page.getByLabel('planned').check();
+  await page.getByLabel('Planned', { exact: true }).check();
 
   await page.getByRole('button', { name: 'Agenda' }).click();
   await expect(page.getByText('C-2: Study treatment 1 of 4').first()).toBeVisible();

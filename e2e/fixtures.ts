@@ -122,7 +122,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function workAs(page: Page, app: RunningApp, initials: string, name: string, roles?: readonly string[]): Promise<void> {
   app.addPerson(initials, name, roles);
   if (!page.url().startsWith(app.origin)) await page.goto(app.url);
+  // Wait for the app to say who is signed in (or that nobody is) before deciding.
   const signOut = page.getByRole('button', { name: 'Sign out' });
+  await expect(signOut.or(page.getByLabel('Initials'))).toBeVisible();
   if (await signOut.isVisible()) await signOut.click();
   await signIn(page, initials);
   await expect(page).toHaveTitle(`Trial Coordinator — ${name} (${initials})`);

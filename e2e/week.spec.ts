@@ -48,7 +48,7 @@ test('a stray digit in a date’s year neither blanks the app nor loses the dial
   await expect(page.getByRole('heading', { level: 1, name: /^C-001/ })).toBeVisible();
   await dialog.getByRole('button', { name: 'Mark done' }).click();
   // The field keeps four year digits: the stray digit makes another year, which the app refuses in words.
-  await expect(dialog.getByRole('alert')).toContainText(/Date done|outside the window|before consent/);
+  await expect(dialog.getByRole('alert')).toContainText(/Date done|outside the window|before consent|Reason for the deviation: this is needed/);
   await expect(dialog.getByLabel('Lot number')).toHaveValue('LOT-2');
   await date.fill(isoPlus(day1, 2));
   await dialog.getByRole('button', { name: 'Mark done' }).click();

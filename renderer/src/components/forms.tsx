@@ -57,6 +57,14 @@ export function useAction() {
       setError(new ApiError({ code: 'invalid_input', message: details[0]!, details }));
       return undefined;
     }
+    // A required field left empty: named in words, and the cursor put in it.
+    const empty = form ? [...form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('[required]')].filter((f) => !f.disabled && f.value.trim() === '') : [];
+    if (empty.length) {
+      const details = empty.map((f) => `${(f.labels?.[0]?.textContent ?? 'A field').trim()}: this is needed.`);
+      setError(new ApiError({ code: 'invalid_input', message: details[0]!, details }));
+      empty[0]!.focus();
+      return undefined;
+    }
     setBusy(true);
     setError(null);
     try {

@@ -3,9 +3,9 @@ import updateLocale from 'dayjs/plugin/updateLocale';
 import { useMemo, useState } from 'react';
 import { Calendar, dayjsLocalizer, Views, type DateHeaderProps, type View } from 'react-big-calendar';
 import 'react-big-calendar/lib/css/react-big-calendar.css';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
-import { VISIT_STATUSES } from '../../../core/vocabulary';
+import { VISIT_STATUS_WORDS, VISIT_STATUSES } from '../../../core/vocabulary';
 import { dateFormat, todayIso } from '../dates';
 import { AgendaList, DayList, WeekList } from '../components/CalendarViews';
 import { Options } from '../components/forms';
@@ -116,7 +116,7 @@ export function SiteCalendar() {
                   setShown(next);
                 }}
               />{' '}
-              {s}
+              {VISIT_STATUS_WORDS[s]}
             </label>
           ))}
         </fieldset>
@@ -131,7 +131,7 @@ export function SiteCalendar() {
           date={date}
           view={view}
           views={{ month: true, week: WeekList, day: DayList, agenda: AgendaList }}
-          components={{ month: { dateHeader: DateHeader } }}
+          components={{ month: { dateHeader: DateHeader, event: MonthEvent } }}
           onShowMore={(_, day) => openDay(day)}
           messages={{ showMore: (n) => `+${n} more` }}
           onNavigate={setDate}
@@ -142,5 +142,18 @@ export function SiteCalendar() {
         />
       </div>
     </Page>
+  );
+}
+
+/** A visit in a month cell: a link to the participant, so that the keyboard reaches it too. */
+function MonthEvent({ event }: { event: VisitEvent }) {
+  // A cell of the month's row (the calendar marks its rows as rows of a table).
+  return (
+    <span role="cell" className="month-event-cell">
+      {/* The link goes there itself: the calendar's own click on the event would go a second time. */}
+      <Link className="month-event-link" onClick={(e) => e.stopPropagation()} to={`/participants/${event.row.participantId}`} aria-label={`${event.row.studyId} (${event.row.initials}): ${event.row.visitLabel}, ${VISIT_STATUS_WORDS[event.row.status as keyof typeof VISIT_STATUS_WORDS] ?? event.row.status}`}>
+      {event.title}
+    </Link>
+    </span>
   );
 }
