@@ -10,13 +10,14 @@ test('export visits of one trial as CSV from the app, the same file the CLI writ
 
   await page.goto(app.url);
   await page.getByRole('link', { name: 'Exports' }).click();
-  await page.getByLabel('What').selectOption('visits');
-  await page.getByLabel('Trial', { exact: true }).selectOption('ucmsc-cirrhosis');
+  const part = page.getByRole('region', { name: 'Export as CSV' });
+  await part.getByLabel('What').selectOption('visits');
+  await part.getByLabel('Trial', { exact: true }).selectOption('ucmsc-cirrhosis');
   await expectAccessible(page);
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export' }).click();
+  await part.getByRole('button', { name: 'Export' }).click();
   const file = await (await download).path();
-  await expect(page.getByRole('main').getByRole('status')).toHaveText('Exported 14 rows to trial-coordinator-visits-ucmsc-cirrhosis.csv.');
+  await expect(part.getByRole('status')).toHaveText('Exported 14 rows to trial-coordinator-visits-ucmsc-cirrhosis.csv.');
   expect(fs.readFileSync(file, 'utf8')).toBe(cli('export', 'visits', '--trial', 'ucmsc-cirrhosis').stdout);
   await screenshot(page, 'exports');
 });
