@@ -63,45 +63,62 @@ export function verifyRecords(db: ReadableDB, limit = 20): RecordMismatch[] {
   return db.inTransaction ? compareRecords(db, limit) : db.transaction(() => compareRecords(db, limit))();
 }
 
+/**
+ * One pass per table, two streams in the same order (the record's id as text): the table's rows,
+ * and its trail read from the (entity, entity id, id) index, whose last row for each record is the
+ * latest. Merged like two sorted files, so the check costs a scan of each, not a lookup per row.
+ */
 function compareRecords(db: ReadableDB, limit: number): RecordMismatch[] {
   const out: RecordMismatch[] = [];
+  const full = () => out.length >= limit;
   for (const t of AUDITED) {
     const cols = (db.prepare('SELECT name FROM pragma_table_info(?)').all(t.table) as { name: string }[]).map((c) => c.name);
     const json = `json_object(${cols.map((c) => `'${c}', r."${c}"`).join(', ')})`;
-    const id = t.id('r');
-    // The latest audit row of each record (the index on entity, entity_id, id finds it).
-    const latest = `(SELECT a.action, a.new_values FROM audit_log a WHERE a.entity = '${t.table}' AND a.entity_id = CAST(${id} AS TEXT) ORDER BY a.id DESC LIMIT 1)`;
     // Randomization slots are made in batches without a trail; a slot is a record once it is given.
     const only = t.table === 'randomization_slots' ? 'WHERE r.participant_id IS NOT NULL' : '';
-    const rows = db
-      .prepare(`SELECT CAST(${id} AS TEXT) AS id, ${json} AS now, (SELECT new_values FROM ${latest}) AS trail, (SELECT action FROM ${latest}) AS action FROM ${t.table} r ${only}`)
-      .all() as { id: string; now: string; trail: string | null; action: string | null }[];
-    for (const r of rows) {
-      if (out.length >= limit) return out;
-      if (r.trail === null || r.action === 'delete') {
-        out.push({ table: t.table, id: r.id, column: null, problem: `${t.table} ${r.id} is not in the audit trail: it was written without the app` });
-        continue;
+    const records = db.prepare(`SELECT CAST(${t.id('r')} AS TEXT) AS id, ${json} AS now FROM ${t.table} r ${only} ORDER BY 1`).raw().iterate() as IterableIterator<[string, string]>;
+    const trail = db.prepare('SELECT entity_id, action, new_values FROM audit_log INDEXED BY audit_by_entity WHERE entity = ? ORDER BY entity_id, id').raw().iterate(t.table) as IterableIterator<[string, string, string | null]>;
+    // The latest trail row of each record, one record at a time.
+    let pending = trail.next();
+    const nextLatest = (): { id: string; action: string; values: string | null } | null => {
+      if (pending.done) return null;
+      let [id, action, values] = pending.value;
+      for (pending = trail.next(); !pending.done && pending.value[0] === id; pending = trail.next()) [, action, values] = pending.value;
+      return { id, action, values };
+    };
+    let latest = nextLatest();
+    const gone = (l: { id: string; action: string }) => {
+      if (l.action !== 'delete') out.push({ table: t.table, id: l.id, column: null, problem: `${t.table} ${l.id} was removed without the app: the trail says it exists` });
+    };
+    try {
+      for (const [id, now] of records) {
+        if (full()) return out;
+        // Trail entries before this record's id belong to records no longer in the table.
+        while (latest && latest.id < id) {
+          gone(latest);
+          if (full()) return out;
+          latest = nextLatest();
+        }
+        if (!latest || latest.id !== id || latest.action === 'delete' || latest.values === null) {
+          out.push({ table: t.table, id, column: null, problem: `${t.table} ${id} is not in the audit trail: it was written without the app` });
+          continue;
+        }
+        const was = latest.values;
+        latest = nextLatest();
+        if (was === now) continue;
+        const a = JSON.parse(now) as Record<string, unknown>;
+        const b = JSON.parse(was) as Record<string, unknown>;
+        for (const c of cols) {
+          if (JSON.stringify(a[c] ?? null) === JSON.stringify(b[c] ?? null)) continue;
+          out.push({ table: t.table, id, column: c, problem: `${t.table} ${id}, column ${c}: the trail says ${JSON.stringify(b[c] ?? null)}, the table holds ${JSON.stringify(a[c] ?? null)}` });
+          if (full()) return out;
+        }
       }
-      if (r.trail === r.now) continue;
-      const now = JSON.parse(r.now) as Record<string, unknown>;
-      const was = JSON.parse(r.trail) as Record<string, unknown>;
-      for (const c of cols) {
-        if (JSON.stringify(now[c] ?? null) === JSON.stringify(was[c] ?? null)) continue;
-        out.push({ table: t.table, id: r.id, column: c, problem: `${t.table} ${r.id}, column ${c}: the trail says ${JSON.stringify(was[c] ?? null)}, the table holds ${JSON.stringify(now[c] ?? null)}` });
-        if (out.length >= limit) return out;
-      }
-    }
-    // Records the trail says exist (their last change is not a deletion) that are gone.
-    const gone = db
-      .prepare(
-        `SELECT a.entity_id AS id FROM audit_log a
-         WHERE a.entity = ? AND a.id = (SELECT max(b.id) FROM audit_log b WHERE b.entity = a.entity AND b.entity_id = a.entity_id) AND a.action <> 'delete'
-           AND NOT EXISTS (SELECT 1 FROM ${t.table} r WHERE CAST(${id} AS TEXT) = a.entity_id) LIMIT ?`,
-      )
-      .all(t.table, limit) as { id: string }[];
-    for (const g of gone) {
-      if (out.length >= limit) return out;
-      out.push({ table: t.table, id: g.id, column: null, problem: `${t.table} ${g.id} was removed without the app: the trail says it exists` });
+      for (; latest && !full(); latest = nextLatest()) gone(latest);
+    } finally {
+      // Stop both statements if the check ended early.
+      records.return?.();
+      trail.return?.();
     }
   }
   return out;

@@ -83,3 +83,46 @@ test('worklists of a large site show the first 100 rows of each list with its to
   await expectAccessible(page);
   await screenshot(page, 'site-calendar-agenda-large-site');
 });
+
+test.describe('a bench-sized site', () => {
+  test.use({ people: false });
+  test('the first screen appears before the start-up checks finish; they finish behind it and say so', async ({ page }) => {
+    test.setTimeout(240_000);
+    // 10,000 participants, as the bench's site: COVID-19 (10 visits each) and the cirrhosis
+    // trial's 75-month follow-up (7 each) and its decompensated-cirrhosis companion.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-bench-site-'));
+    const dbFile = path.join(dataDir, 'trial-coordinator.sqlite');
+    const trials = [
+      ['ucmsc-covid19', 'C', 4000],
+      ['ucmsc-cirrhosis', 'H', 3000],
+      ['ucmsc-sepsis', 'S', 3000],
+    ] as const;
+    for (const [trial, prefix, count] of trials) {
+      const rows = ['study_id,initials,arm,day1,weight_kg'];
+      for (let i = 1; i <= count; i++) rows.push(`${prefix}-${String(i).padStart(5, '0')},AB,${prefix}${i},2026-0${1 + (i % 9)}-1${i % 10},70`);
+      const csv = path.join(dataDir, `${trial}.csv`);
+      fs.writeFileSync(csv, `${rows.join('\n')}\n`);
+      const r = cliAs(dbFile, 'participants', 'import', csv, '--trial', trial);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const { startBrowserMode } = await import('./fixtures');
+    const { app, child } = await startBrowserMode(dataDir, { people: false });
+    try {
+      const opened = Date.now();
+      await page.goto(await app.loginUrl());
+      await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+      const shown = Date.now() - opened;
+      const status = await page.evaluate(async () => ((await (await fetch('/api/backendStatus', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { value: { checks: { state: string } } }).value.checks);
+      expect(status.state, `the checks had finished when the first screen appeared (${shown} ms)`).toBe('running');
+      await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+      // They finish behind it; the status area says what they found once someone is signed in.
+      await expect
+        .poll(async () => page.evaluate(async () => ((await (await fetch('/api/backendStatus', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { value: { checks: { state: string } } }).value.checks.state), { timeout: 120_000 })
+        .toBe('passed');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
