@@ -233,3 +233,27 @@ test('a rescheduled visit carries its window: the page and the worklist show the
   const inWeek = week.getByRole('row', { name: /Within 24 h after treatment/ });
   if ((await inWeek.count()) > 0) await expect(inWeek).toContainText(`${words(isoPlus(to, -1))} – ${words(to)}`);
 });
+
+test('the screening form: fields line up, initials too long are refused in words (not cut), a half-typed date of birth is named, not dropped', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await page.getByRole('link', { name: 'Screen a participant' }).click();
+  await page.getByLabel('Trial', { exact: true }).selectOption('ucmsc-covid19');
+  await page.getByLabel('Study ID').fill('C-900');
+  await page.getByLabel('Initials', { exact: true }).fill('abcdef');
+  await page.getByLabel('Age (years)').fill('40');
+  await page.getByRole('button', { name: 'Start screening' }).click();
+  await expect(page.getByRole('alert')).toContainText('Initials: initials are 1 to 4 capital letters');
+  await expect(page.getByLabel('Initials', { exact: true })).toHaveValue('abcdef');
+  // A date of birth begun and not finished.
+  await page.getByLabel('Initials', { exact: true }).fill('AB');
+  await page.getByLabel('Date of birth').focus();
+  await page.keyboard.type('03');
+  await page.getByRole('button', { name: 'Start screening' }).click();
+  await expect(page.getByRole('alert')).toContainText('Date of birth: not a whole date');
+  // Every field of the first row starts at the same height.
+  const tops = await Promise.all(['Trial', 'Study ID', 'Initials'].map(async (l) => (await page.getByLabel(l, { exact: true }).boundingBox())!.y));
+  expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(2);
+  await expectAccessible(page);
+  await screenshot(page, 'screening-form');
+});

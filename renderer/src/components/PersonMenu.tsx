@@ -20,7 +20,10 @@ export function PersonMenu() {
   return (
     <div className="person-menu">
       <span className="person-name">
-        {person.name} ({person.initials})<span className="person-roles">{person.roles.map((r) => ROLE_WORDS[r]).join(', ')}</span>
+        {person.name} ({person.initials})
+        <span className="person-roles" title={person.roles.map((r) => ROLE_WORDS[r]).join(', ')}>
+          {person.roles.map((r) => ROLE_WORDS[r]).join(', ')}
+        </span>
       </span>
       <button type="button" className="button button-small button-on-dark" onClick={() => setChanging(true)}>
         Change passphrase

@@ -37,12 +37,13 @@ export function DateInput(props: { id: string; value: string; onChange: (value: 
   );
 }
 
-/** Date and time fields the person started but did not finish (or outside their range), by their labels. */
+/** Date, time and number fields the person started but did not finish (or outside their range), in words. */
 export function unfinishedFields(form: HTMLFormElement | null): string[] {
   if (!form) return [];
+  const what = { date: 'not a whole date (day, month and year within 0001 to 9999)', time: 'not a whole time', number: 'not a number within its range' } as const;
   return [...form.querySelectorAll<HTMLInputElement>('input[type="date"], input[type="time"], input[type="number"]')]
     .filter((i) => i.validity.badInput || i.validity.rangeOverflow || i.validity.rangeUnderflow)
-    .map((i) => (i.labels?.[0]?.textContent ?? 'A date').trim());
+    .map((i) => `${(i.labels?.[0]?.textContent ?? 'A field').trim()}: ${what[i.type as keyof typeof what] ?? 'not finished'}; finish it or clear it.`);
 }
 
 /** Runs an action, keeps its error to show, and tells whether it is running. */
@@ -53,8 +54,7 @@ export function useAction() {
     // A half-typed date reads as empty to the page: say so instead of dropping it unseen.
     const unfinished = unfinishedFields(form ?? null);
     if (unfinished.length) {
-      const details = unfinished.map((label) => `${label}: not a whole date or number within its range; finish it or clear it.`);
-      setError(new ApiError({ code: 'invalid_input', message: details[0]!, details }));
+      setError(new ApiError({ code: 'invalid_input', message: unfinished[0]!, details: unfinished }));
       return undefined;
     }
     // A required field left empty: named in words, and the cursor put in it.
