@@ -71,3 +71,28 @@ test('the printed calendar’s footer carries the audit trail’s mark; the trai
   expect(rolledBack.stdout).toMatch(/rows were removed, or the file was put back to an earlier state/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the printed calendar a participant takes home: missed visits struck and marked, years without a visit on one line, dates in the site’s format, the site’s name', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trialcoord-print-'));
+  const db = path.join(dir, 'db.sqlite');
+  const csv = path.join(dir, 'p.csv');
+  fs.writeFileSync(csv, 'study_id,initials,arm,day1,weight_kg,actual:infusion-1\nH-001,AB,QX7R2M,2024-01-31,70,2024-01-31\n');
+  cli(db, 'participants', 'import', csv, '--trial', 'ucmsc-cirrhosis');
+  cli(db, 'visit', 'missed', '--trial', 'ucmsc-cirrhosis', '--participant', 'H-001', '--visit', 'week-12', '--reason', 'no show');
+  cli(db, 'settings', 'set', 'site_name', 'Liver Unit');
+  cli(db, 'settings', 'set', 'date_locale', 'en-GB');
+  const pdf = path.join(dir, 'calendar.pdf');
+  cli(db, 'print', 'calendar', '--participant', 'H-001', '--out', pdf);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  expect(text).toContain('LIVER UNIT');
+  expect(text).toContain('Study Day 1: 31 Jan 2024');
+  expect(text).toMatch(/Week 12\s*\(missed\)/);
+  // The 75-month follow-up: 2026 to 2029 have no visit, and print as one line.
+  expect(text).toContain('2026 to 2029: no visits.');
+  expect(text).not.toContain('2027: visit days');
+  // No word broken inside a day cell.
+  expect(text).not.toMatch(/treatme\s*\n\s*nt/);
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  execFileSync('pdftoppm', ['-r', '70', '-png', pdf, path.join(SCREENSHOT_DIR, 'calendar-missed')]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
