@@ -45,9 +45,11 @@ export function formatDose(dose: Dose | null): string {
   }
 }
 
+/** "1 week", "14 days" (a negative offset is written by its size: "before" is the caller's word). */
 export function formatOffset(o: Offset): string {
-  const unit = o.value === 1 ? o.unit.replace(/s$/, '') : o.unit;
-  return `${o.value} ${unit}`;
+  const size = Math.abs(o.value);
+  const unit = size === 1 ? o.unit.replace(/s$/, '') : o.unit;
+  return `${size} ${unit}`;
 }
 
 const ROUTE_WORDS: Record<string, string> = {
@@ -71,8 +73,10 @@ export function formatSeries(s: DosingSeries): string {
   return parts.join(', ');
 }
 
-export function formatAnchor(a: Anchor): string {
+export function formatAnchor(a: Anchor, events: readonly { readonly key: string; readonly label: string }[] = []): string {
   switch (a.type) {
+    case 'event':
+      return (events.find((e) => e.key === a.event)?.label ?? a.event).toLowerCase();
     case 'enrollment':
       return 'enrollment';
     case 'randomization':
@@ -90,11 +94,11 @@ export function formatAnchor(a: Anchor): string {
   }
 }
 
-/** "12 weeks after the first dose", "Study day 28", "24 hours after the last dose". */
-export function formatTiming(anchor: Anchor, offset: Offset): string {
+/** "12 weeks after the first dose", "Study day 28", "24 hours after the last dose", "7 days before surgery". */
+export function formatTiming(anchor: Anchor, offset: Offset, events: readonly { readonly key: string; readonly label: string }[] = []): string {
   if (anchor.type === 'studyDay') return offset.value === 0 ? `Study day ${anchor.day}` : `${formatOffset(offset)} after study day ${anchor.day}`;
-  if (offset.value === 0) return `At ${formatAnchor(anchor)}`;
-  return `${formatOffset(offset)} after ${formatAnchor(anchor)}`;
+  if (offset.value === 0) return `At ${formatAnchor(anchor, events)}`;
+  return `${formatOffset(offset)} ${offset.value < 0 ? 'before' : 'after'} ${formatAnchor(anchor, events)}`;
 }
 
 export function formatWindow(w: Window | null): string {

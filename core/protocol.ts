@@ -104,10 +104,12 @@ export const IntervalSchema = z.object({
   unit: z.enum(INTERVAL_UNITS),
 });
 
-export const OffsetSchema = z.object({
-  value: z.number().int().min(0).max(100000),
-  unit: z.enum(OFFSET_UNITS),
-});
+export const OffsetSchema = z
+  .object({
+    value: z.number().int().min(-100000).max(100000).meta({ description: 'After the anchor; negative (before it) only when the anchor is an event, e.g. -14 days: two weeks before surgery' }),
+    unit: z.enum(OFFSET_UNITS),
+  })
+  .meta({ id: 'Offset' });
 
 const WindowSide = z.object({ value: z.number().int().min(0).max(10000), unit: z.enum(WINDOW_UNITS) });
 export const WindowSchema = z
@@ -126,8 +128,18 @@ export const AnchorSchema = z
     z.object({ type: z.literal('lastDose'), series: key.optional() }),
     z.object({ type: z.literal('visit'), visit: key }),
     z.object({ type: z.literal('studyDay'), day: z.number().int() }),
+    z.object({ type: z.literal('event'), event: key.meta({ description: 'The key of one of the protocol’s events' }) }),
   ])
   .meta({ id: 'Anchor' });
+
+/** Something that happens to a participant on a date known only later (surgery, transplant, discharge, progression): visits may be timed from it. */
+export const EventSchema = z
+  .object({
+    key,
+    label: text.meta({ description: 'As a coordinator names it: "Surgery", "Liver transplant", "Disease progression"' }),
+    description: text.optional(),
+  })
+  .meta({ id: 'Event' });
 
 export const DosingSeriesSchema = z
   .object({
@@ -222,6 +234,7 @@ export const ProtocolSchema = z
       .object({ firstDoseIs: z.union([z.literal(1), z.literal(0)]) })
       .meta({ description: 'Study-day numbering: the first dose is Day 1 (CDISC, no Day 0) or Day 0' }),
     interventions: z.array(InterventionSchema).min(1),
+    events: z.array(EventSchema).optional().meta({ description: 'Events whose dates are recorded per participant when they happen; visits and dosing series may be anchored on them' }),
     arms: z.array(ArmSchema).min(1),
     eligibility: z.object({
       sex: z.enum(['ALL', 'FEMALE', 'MALE']).nullable(),
@@ -248,14 +261,16 @@ export type Anchor = z.infer<typeof AnchorSchema>;
 export type Window = z.infer<typeof WindowSchema>;
 export type Offset = z.infer<typeof OffsetSchema>;
 export type Criterion = z.infer<typeof CriterionSchema>;
+export type ProtocolEvent = z.infer<typeof EventSchema>;
 
 type ProtocolShape = {
   studyDay: { firstDoseIs: 0 | 1 };
   interventions: { key: string }[];
+  events?: { key: string }[] | undefined;
   arms: {
     key: string;
     interventions: string[];
-    dosing: { key: string; interventions: string[]; start?: { anchor: Anchor } | undefined }[];
+    dosing: { key: string; interventions: string[]; start?: { anchor: Anchor; offset: Offset } | undefined }[];
     visits: { key: string; anchor: Anchor; offset: Offset; repeat?: { every: Offset; until: Offset } | undefined }[];
   }[];
   eligibility: { inclusion: { key: string }[]; exclusion: { key: string }[]; minimumAge: { value: number; unit: string } | null; maximumAge: { value: number; unit: string } | null };
@@ -273,6 +288,12 @@ function checkReferences(p: ProtocolShape, ctx: z.RefinementCtx): void {
   const interventionKeys = new Set(p.interventions.map((i) => i.key));
   duplicate(p.interventions.map((i) => i.key), ['interventions'], 'intervention');
   duplicate(p.arms.map((a) => a.key), ['arms'], 'arm');
+  duplicate((p.events ?? []).map((e) => e.key), ['events'], 'event');
+  const eventKeys = new Set((p.events ?? []).map((e) => e.key));
+  const checkEvent = (a: Anchor | undefined, offset: Offset | undefined, path: (string | number)[]) => {
+    if (a?.type === 'event' && !eventKeys.has(a.event)) ctx.addIssue({ code: 'custom', path, message: `no event with key "${a.event}"` });
+    if (offset && offset.value < 0 && a?.type !== 'event') ctx.addIssue({ code: 'custom', path: [...path.slice(0, -1), 'offset', 'value'], message: 'an offset is negative (before the anchor) only when it counts from an event' });
+  };
   duplicate(
     [...p.eligibility.inclusion, ...p.eligibility.exclusion].map((c) => c.key),
     ['eligibility', 'criteria'],
@@ -297,6 +318,7 @@ function checkReferences(p: ProtocolShape, ctx: z.RefinementCtx): void {
       if (si === 0 && s.start) ctx.addIssue({ code: 'custom', path, message: 'the first dosing series begins on Study Day 1 and takes no start' });
       if (si > 0 && !s.start) ctx.addIssue({ code: 'custom', path, message: `dosing series "${s.key}" needs a start (anchor and offset)` });
       const a = s.start?.anchor;
+      checkEvent(a, s.start?.offset, path);
       if (a?.type === 'visit' && !visitKeys.has(a.visit)) ctx.addIssue({ code: 'custom', path, message: `no visit with key "${a.visit}" in arm "${arm.key}"` });
     });
     const cycle = findCycle(arm);
@@ -304,6 +326,7 @@ function checkReferences(p: ProtocolShape, ctx: z.RefinementCtx): void {
     arm.visits.forEach((v, vi) => {
       const a = v.anchor;
       const path = ['arms', ai, 'visits', vi, 'anchor'];
+      checkEvent(a, v.offset, path);
       if (a.type === 'visit' && repeating.has(a.visit)) ctx.addIssue({ code: 'custom', path, message: `visit "${v.key}" cannot be anchored on the repeating visit "${a.visit}"` });
       if (a.type === 'studyDay' && a.day === 0 && p.studyDay.firstDoseIs === 1)
         ctx.addIssue({ code: 'custom', path, message: 'there is no study day 0 when Day 1 is the day of the first dose' });

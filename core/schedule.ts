@@ -1,9 +1,10 @@
 // The schedule engine: from an arm definition and a participant's dates, every dosing and
 // follow-up visit with its window, re-planned from what actually happened. Pure: the same
 // input gives the same output in every time zone (all arithmetic is on calendar dates).
-import { addOffset, compareDates, dateOfStudyDay, InvalidDateError, parseDate, studyDayOf, windowDays, type PlainDate } from './dates.js';
-import { formatOffset } from './format.js';
-import type { Anchor, Arm, Offset, Protocol, VisitKind, Window } from './protocol.js';
+import { compareDates, InvalidDateError, parseDate, studyDayOf, windowDays, type PlainDate } from './dates.js';
+import { expanded, type Node, type OpenItem, type Ref } from './schedule-nodes.js';
+import { closures, NO_CLOSURE, placeOnOpenDay, type ClosedOn, type Closure, type SiteClosures } from './closures.js';
+import type { Arm, Protocol, VisitKind } from './protocol.js';
 import type { VisitStatus } from './vocabulary.js';
 
 export interface ScheduleInput {
@@ -23,7 +24,13 @@ export interface ScheduleInput {
   readonly rescheduled?: Readonly<Record<string, string>>;
   /** Visits that will not happen (withdrawal): like missed, they keep their place. */
   readonly cancelled?: readonly string[];
+  /** Dates of the protocol's events recorded for the participant (surgery, transplant), by event key. */
+  readonly events?: Readonly<Record<string, string>>;
+  /** The site's working days: a visit planned on a closed day moves to the nearest open day in its window. */
+  readonly closures?: SiteClosures | undefined;
 }
+
+export type { SiteClosures } from './closures.js';
 
 export type { VisitStatus } from './vocabulary.js';
 
@@ -54,14 +61,15 @@ export interface ScheduledVisit {
   /** An actual date outside the window: a protocol deviation that needs a reason. */
   readonly outOfWindow: boolean;
   readonly procedures: readonly string[];
+  /** The date the protocol alone gives, where the site's closed day moved the visit (null: not moved). */
+  readonly movedFrom: string | null;
+  /** Why it moved: the closed day ("Saturday", "Christmas Day"); null when not moved. */
+  readonly movedBecause: string | null;
+  /** The planned date is a closed day and no open day is in the window: the coordinator decides. */
+  readonly closedDay: string | null;
 }
 
-/** Something the protocol leaves open, so it cannot be put on the calendar. */
-export interface OpenItem {
-  readonly key: string;
-  readonly label: string;
-  readonly reason: string;
-}
+export type { OpenItem } from './schedule-nodes.js';
 
 export interface Schedule {
   readonly protocolId: string;
@@ -81,23 +89,6 @@ export class ScheduleError extends Error {
   }
 }
 
-type Ref = { kind: 'start' } | { kind: 'enrollment' } | { kind: 'randomization' } | { kind: 'node'; key: string };
-
-interface Node {
-  readonly key: string;
-  readonly label: string;
-  readonly kind: VisitKind;
-  readonly series: string | null;
-  readonly doseNumber: number | null;
-  readonly ref: Ref;
-  /** From the anchor's date to this visit's planned date. */
-  readonly place: (anchorDate: PlainDate, day1: () => PlainDate) => PlainDate;
-  readonly window: Window | null;
-  readonly procedures: readonly string[];
-  readonly order: number;
-}
-
-const ZERO: Offset = { value: 0, unit: 'days' };
 
 export function computeSchedule(input: ScheduleInput): Schedule {
   const { protocol } = input;
@@ -108,7 +99,14 @@ export function computeSchedule(input: ScheduleInput): Schedule {
     enrollment: input.enrollment === undefined ? undefined : date(input.enrollment, 'enrollment'),
     randomization: input.randomization === undefined ? undefined : date(input.randomization, 'randomization'),
   };
-  const { nodes, open, byKey, firstDose } = expanded(arm, protocol.studyDay.firstDoseIs, fixed);
+  const events = new Map<string, PlainDate>();
+  for (const [key, value] of Object.entries(input.events ?? {})) {
+    const ev = (protocol.events ?? []).find((e) => e.key === key);
+    if (!ev) throw new ScheduleError('unknown_visit', `Unknown event "${key}" in protocol "${protocol.id}"; events: ${(protocol.events ?? []).map((e) => e.key).join(', ') || 'none'}`);
+    events.set(key, date(value, ev.label));
+  }
+  const { nodes, open, byKey, firstDose } = expanded(arm, protocol.studyDay.firstDoseIs, fixed, protocol.events ?? [], new Set(events.keys()));
+  const closed = closures(input.closures);
 
   const actual = new Map<string, PlainDate>();
   for (const [key, value] of Object.entries(input.actual ?? {})) actual.set(knownKey(key, byKey, arm, open), date(value, key));
@@ -122,8 +120,8 @@ export function computeSchedule(input: ScheduleInput): Schedule {
   // Settled visits (done, missed, cancelled) never move: each keeps the planned date it had when it was settled.
   for (const [key, value] of Object.entries(input.frozenPlanned ?? {})) if (actual.has(key) || missed.has(key) || cancelled.has(key)) frozen.set(key, date(value, key));
 
-  const baseline = resolver(nodes, byKey, start, fixed, null, new Set(), new Map(), new Map());
-  const current = resolver(nodes, byKey, start, fixed, actual, new Set([...missed, ...cancelled]), frozen, rescheduled);
+  const baseline = resolver(nodes, byKey, start, fixed, events, null, new Set(), new Map(), new Map(), closed);
+  const current = resolver(nodes, byKey, start, fixed, events, actual, new Set([...missed, ...cancelled]), frozen, rescheduled, closed);
   const day1 = firstDose ? (actual.get(firstDose.key) ?? start) : start;
   const convention = protocol.studyDay.firstDoseIs;
 
@@ -156,6 +154,7 @@ export function computeSchedule(input: ScheduleInput): Schedule {
       status: done ? 'done' : missed.has(n.key) ? 'missed' : cancelled.has(n.key) ? 'cancelled' : 'planned',
       outOfWindow: done !== undefined && (compareDates(done, windowStart) < 0 || compareDates(done, windowEnd) > 0),
       procedures: n.procedures,
+      ...current.closure(n.key),
     };
   });
   visits.sort((a, b) => (a.plannedDate < b.plannedDate ? -1 : a.plannedDate > b.plannedDate ? 1 : byKey.get(a.key)!.order - byKey.get(b.key)!.order));
@@ -179,7 +178,7 @@ function knownKey(key: string, byKey: ReadonlyMap<string, Node>, arm: Arm, open:
 }
 
 function refName(ref: Ref): string {
-  return ref.kind === 'node' ? ref.key : ref.kind;
+  return ref.kind === 'node' ? ref.key : ref.kind === 'event' ? `event:${ref.key}` : ref.kind;
 }
 
 /**
@@ -192,13 +191,16 @@ function resolver(
   byKey: ReadonlyMap<string, Node>,
   start: PlainDate,
   fixed: { enrollment?: PlainDate | undefined; randomization?: PlainDate | undefined },
+  events: ReadonlyMap<string, PlainDate>,
   actual: Map<string, PlainDate> | null,
   missed: Set<string>,
   frozen: Map<string, PlainDate>,
   rescheduled: Map<string, PlainDate>,
-): { plan: (key: string) => PlainDate; natural: (key: string) => PlainDate } {
+  closedOn: ClosedOn | null,
+): { plan: (key: string) => PlainDate; natural: (key: string) => PlainDate; closure: (key: string) => Closure } {
   const planned = new Map<string, PlainDate>();
   const naturals = new Map<string, PlainDate>();
+  const closuresOf = new Map<string, Closure>();
   const visiting = new Set<string>();
   const firstDoseKey = nodes.find((n) => n.doseNumber === 1 && n.ref.kind === 'start')?.key;
   const effective = (key: string): PlainDate => {
@@ -214,13 +216,22 @@ function resolver(
     if (visiting.has(key)) throw new ScheduleError('conflict', `Visit anchors go round in a circle at "${key}"`);
     visiting.add(key);
     const anchorDate =
-      node.ref.kind === 'start' ? start : node.ref.kind === 'node' ? effective(node.ref.key) : fixed[node.ref.kind]!;
+      node.ref.kind === 'start' ? start : node.ref.kind === 'node' ? effective(node.ref.key) : node.ref.kind === 'event' ? events.get(node.ref.key)! : fixed[node.ref.kind]!;
     const natural = node.place(anchorDate, () => (firstDoseKey ? effective(firstDoseKey) : start));
     visiting.delete(key);
     // A settled visit keeps the planned date (and so the window) it had when it was settled; a
     // rescheduled one carries its window to the new date.
-    naturals.set(key, frozen.get(key) ?? rescheduled.get(key) ?? natural);
-    const result = frozen.get(key) ?? rescheduled.get(key) ?? natural;
+    const inForce = frozen.get(key) ?? rescheduled.get(key) ?? natural;
+    naturals.set(key, inForce);
+    let result = inForce;
+    // The site's closed days move only what the protocol placed: never a settled visit, nor a
+    // date the coordinator chose. What counts from it counts from the moved date.
+    if (closedOn && !frozen.has(key) && !rescheduled.has(key) && !(actual?.has(key) && !missed.has(key))) {
+      const w = node.window;
+      const placed = placeOnOpenDay(natural, w ? windowDays(w.before) : 0, w ? windowDays(w.after) : 0, closedOn);
+      result = placed.date;
+      closuresOf.set(key, placed.closure);
+    }
     planned.set(key, result);
     return result;
   };
@@ -228,146 +239,9 @@ function resolver(
     plan(key);
     return naturals.get(key)!;
   };
-  return { plan, natural };
-}
-
-interface Expanded {
-  readonly nodes: readonly Node[];
-  readonly open: readonly OpenItem[];
-  readonly byKey: ReadonlyMap<string, Node>;
-  readonly firstDose: Node | undefined;
-}
-
-/**
- * An arm's nodes depend on the arm, the study-day convention and which fixed dates are known, not
- * on any date: they are made once per arm and kept while the arm object lives (an import schedules
- * thousands of participants from one protocol object).
- */
-const expansions = new WeakMap<Arm, Map<string, Expanded>>();
-function expanded(arm: Arm, firstDoseIs: 0 | 1, fixed: { enrollment?: PlainDate | undefined; randomization?: PlainDate | undefined }): Expanded {
-  const key = `${firstDoseIs}${fixed.enrollment ? 'e' : ''}${fixed.randomization ? 'r' : ''}`;
-  let forArm = expansions.get(arm);
-  if (!forArm) expansions.set(arm, (forArm = new Map()));
-  let e = forArm.get(key);
-  if (!e) {
-    const { nodes, open } = buildNodes(arm, firstDoseIs, fixed);
-    e = { nodes, open, byKey: new Map(nodes.map((n) => [n.key, n])), firstDose: nodes.find((n) => n.doseNumber === 1 && n.ref.kind === 'start') };
-    forArm.set(key, e);
-  }
-  return e;
-}
-
-/** Expands an arm into one node per calendar visit, and lists what cannot be placed. */
-function buildNodes(
-  arm: Arm,
-  firstDoseIs: 0 | 1,
-  fixed: { enrollment?: PlainDate | undefined; randomization?: PlainDate | undefined },
-): { nodes: Node[]; open: OpenItem[] } {
-  const nodes: Node[] = [];
-  const open: OpenItem[] = [];
-  const unplaceable = new Map<string, string>();
-  const firstKey = new Map<string, string>();
-  const lastKey = new Map<string, string | null>();
-  const add = (n: Omit<Node, 'order'>) => nodes.push({ ...n, order: nodes.length });
-  const after = (offset: Offset) => (anchorDate: PlainDate) => addOffset(anchorDate, offset);
-
-  const anchorRef = (a: Anchor, offset: Offset): { ref: Ref; place: Node['place'] } | { gap: string } => {
-    switch (a.type) {
-      case 'enrollment':
-      case 'randomization':
-        return fixed[a.type] ? { ref: { kind: a.type }, place: after(offset) } : { gap: `the ${a.type} date is not known` };
-      case 'firstDose': {
-        const key = firstKey.get(a.series ?? arm.dosing[0]!.key);
-        return key ? { ref: { kind: 'node', key }, place: after(offset) } : { gap: 'the first dose has no date' };
-      }
-      case 'lastDose': {
-        const series = a.series ?? arm.dosing[0]!.key;
-        const key = lastKey.get(series);
-        return key ? { ref: { kind: 'node', key }, place: after(offset) } : { gap: `the last dose of "${series}" is not known (${unplaceable.get(`${series}:last`) ?? 'series not placed'})` };
-      }
-      case 'studyDay': {
-        const key = firstKey.get(arm.dosing[0]?.key ?? '');
-        if (!key) return { gap: 'the arm has no first dose to count study days from' };
-        return { ref: { kind: 'node', key }, place: (_anchor, day1) => addOffset(dateOfStudyDay(a.day, day1(), firstDoseIs), offset) };
-      }
-      case 'visit': {
-        if (unplaceable.has(a.visit)) return { gap: `visit "${a.visit}" has no date (${unplaceable.get(a.visit)})` };
-        return { ref: { kind: 'node', key: a.visit }, place: after(offset) };
-      }
-      default:
-        throw new Error(`Unknown anchor ${JSON.stringify(a)}`);
-    }
+  const closure = (key: string): Closure => {
+    plan(key);
+    return closuresOf.get(key) ?? NO_CLOSURE;
   };
-
-  arm.dosing.forEach((s, si) => {
-    const first = si === 0 ? { ref: { kind: 'start' } as Ref, place: after(ZERO) } : anchorRef(s.start!.anchor, s.start!.offset);
-    if ('gap' in first) {
-      open.push({ key: `${s.key}-1`, label: s.label, reason: first.gap });
-      unplaceable.set(`${s.key}:last`, first.gap);
-      return;
-    }
-    const known = s.count === null ? 1 : s.interval === null ? 1 : s.count;
-    const label = (i: number) => (s.count === null ? `${s.label} ${i}` : `${s.label} ${i} of ${s.count}`);
-    for (let i = 1; i <= known; i++) {
-      add({
-        key: `${s.key}-${i}`,
-        label: label(i),
-        kind: 'dose',
-        series: s.key,
-        doseNumber: i,
-        ref: i === 1 ? first.ref : { kind: 'node', key: `${s.key}-${i - 1}` },
-        place: i === 1 ? first.place : after(s.interval!),
-        // The first dose of the first series defines Day 1: it has no window of its own.
-        window: i === 1 && si === 0 ? null : s.window,
-        procedures: s.procedures,
-      });
-    }
-    firstKey.set(s.key, `${s.key}-1`);
-    if (s.count === null) {
-      const reason = 'the number of administrations is not stated';
-      open.push({ key: `${s.key}-2`, label: `${s.label}: further administrations`, reason });
-      unplaceable.set(`${s.key}:last`, reason);
-    } else if (s.count > 1 && s.interval === null) {
-      const reason = 'the interval between administrations is not stated';
-      open.push({ key: `${s.key}-2`, label: `${s.label} 2–${s.count} of ${s.count}`, reason });
-      unplaceable.set(`${s.key}:last`, reason);
-    } else {
-      lastKey.set(s.key, `${s.key}-${s.count}`);
-    }
-  });
-
-  for (const v of arm.visits) {
-    const anchored = anchorRef(v.anchor, v.offset);
-    if ('gap' in anchored) {
-      open.push({ key: v.key, label: v.label, reason: anchored.gap });
-      unplaceable.set(v.key, anchored.gap);
-      continue;
-    }
-    if (!v.repeat) {
-      add({ key: v.key, label: v.label, kind: v.kind, series: null, doseNumber: null, ref: anchored.ref, place: anchored.place, window: v.window, procedures: v.procedures });
-      continue;
-    }
-    // Each occurrence is counted from the anchor itself (not from the previous occurrence), so
-    // month-end clamping never accumulates: Jan 31 + 3, 6, 9 months → Apr 30, Jul 31, Oct 31.
-    const occurrences = Math.floor((v.repeat.until.value - v.offset.value) / v.repeat.every.value) + 1;
-    for (let k = 0; k < occurrences; k++) {
-      const offset: Offset = { value: v.offset.value + k * v.repeat.every.value, unit: v.offset.unit };
-      const place: Node['place'] =
-        v.anchor.type === 'studyDay'
-          ? ((day) => (_a: PlainDate, day1: () => PlainDate) => addOffset(dateOfStudyDay(day, day1(), firstDoseIs), offset))(v.anchor.day)
-          : after(offset);
-      add({
-        key: `${v.key}-${k + 1}`,
-        label: `${v.label} (${formatOffset(offset)})`,
-        kind: v.kind,
-        series: null,
-        doseNumber: null,
-        ref: anchored.ref,
-        place,
-        window: v.window,
-        procedures: v.procedures,
-      });
-    }
-  }
-  return { nodes, open };
+  return { plan, natural, closure };
 }
