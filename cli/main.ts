@@ -11,6 +11,7 @@ import { registerPeopleCommands } from './people-commands.js';
 import { registerProtocolCommands } from './protocol-commands.js';
 import { registerRecordsCommands } from './records-commands.js';
 import { registerSiteCommands } from './site-commands.js';
+import { registerDaysCommands } from './days-commands.js';
 import type { Run } from './command.js';
 
 function program(): Command {
@@ -39,6 +40,7 @@ function program(): Command {
   registerPeopleCommands(root, run);
   registerRecordsCommands(root, run);
   registerSiteCommands(root, run);
+  registerDaysCommands(root, run);
   for (const c of allCommands(root)) c.exitOverride().configureOutput(root.configureOutput());
   return root;
 }

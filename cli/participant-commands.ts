@@ -231,7 +231,7 @@ function printList(list: readonly ParticipantSummary[]): void {
   );
 }
 
-function printParticipant(d: ParticipantDetail, json: boolean): void {
+export function printParticipant(d: ParticipantDetail, json: boolean): void {
   if (json) {
     console.log(JSON.stringify(d, null, 2));
     return;
@@ -239,5 +239,9 @@ function printParticipant(d: ParticipantDetail, json: boolean): void {
   const a = d.assignment;
   console.log(`${d.participant.studyId} (${d.participant.protocolId}): ${PARTICIPANT_STATUS_WORDS[d.participant.status].toLowerCase()}, ${a.armLabel ?? (a.code ? `blinded code ${a.code}` : 'no arm')}`);
   for (const v of d.visits)
-    console.log(`  ${v.plannedDate}  day ${String(v.studyDay).padStart(4)}  ${v.status.padEnd(9)} ${v.label}${v.actualDate ? ` (done ${v.actualDate}${v.outOfWindow ? ', out of window' : ''})` : ''}`);
+    console.log(
+      `  ${v.plannedDate}  day ${String(v.studyDay).padStart(4)}  ${v.status.padEnd(9)} ${v.label}${v.actualDate ? ` (done ${v.actualDate}${v.outOfWindow ? ', out of window' : ''})` : ''}` +
+        `${v.movedFrom ? ` (moved from ${v.movedFrom}: site closed, ${v.movedBecause})` : ''}${v.closedDay ? ` (site closed: ${v.closedDay}, no open day in the window)` : ''}`,
+    );
+  for (const o of d.open) console.log(`  ${'-'.padEnd(10)}  ${''.padStart(8)}  ${'open'.padEnd(9)} ${o.label}: ${o.reason}`);
 }

@@ -21,6 +21,9 @@ export const SCHEDULE_COLUMNS = [
   'status',
   'outOfWindow',
   'windowText',
+  'movedFrom',
+  'movedBecause',
+  'closedDay',
 ] as const satisfies readonly (keyof ScheduledVisit)[];
 
 export interface ScheduleArgs {
@@ -29,6 +32,7 @@ export interface ScheduleArgs {
   readonly start: string | undefined;
   readonly actual: readonly string[];
   readonly missed: readonly string[];
+  readonly events: readonly string[];
   readonly format: string | undefined;
 }
 
@@ -46,13 +50,14 @@ export function protocolFromFile(value: string, fail: (message: string) => never
   return parsed.data;
 }
 
-export function parseActuals(values: readonly string[], fail: (message: string) => never): Record<string, string> {
+export function parseActuals(values: readonly string[], fail: (message: string) => never, flag: 'actual' | 'event' = 'actual'): Record<string, string> {
   const actual: Record<string, string> = {};
+  const what = flag === 'actual' ? 'visit' : 'event';
   for (const v of values) {
     const m = /^([^=]+)=(.*)$/.exec(v);
-    if (!m) fail(`--actual must be <visit key>=<YYYY-MM-DD>, not "${v}"`);
+    if (!m) fail(`--${flag} must be <${what} key>=<YYYY-MM-DD>, not "${v}"`);
     const [, key, date] = m;
-    if (key! in actual) fail(`--actual given twice for visit "${key}"`);
+    if (key! in actual) fail(`--${flag} given twice for ${what} "${key}"`);
     if (!isIsoDate(date!)) fail(badDate(key!, date!));
     actual[key!] = date!;
   }
@@ -85,16 +90,17 @@ export function renderSchedule(schedule: Schedule, format: 'json' | 'csv'): stri
 export function scheduleCommand(cli: Cli, args: ScheduleArgs): number {
   const { protocol, arm, start, format } = validateScheduleArgs(args, fail);
   const actual = parseActuals(args.actual, fail);
+  const events = parseActuals(args.events, fail, 'event');
   const fromFile = protocolFromFile(protocol, fail);
   let result: Schedule;
   if (fromFile) {
     try {
-      result = computeSchedule({ protocol: fromFile, armKey: arm, start, actual, missed: args.missed });
+      result = computeSchedule({ protocol: fromFile, armKey: arm, start, actual, missed: args.missed, events });
     } catch (e) {
       if (e instanceof ScheduleError) return fail(e.message);
       throw e;
     }
-  } else result = cli.read('previewSchedule', { protocolId: protocol, armKey: arm, start, actual, missed: [...args.missed] });
+  } else result = cli.read('previewSchedule', { protocolId: protocol, armKey: arm, start, actual, missed: [...args.missed], events });
   process.stdout.write(renderSchedule(result, format));
   return 0;
 }

@@ -12,6 +12,7 @@ import { openInBrowser } from './open-browser.js';
 import { trialOf, trialOption } from './participant-commands.js';
 import { printCalendar, printList } from './print-command.js';
 import { scheduleCommand } from './schedule-command.js';
+import { setWorkingDaysCommand } from './days-commands.js';
 import { startServer } from './server.js';
 import { startBackend } from '../db/backend/host.js';
 import path from 'node:path';
@@ -23,11 +24,12 @@ export function registerSiteCommands(root: Command, run: Run): void {
       .option('--start <date>')
       .option('--actual <visit=date>', 'a visit done (repeat)', (v: string, all: string[]) => [...all, v], [] as string[])
       .option('--missed <visit>', 'a visit missed (repeat)', (v: string, all: string[]) => [...all, v], [] as string[])
+      .option('--event <event=date>', 'the date of one of the protocol’s events, e.g. surgery=2026-03-02 (repeat)', (v: string, all: string[]) => [...all, v], [] as string[])
       .option('--format <json|csv>'),
     false,
   ).action(
-    run<{ trial?: string; protocol?: string; arm?: string; start?: string; actual: string[]; missed: string[]; format?: string }>((cli, o) =>
-      scheduleCommand(cli, { protocol: trialOf(o), arm: o.arm, start: o.start, actual: o.actual, missed: o.missed, format: o.format }),
+    run<{ trial?: string; protocol?: string; arm?: string; start?: string; actual: string[]; missed: string[]; event: string[]; format?: string }>((cli, o) =>
+      scheduleCommand(cli, { protocol: trialOf(o), arm: o.arm, start: o.start, actual: o.actual, missed: o.missed, events: o.event, format: o.format }),
     ),
   );
 
@@ -54,17 +56,29 @@ export function registerSiteCommands(root: Command, run: Run): void {
     run<{ trial?: string; protocol?: string; from?: string; to?: string; out?: string; paper?: string }>((cli, o) => printList(cli, { from: o.from, to: o.to, trial: trialOf(o), out: o.out, paper: o.paper })),
   );
 
-  common(root.command('settings').argument('[set]').argument('[key]').argument('[value]').description(`show or change settings: ${SETTINGS.join(', ')}`), true).action(
-    run(async (cli, _o, [sub, key, value]) => {
+  const KEYS = [...SETTINGS, 'working_days'];
+  common(
+    root
+      .command('settings')
+      .argument('[set]')
+      .argument('[key]')
+      .argument('[value]')
+      .description(`show or change settings: ${KEYS.join(', ')}`)
+      .option('--dry-run', 'working_days: list the visits it would move, and change nothing'),
+    true,
+  ).action(
+    run<{ dryRun?: boolean }>(async (cli, o, [sub, key, value]) => {
       if (sub === undefined) {
         const info = cli.read('appInfo', {});
         console.log(`site_name: ${info.siteName ?? '(not set)'}`);
         console.log(`date_locale: ${info.dateLocale ?? '(this computer\'s)'}`);
         console.log(`idle_lock_minutes: ${info.idleLockMinutes}`);
+        console.log(`working_days: ${cli.read('siteDays', {}).described}`);
         return 0;
       }
-      if (sub !== 'set') return fail(`Use "settings" or "settings set <key> <value>"; keys: ${SETTINGS.join(', ')}.`);
-      if (!(SETTINGS as readonly string[]).includes(key ?? '')) return fail(`Unknown setting "${key ?? ''}"; settings: ${SETTINGS.join(', ')}.`);
+      if (sub !== 'set') return fail(`Use "settings" or "settings set <key> <value>"; keys: ${KEYS.join(', ')}.`);
+      if (key === 'working_days') return setWorkingDaysCommand(cli, value ?? '', o.dryRun ?? false);
+      if (!(SETTINGS as readonly string[]).includes(key ?? '')) return fail(`Unknown setting "${key ?? ''}"; settings: ${KEYS.join(', ')}.`);
       cli.call('setSetting', { key: key as SettingKey, value: value ?? '' }, await cli.signIn());
       console.log(`${key} set to ${value}`);
       return 0;

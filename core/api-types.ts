@@ -154,3 +154,31 @@ export interface BackendStatus {
     | { readonly state: 'failed'; readonly at: string; readonly problems: readonly string[] };
   readonly jobs: readonly { readonly id: number; readonly label: string; readonly done: number; readonly total: number }[];
 }
+
+/** A planned visit a change of the site's closed days moves (or flags, where its window has no open day). */
+export interface ClosureMove {
+  readonly participantId: number;
+  readonly studyId: string;
+  readonly protocolId: string;
+  readonly visit: string;
+  readonly from: string;
+  readonly to: string;
+  /** Why it moved ("Saturday", "Christmas Day"); null when it goes back to the date the protocol gives. */
+  readonly because: string | null;
+  /** The closed day it stays on, where no open day is in its window. */
+  readonly closedDay: string | null;
+}
+
+export interface ClosureChange {
+  /** False for a preview: nothing was written. */
+  readonly applied: boolean;
+  readonly moves: readonly ClosureMove[];
+}
+
+/** The site's working weekdays (ISO 1 Monday … 7 Sunday) and holidays. */
+export interface SiteDays {
+  readonly workingDays: readonly number[];
+  /** "Monday to Friday", "every day". */
+  readonly described: string;
+  readonly holidays: readonly { readonly date: string; readonly label: string }[];
+}

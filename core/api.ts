@@ -12,6 +12,7 @@ import type { CtgovDraft } from './ctgov.js';
 import type { Schedule } from './schedule.js';
 import type { AuditEntry, ParticipantDetail, ParticipantSummary, SiteCalendar, Worklists } from './participants.js';
 import { WORKLIST_FIRST } from './participants.js';
+import { siteInputs } from './api-site.js';
 import type {
   Actor,
   AppInfo,
@@ -22,7 +23,9 @@ import type {
   ExportChunk,
   ImportParticipantsResult,
   ImportResult,
+  ClosureChange,
   MovePreview,
+  SiteDays,
   Person,
   ProtocolDetail,
   ProtocolSummary,
@@ -229,6 +232,8 @@ const inputs = {
       start: IsoDateSchema,
       actual: z.record(z.string().max(80), IsoDateSchema).default({}),
       missed: z.array(Key).default([]),
+      /** Dates of the protocol's events (surgery), by event key. */
+      events: z.record(z.string().max(80), IsoDateSchema).default({}),
     })
     .strict(),
 };
@@ -281,6 +286,11 @@ export const contract = {
   resetPassphrase: method<typeof inputs.resetPassphrase, Person[]>(inputs.resetPassphrase, write('admin')),
   setSetting: method<typeof inputs.setSetting, AppInfo>(inputs.setSetting, write('admin')),
   backupNow: method<typeof inputs.backup, { file: string }>(inputs.backup, write('admin')),
+  siteDays: method<typeof Empty, SiteDays>(Empty, READ),
+  /** `apply: false` previews what would move; `apply: true` writes the change and re-plans every schedule. */
+  setWorkingDays: method<typeof siteInputs.setWorkingDays, ClosureChange>(siteInputs.setWorkingDays, write('admin')),
+  addHolidays: method<typeof siteInputs.addHolidays, ClosureChange>(siteInputs.addHolidays, write('admin')),
+  removeHoliday: method<typeof siteInputs.removeHoliday, ClosureChange>(siteInputs.removeHoliday, write('admin')),
   listBackups: method<typeof Empty, BackupList>(Empty, write('admin')),
   /** Checked by the writer, then swapped in by the backend host with every connection closed (the app and browser mode). */
   restoreBackup: method<typeof inputs.restore, RestoreResult>(inputs.restore, write('admin')),
@@ -319,6 +329,7 @@ export const contract = {
   setVisitNotes: method<typeof inputs.notes, ParticipantDetail>(inputs.notes, CLINICAL),
   correctVisit: method<typeof inputs.correctVisit, ParticipantDetail>(inputs.correctVisit, CLINICAL),
   undoVisit: method<typeof inputs.visitReason, ParticipantDetail>(inputs.visitReason, CLINICAL),
+  recordEvent: method<typeof siteInputs.recordEvent, ParticipantDetail>(siteInputs.recordEvent, CLINICAL),
   importParticipants: method<typeof inputs.importParticipants, ImportParticipantsResult>(inputs.importParticipants, CLINICAL),
 
   worklists: method<typeof inputs.worklists, Worklists>(inputs.worklists, READ),

@@ -47,3 +47,35 @@ export function placeOnOpenDay(natural: PlainDate, before: number, after: number
   return { date: natural, closure: { movedFrom: null, movedBecause: null, closedDay: why } };
 }
 
+
+/** The weekday codes the CLI and the setting use, Monday first (ISO 1 … 7). */
+export const WEEKDAY_CODES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const EVERY_DAY = '' as const;
+
+/** "mon,tue,wed,thu,fri" → [1, 2, 3, 4, 5]; an empty text is every day. Throws a message naming what is wrong. */
+export function parseWorkingDays(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  if (parts.length === 0) return [1, 2, 3, 4, 5, 6, 7];
+  const days = new Set<number>();
+  for (const p of parts) {
+    const i = (WEEKDAY_CODES as readonly string[]).indexOf(p.slice(0, 3));
+    if (i < 0 || (p.length > 3 && !WEEKDAY_NAMES[i + 1]!.toLowerCase().startsWith(p)))
+      throw new Error(`"${p}" is not a weekday: write the days the site is open as mon,tue,wed,thu,fri,sat,sun`);
+    days.add(i + 1);
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
+/** [1, 2, 3, 4, 5] → "mon,tue,wed,thu,fri", the stored form. */
+export function workingDaysText(days: readonly number[]): string {
+  return [...days].sort((a, b) => a - b).map((d) => WEEKDAY_CODES[d - 1]).join(',');
+}
+
+/** [1, 2, 3, 4, 5] → "Monday to Friday"; every day → "every day"; otherwise the days listed. */
+export function describeWorkingDays(days: readonly number[]): string {
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  if (sorted.length === 7) return 'every day';
+  const run = sorted.length > 2 && sorted.every((d, i) => i === 0 || d === sorted[i - 1]! + 1);
+  if (run) return `${WEEKDAY_NAMES[sorted[0]!]} to ${WEEKDAY_NAMES[sorted[sorted.length - 1]!]}`;
+  return sorted.map((d) => WEEKDAY_NAMES[d]).join(', ');
+}

@@ -56,12 +56,16 @@ export interface RecordedVisit {
  * visit keeps the planned date it had when it was done; missed and cancelled visits keep their
  * place; a rescheduled planned visit is placed on its new date.
  */
-export function engineInput(protocol: Protocol, armKey: string, day1: string, recorded: readonly RecordedVisit[], initial?: InitialRecord): ScheduleInput {
+/** What the engine needs beyond the visits: the participant's recorded events and the site's closed days. */
+export type SiteAndEvents = Pick<ScheduleInput, 'events' | 'closures'>;
+
+export function engineInput(protocol: Protocol, armKey: string, day1: string, recorded: readonly RecordedVisit[], initial?: InitialRecord, site: SiteAndEvents = {}): ScheduleInput {
   const known = scheduleKeys(protocol, armKey);
   const rows = recorded.filter((r) => known.has(r.key));
   const done = rows.filter((r) => r.status === 'done');
   const settled = rows.filter((r) => SETTLED_VISIT_STATUSES.includes(r.status));
   return {
+    ...site,
     protocol,
     armKey,
     start: day1,
@@ -80,7 +84,7 @@ export function engineInput(protocol: Protocol, armKey: string, day1: string, re
  * were rescheduled to), exactly as when it was recorded, so a corrected date re-plans as if it
  * had been recorded first.
  */
-export function replaySettled(protocol: Protocol, armKey: string, day1: string, recorded: readonly RecordedVisit[]): Record<string, string> {
+export function replaySettled(protocol: Protocol, armKey: string, day1: string, recorded: readonly RecordedVisit[], site: SiteAndEvents = {}): Record<string, string> {
   const known = scheduleKeys(protocol, armKey);
   const settled = recorded.filter((r) => SETTLED_VISIT_STATUSES.includes(r.status) && known.has(r.key)).sort((a, b) => (a.settledSeq ?? 0) - (b.settledSeq ?? 0));
   const rescheduled = Object.fromEntries(recorded.filter((r) => r.rescheduledDate !== null && known.has(r.key)).map((r) => [r.key, r.rescheduledDate!]));
@@ -89,7 +93,7 @@ export function replaySettled(protocol: Protocol, armKey: string, day1: string, 
   const missed: string[] = [];
   const cancelled: string[] = [];
   for (const v of settled) {
-    const plan = computeSchedule({ protocol, armKey, start: day1, actual, frozenPlanned, missed, cancelled, rescheduled: withoutSettled(rescheduled, actual, missed, cancelled) });
+    const plan = computeSchedule({ ...site, protocol, armKey, start: day1, actual, frozenPlanned, missed, cancelled, rescheduled: withoutSettled(rescheduled, actual, missed, cancelled) });
     frozenPlanned[v.key] = plan.visits.find((x) => x.key === v.key)!.plannedDate;
     if (v.status === 'done') actual[v.key] = v.actualDate!;
     else if (v.status === 'missed') missed.push(v.key);
@@ -119,11 +123,12 @@ export function replayActuals(
   armKey: string,
   day1: string,
   actuals: readonly (readonly [key: string, date: string])[],
+  site: SiteAndEvents = {},
 ): { actual: Record<string, string>; frozenPlanned: Record<string, string>; schedule: Schedule } {
   const order = [...actuals].map(([key, date], i) => ({ key, date, i })).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.i - b.i));
   const rank = new Map(order.map((a, r) => [a.key, r]));
   const actual = Object.fromEntries(order.map((a) => [a.key, a.date]));
-  const full = computeSchedule({ protocol, armKey, start: day1, actual });
+  const full = computeSchedule({ ...site, protocol, armKey, start: day1, actual });
   const byKey = new Map(full.visits.map((v) => [v.key, v]));
   const frozenPlanned: Record<string, string> = {};
   const slow: string[] = [];
@@ -138,10 +143,10 @@ export function replayActuals(
   for (const key of slow) {
     const own = rank.get(key)!;
     const before = Object.fromEntries(order.filter((a) => rank.get(a.key)! < own).map((a) => [a.key, a.date]));
-    frozenPlanned[key] = computeSchedule({ protocol, armKey, start: day1, actual: before }).visits.find((v) => v.key === key)!.plannedDate;
+    frozenPlanned[key] = computeSchedule({ ...site, protocol, armKey, start: day1, actual: before }).visits.find((v) => v.key === key)!.plannedDate;
   }
   // Without slow visits every done visit keeps the planned date the full run gave it, so the full
   // run is the participant's schedule; otherwise the schedule is made again with the frozen dates.
-  const schedule = slow.length === 0 ? full : computeSchedule({ protocol, armKey, start: day1, actual, frozenPlanned });
+  const schedule = slow.length === 0 ? full : computeSchedule({ ...site, protocol, armKey, start: day1, actual, frozenPlanned });
   return { actual, frozenPlanned, schedule };
 }

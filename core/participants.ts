@@ -37,6 +37,9 @@ export interface VisitView
     | 'actualDate'
     | 'outOfWindow'
     | 'rescheduled'
+    | 'movedFrom'
+    | 'movedBecause'
+    | 'closedDay'
   > {
   readonly id: number;
   readonly reason: string | null;
@@ -56,6 +59,17 @@ export interface VisitView
  */
 export function isOverdue(v: { readonly status: string; readonly windowEnd: string }, today: string): boolean {
   return v.status === 'planned' && v.windowEnd < today;
+}
+
+export interface ParticipantEventView {
+  readonly key: string;
+  readonly label: string;
+  readonly description: string | null;
+  readonly date: string | null;
+  readonly recordedBy: string | null;
+  readonly recordedAt: string | null;
+  /** Why it was corrected, where it was. */
+  readonly reason: string | null;
 }
 
 export interface DoseRecordView {
@@ -125,7 +139,10 @@ export interface ParticipantDetail {
     readonly signature: { readonly by: string; readonly name: string; readonly at: string; readonly meaning: string; readonly current: boolean } | null;
   };
   readonly visits: readonly VisitView[];
+  /** Visits the arm leaves without a date: after the last visit, or waiting for an event ("waiting for: Surgery date"). */
   readonly open: readonly { key: string; label: string; reason: string }[];
+  /** The protocol's events, with the date recorded for this participant (null: not yet). */
+  readonly events: readonly ParticipantEventView[];
   /** Arms that may be chosen by hand at enrollment: open-label trials with more than one arm; empty otherwise. */
   readonly manualArms: readonly { readonly key: string; readonly label: string }[];
   /** How a dose at a dose visit is computed, for showing before confirming. */
@@ -150,6 +167,10 @@ export interface WorklistRow {
   readonly reason: string | null;
   /** What the visit involves, for the printed day's list. */
   readonly procedures: readonly string[];
+  /** Where the site's closed day moved it from, and why; or the closed day it stays on (no open day in its window). */
+  readonly movedFrom: string | null;
+  readonly movedBecause: string | null;
+  readonly closedDay: string | null;
 }
 
 /** One trial at a glance, for the worklists' dashboard. */

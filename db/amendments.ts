@@ -12,6 +12,7 @@ import { AppError } from './errors.js';
 import { getProtocolVersion } from './protocols.js';
 import { participantRow, type Clock, type ParticipantRow, type VisitRow } from './rows.js';
 import type { ReadableDB, WritableDB } from './types.js';
+import { siteAndEvents } from './site-days.js';
 import { nextSettledSeq, replan, runEngine } from './visits.js';
 
 interface Plan {
@@ -40,7 +41,7 @@ function planFor(db: ReadableDB, p: ParticipantRow, protocol: Protocol, toVersio
   const rows = db.prepare('SELECT * FROM visits WHERE participant_id = ? ORDER BY planned_date, position').all(p.id) as VisitRow[];
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const moved = { ...p, protocol_version: toVersion };
-  const schedule = runEngine(protocol, moved, rows, undefined);
+  const schedule = runEngine(protocol, moved, rows, undefined, siteAndEvents(db, moved.id, protocol));
   const inNew = new Set(schedule.visits.map((v) => v.key));
   const blinded = isBlinded(protocol);
   const changes: VisitMove[] = [];

@@ -34,6 +34,8 @@ export const AUDITED: readonly { table: string; id: (r: string) => string; parti
   { table: 'users', id: (r) => `${r}.initials`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
   { table: 'user_roles', id: (r) => `${r}.initials || ':' || ${r}.role`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
   { table: 'eligibility_signatures', id: (r) => `${r}.id`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'participant_events', id: (r) => `${r}.participant_id || ':' || ${r}.event_key`, participant: (r) => `${r}.participant_id`, events: ['INSERT', 'UPDATE', 'DELETE'] },
+  { table: 'holidays', id: (r) => `${r}.date`, participant: () => 'NULL', events: ['INSERT', 'UPDATE', 'DELETE'] },
 ];
 
 export const HASH_FIELDS = ['prev_hash', 'at', 'by_user', 'method', 'reason', 'entity', 'entity_id', 'action', 'participant_id', 'old_values', 'new_values'] as const;

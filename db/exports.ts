@@ -38,6 +38,10 @@ const COLUMNS: Record<ExportKind, readonly (readonly [header: string, sql: strin
          AND json_extract(a.new_values, '$.status') = 'done' AND json_extract(a.old_values, '$.status') IS NOT 'done' ORDER BY a.id DESC LIMIT 1)) END`,
     ],
     ['procedures_done', "(SELECT group_concat(j.value, '; ') FROM json_each(v.procedures_done) j)"],
+    // Where the site's closed day moved the visit from, and why; or the closed day it stays on.
+    ['moved_from', 'v.moved_from'],
+    ['moved_because', 'v.moved_because'],
+    ['closed_day', 'v.closed_day'],
   ],
   participants: [
     ['status', 'p.status'],

@@ -13,6 +13,7 @@ import type { Clock } from './rows.js';
 import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js';
 import type { WritableDB } from './types.js';
 import { withBulkVisits } from './bulk-visits.js';
+import { siteClosures } from './site-days.js';
 import { newVisitValues } from './visits.js';
 
 export const REQUIRED_COLUMNS = ['study_id', 'initials', 'arm', 'day1', 'weight_kg'] as const;
@@ -52,6 +53,7 @@ export function importParticipants(
   // writes the same audit rows and counts as the visits' triggers would (db/bulk-visits.ts).
   withBulkVisits(db, (insertVisits) => {
     progress('Importing participants', 0, rows.length);
+    const closures = siteClosures(db);
     for (const [i, r] of rows.entries()) {
       if (i % 100 === 99) progress('Importing participants', i + 1, rows.length);
       const id = Number(
@@ -62,7 +64,7 @@ export function importParticipants(
       const armKey = (r.armKey ?? scheduleArmFor(protocol, null))!;
       let schedule: Schedule;
       try {
-        ({ schedule } = replayActuals(protocol, armKey, r.day1, r.actual));
+        ({ schedule } = replayActuals(protocol, armKey, r.day1, r.actual, { closures }));
       } catch (e) {
         if (e instanceof ScheduleError) throw new AppError('invalid_input', `Nothing was imported: line ${r.line}: ${e.message}`);
         throw e;

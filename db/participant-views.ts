@@ -9,7 +9,7 @@ import { eligibilityOf, eligibilitySignature } from './participants.js';
 import { participantRow, protocolFor, type ParticipantRow } from './rows.js';
 import { statements } from './statements.js';
 import type { ReadableDB } from './types.js';
-import { visitViews } from './visit-views.js';
+import { eventViews, visitViews } from './visit-views.js';
 
 const stmts = statements((db) => ({
   unblinding: db.prepare('SELECT by_user AS by, coalesce(signer_name, by_user) AS name, at, reason, coalesce(meaning, reason) AS meaning FROM unblindings WHERE participant_id = ? ORDER BY id LIMIT 1'),
@@ -48,6 +48,7 @@ export function participantDetail(db: ReadableDB, id: number, seesArms: boolean)
   const min = formatAge(protocol.eligibility.minimumAge);
   const max = formatAge(protocol.eligibility.maximumAge);
   const { visits, open } = visitViews(db, p, protocol);
+  const events = eventViews(db, p, protocol);
   return {
     participant: {
       id: p.id,
@@ -80,6 +81,7 @@ export function participantDetail(db: ReadableDB, id: number, seesArms: boolean)
     },
     visits,
     open,
+    events,
     manualArms: !isBlinded(protocol) && protocol.arms.length > 1 ? protocol.arms.map((a) => ({ key: a.key, label: a.label })) : [],
     doseRule: doseRuleFor(protocol, p.arm_key),
   };

@@ -91,6 +91,9 @@ export const VISIT_COLUMNS = {
   settled_seq: ['INTEGER', 'null'],
   done_by: ['TEXT', 'null'],
   procedures_done: ['TEXT', 'null'],
+  moved_from: ['TEXT', 'null'],
+  moved_because: ['TEXT', 'null'],
+  closed_day: ['TEXT', 'null'],
 } as const satisfies ColumnSpec;
 
 export interface VisitRow {
@@ -125,6 +128,11 @@ export interface VisitRow {
   done_by: string | null;
   /** The procedures ticked at Done, as a JSON list of the visit's own names; null: not recorded. */
   procedures_done: string | null;
+  /** The date the protocol alone gives, where a closed day of the site moved the visit; its reason ("Saturday"). */
+  moved_from: string | null;
+  moved_because: string | null;
+  /** The closed day the planned date falls on where the window holds no open day. */
+  closed_day: string | null;
 }
 
 export const DOSE_COLUMNS = {

@@ -30,6 +30,8 @@ import { checkPassphrase, setupState } from './people.js';
 import { getProtocol, getProtocolVersion, importProtocol, listProtocols } from './protocols.js';
 import { participantByStudyId, type Clock } from './rows.js';
 import { peopleHandlers } from './service-people.js';
+import { siteHandlers } from './service-site.js';
+import { siteClosures } from './site-days.js';
 import type { Writes } from './writes.js';
 import { readSetting } from './settings.js';
 import type { ReadableDB } from './types.js';
@@ -82,11 +84,13 @@ export function createHandlers(ctx: ServiceContext): Handlers {
   return {
     appInfo: () => conn.read(appInfo),
     ...peopleHandlers(conn, writes, appInfo, ctx.mode),
+    ...siteHandlers(conn, writes),
     listProtocols: () => conn.read(listProtocols),
     getProtocol: ({ id }) => conn.read((db) => getProtocol(db, id)),
-    previewSchedule: ({ protocolId, armKey, start, actual, missed }) => {
-      const { protocol } = conn.read((db) => getProtocol(db, protocolId));
-      return scheduleOrExplain(() => computeSchedule({ protocol, armKey, start, actual, missed }));
+    previewSchedule: ({ protocolId, armKey, start, actual, missed, events }) => {
+      // The site's working days and holidays apply, as they will to a participant's schedule.
+      const { protocol, closures } = conn.read((db) => ({ protocol: getProtocol(db, protocolId).protocol, closures: siteClosures(db) }));
+      return scheduleOrExplain(() => computeSchedule({ protocol, armKey, start, actual, missed, events, closures }));
     },
     importProtocol: (input, c) =>
       write('importProtocol', c, input.note, (db) =>

@@ -1,12 +1,13 @@
 // A participant's visits: created from the schedule engine at enrollment and re-planned after
 // every change. The engine decides dates (core/schedule.ts); this file stores them beside what
 // happened. Recording and correcting visits is db/visit-records.ts.
-import { engineInput, replaySettled, scheduleArmFor, type InitialRecord, type RecordedVisit } from '../core/participant-schedule.js';
+import { engineInput, replaySettled, scheduleArmFor, type InitialRecord, type RecordedVisit, type SiteAndEvents } from '../core/participant-schedule.js';
 import type { Protocol } from '../core/protocol.js';
 import { computeSchedule, ScheduleError, type Schedule, type ScheduledVisit } from '../core/schedule.js';
 import { blindedDoseLabel, isBlinded } from '../core/vocabulary.js';
 import { AppError } from './errors.js';
 import { participantRow, protocolFor, visitRowsOf, type Clock, type ParticipantRow, type VisitRow } from './rows.js';
+import { siteAndEvents } from './site-days.js';
 import { statements } from './statements.js';
 import type { WritableDB } from './types.js';
 
@@ -22,9 +23,9 @@ export function recorded(r: VisitRow): RecordedVisit {
 }
 
 /** The engine's plan for a participant from their visit rows. */
-export function runEngine(protocol: Protocol, p: ParticipantRow, rows: readonly VisitRow[], initial: InitialRecord | undefined): Schedule {
+export function runEngine(protocol: Protocol, p: ParticipantRow, rows: readonly VisitRow[], initial: InitialRecord | undefined, site: SiteAndEvents): Schedule {
   try {
-    return computeSchedule(engineInput(protocol, scheduleArm(protocol, p), p.day1!, rows.map(recorded), initial));
+    return computeSchedule(engineInput(protocol, scheduleArm(protocol, p), p.day1!, rows.map(recorded), initial, site));
   } catch (e) {
     if (e instanceof ScheduleError) throw new AppError('invalid_input', e.message);
     throw e;
@@ -77,21 +78,26 @@ export function newVisitValues(
     settled_seq: v.actualDate ? (initial?.settledSeq?.get(v.key) ?? null) : null,
     done_by: v.status === 'done' ? (initial?.by ?? null) : null,
     procedures_done: null,
+    moved_from: v.movedFrom,
+    moved_because: v.movedBecause,
+    closed_day: v.closedDay,
   };
 }
 
 const stmts = statements((db) => ({
   insert: db.prepare(
     `INSERT INTO visits (participant_id, key, position, label, kind, series, dose_number, planned_date, projected_date, window_start, window_end,
-       window_text, window_stated, study_day, anchor, procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at, settled_seq)
+       window_text, window_stated, study_day, anchor, procedures, status, actual_date, out_of_window, rescheduled_date, reason, notes, updated_by, updated_at, settled_seq,
+       done_by, procedures_done, moved_from, moved_because, closed_day)
      VALUES (@participant_id, @key, @position, @label, @kind, @series, @dose_number, @planned_date, @projected_date, @window_start, @window_end,
-       @window_text, @window_stated, @study_day, @anchor, @procedures, @status, @actual_date, @out_of_window, @rescheduled_date, @reason, @notes, @updated_by, @updated_at, @settled_seq)`,
+       @window_text, @window_stated, @study_day, @anchor, @procedures, @status, @actual_date, @out_of_window, @rescheduled_date, @reason, @notes, @updated_by, @updated_at, @settled_seq,
+       @done_by, @procedures_done, @moved_from, @moved_because, @closed_day)`,
   ),
   update: db.prepare(
     `UPDATE visits SET position = @position, planned_date = @planned_date, window_start = @window_start, window_end = @window_end,
-       study_day = @study_day, anchor = @anchor, out_of_window = @out_of_window
-     WHERE id = @id AND (position, planned_date, window_start, window_end, study_day, anchor, out_of_window)
-       IS NOT (@position, @planned_date, @window_start, @window_end, @study_day, @anchor, @out_of_window)`,
+       study_day = @study_day, anchor = @anchor, out_of_window = @out_of_window, moved_from = @moved_from, moved_because = @moved_because, closed_day = @closed_day
+     WHERE id = @id AND (position, planned_date, window_start, window_end, study_day, anchor, out_of_window, moved_from, moved_because, closed_day)
+       IS NOT (@position, @planned_date, @window_start, @window_end, @study_day, @anchor, @out_of_window, @moved_from, @moved_because, @closed_day)`,
   ),
   freeze: db.prepare('UPDATE visits SET planned_date = ? WHERE id = ? AND planned_date IS NOT ?'),
   nextSeq: db.prepare('SELECT coalesce(max(settled_seq), 0) + 1 FROM visits WHERE participant_id = ?').pluck(),
@@ -113,13 +119,27 @@ export function replan(db: WritableDB, participantId: number, clock: Clock, init
   const protocol = protocolFor(db, p);
   const rows = visitRowsOf(db, p.id);
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  const schedule = runEngine(protocol, p, rows, rows.length === 0 ? initial : undefined);
+  const schedule = runEngine(protocol, p, rows, rows.length === 0 ? initial : undefined, siteAndEvents(db, p.id, protocol));
   const blinded = isBlinded(protocol);
   const { insert, update } = stmts(db);
   schedule.visits.forEach((v, position) => {
     const row = byKey.get(v.key);
     if (row) {
-      update.run({ position, planned_date: v.plannedDate, window_start: v.windowStart, window_end: v.windowEnd, study_day: v.studyDay, anchor: v.anchor, out_of_window: v.outOfWindow ? 1 : 0, id: row.id });
+      // A settled visit keeps the date it was settled on, and with it what moved that date.
+      const settled = row.status !== 'planned';
+      update.run({
+        position,
+        planned_date: v.plannedDate,
+        window_start: v.windowStart,
+        window_end: v.windowEnd,
+        study_day: v.studyDay,
+        anchor: v.anchor,
+        out_of_window: v.outOfWindow ? 1 : 0,
+        moved_from: settled ? row.moved_from : v.movedFrom,
+        moved_because: settled ? row.moved_because : v.movedBecause,
+        closed_day: settled ? row.closed_day : v.closedDay,
+        id: row.id,
+      });
       return;
     }
     insert.run(newVisitValues(protocol, scheduleArm(protocol, p), blinded, p.id, v, position, initial, clock.now));
@@ -139,7 +159,7 @@ export function resettle(db: WritableDB, participantId: number, clock: Clock): v
   const rows = visitRowsOf(db, p.id);
   let frozen: Record<string, string>;
   try {
-    frozen = replaySettled(protocol, scheduleArm(protocol, p), p.day1, rows.map(recorded));
+    frozen = replaySettled(protocol, scheduleArm(protocol, p), p.day1, rows.map(recorded), siteAndEvents(db, p.id, protocol));
   } catch (e) {
     if (e instanceof ScheduleError) throw new AppError('invalid_input', e.message);
     throw e;

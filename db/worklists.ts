@@ -9,12 +9,12 @@ import type { ReadableDB, WritableDB } from './types.js';
 // third of a worklist's time.
 const rowSql = (seesArms: boolean) => `
   SELECT v.id, p.id, p.study_id, p.initials, p.protocol_id, p.arm_key, p.blinded_code, v.label, v.kind, v.planned_date,
-    v.window_start, v.window_end, v.status, v.actual_date, v.reason, v.procedures,
+    v.window_start, v.window_end, v.status, v.actual_date, v.reason, v.procedures, v.moved_from, v.moved_because, v.closed_day,
     ${seesArms ? 'EXISTS (SELECT 1 FROM unblindings u WHERE u.participant_id = p.id)' : '0'} AS unblinded
   FROM visits v
   JOIN participants p ON p.id = v.participant_id`;
 
-type Raw = [number, number, string, string, string, string | null, string | null, string, string, string, string, string, string, string | null, string | null, string, number];
+type Raw = [number, number, string, string, string, string | null, string | null, string, string, string, string, string, string, string | null, string | null, string, string | null, string | null, string | null, number];
 
 /**
  * Runs a visit query (rowSql plus a tail) and names each row's assignment: the code in blinded
@@ -39,7 +39,7 @@ export function visitRows(db: ReadableDB, seesArms = false): (tail: string, para
         initials: r[3],
         protocolId: r[4],
         protocolTitle: protocol.title,
-        assignment: !blinded || (seesArms && r[16] === 1) ? arm : r[6],
+        assignment: !blinded || (seesArms && r[19] === 1) ? arm : r[6],
         visitLabel: r[7],
         kind: r[8],
         plannedDate: r[9],
@@ -49,6 +49,9 @@ export function visitRows(db: ReadableDB, seesArms = false): (tail: string, para
         actualDate: r[13],
         reason: r[14],
         procedures: r[15] === '[]' ? [] : (JSON.parse(r[15]) as string[]),
+        movedFrom: r[16],
+        movedBecause: r[17],
+        closedDay: r[18],
       };
     });
 }

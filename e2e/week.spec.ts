@@ -209,7 +209,7 @@ test('the calendar file from the Exports page: a reminder before each visit, mis
   await csvPart.getByRole('button', { name: 'Export' }).click();
   const csv = fs.readFileSync(await (await csvDownload).path(), 'utf8');
   const [header, ...rows] = csv.trim().split('\r\n');
-  expect(header!.endsWith(',notes,done_by,procedures_done')).toBe(true);
+  expect(header!.endsWith(',notes,done_by,procedures_done,moved_from,moved_because,closed_day')).toBe(true);
   expect(rows.find((r) => r.includes('infusion-1'))).toContain(`${day1},done`);
 });
 

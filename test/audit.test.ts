@@ -168,6 +168,9 @@ describe('audited bulk insert (participant import)', () => {
       settled_seq: null,
       done_by: null,
       procedures_done: null,
+      moved_from: null,
+      moved_because: null,
+      closed_day: null,
       ...v,
     }));
     const ctx = { by: 'IMP', method: 'importParticipants', reason: 'Imported from CSV', at: '2025-06-20T09:00:00.000Z' };

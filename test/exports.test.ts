@@ -168,10 +168,10 @@ describe('trialcoord export', () => {
 });
 
 describe('what a visit export carries (the coordinator’s week)', () => {
-  it('the visits CSV ends with notes, done_by and procedures_done; the columns before are unchanged', () => {
+  it('the visits CSV keeps its columns in order; notes, done_by, procedures_done, then the closed-day columns at the end', () => {
     expect(EXPORT_HEADERS.visits).toEqual([
       'participant', 'initials', 'trial', 'arm_or_code', 'visit_key', 'visit', 'kind', 'planned', 'projected', 'window_start', 'window_end', 'actual', 'status', 'out_of_window', 'reason',
-      'notes', 'done_by', 'procedures_done',
+      'notes', 'done_by', 'procedures_done', 'moved_from', 'moved_because', 'closed_day',
     ]);
     const { conn } = freshDb();
     importSeedsOnFirstStart(conn, SEEDS_DIR);

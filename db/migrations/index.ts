@@ -9,6 +9,7 @@ import * as m0008 from './0008-people.js';
 import * as m0009 from './0009-corrections.js';
 import * as m0010 from './0010-keyed-trail.js';
 import * as m0011 from './0011-visit-done-by.js';
+import * as m0012 from './0012-events-closures.js';
 
 export type { Migration, MigrationContext } from './types.js';
 import type { Migration } from './types.js';
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'corrections', up: m0009.up },
   { version: 10, name: 'keyed-trail', up: m0010.up },
   { version: 11, name: 'visit-done-by', up: m0011.up },
+  { version: 12, name: 'events-closures', up: m0012.up },
 ];
