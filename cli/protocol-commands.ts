@@ -138,11 +138,12 @@ function showProtocol(cli: Cli, id: string, json: boolean): number {
   const ratio = allocationRatio(p.arms);
   if (ratio && p.arms.length > 1) line('Allocation ratio', ratio.join(':'));
   line('Ages', [formatAge(p.eligibility.minimumAge) ?? '?', formatAge(p.eligibility.maximumAge) ?? '?'].join(' to '));
+  if (p.events?.length) out.push('', 'Events', ...p.events.map((e) => `  ${e.key}: ${e.label}${e.description ? `, ${e.description}` : ''}`));
   out.push('', 'Arms');
   for (const arm of p.arms) {
     out.push(`  ${arm.key}: ${arm.label} [${humanize(arm.type)}], target ${arm.targetSize ?? 'not stated'}`);
     for (const s of arm.dosing) out.push(`    ${s.label}: ${formatSeries(s)}; ${formatDose(s.dose)}`);
-    for (const v of arm.visits) out.push(`    ${v.label}: ${formatTiming(v.anchor, v.offset)} (${formatWindow(v.window)})`);
+    for (const v of arm.visits) out.push(`    ${v.label}: ${formatTiming(v.anchor, v.offset, p.events)} (${formatWindow(v.window)})`);
   }
   out.push('', `Inclusion (${p.eligibility.inclusion.length})`, ...p.eligibility.inclusion.map((c) => `  - ${c.text}`));
   out.push('', `Exclusion (${p.eligibility.exclusion.length})`, ...p.eligibility.exclusion.map((c) => `  - ${c.group ? `${c.group}: ` : ''}${c.text}`));

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { humanize } from '../../../core/format';
 import type { Schedule } from '../../../core/schedule';
 import { formatCalendarDate } from '../dates';
+import { ClosedDayMark } from './ClosedDayMark';
 import { WindowCell } from './WindowCell';
 
 /**
@@ -9,9 +10,9 @@ import { WindowCell } from './WindowCell';
  * each date counts from and the procedures (the schedule preview page; the editor's side panel
  * has room for the first four only).
  */
-export function VisitScheduleTable(props: { schedule: Schedule; detailed?: boolean; caption?: ReactNode; label?: string }) {
+export function VisitScheduleTable(props: { schedule: Schedule; detailed?: boolean; caption?: ReactNode; label?: string; events?: readonly { key: string; label: string }[] }) {
   const s = props.schedule;
-  const labels = new Map(s.visits.map((v) => [v.key, v.label]));
+  const labels = new Map<string, string>([...s.visits.map((v) => [v.key, v.label] as const), ...(props.events ?? []).map((e) => [`event:${e.key}`, e.label] as const)]);
   return (
     <table className="table compact" aria-label={props.label}>
       {props.caption && <caption className="visually-hidden">{props.caption}</caption>}
@@ -33,6 +34,7 @@ export function VisitScheduleTable(props: { schedule: Schedule; detailed?: boole
             <td className="num">{v.studyDay}</td>
             <td className="nowrap">
               <time dateTime={v.plannedDate}>{formatCalendarDate(v.plannedDate)}</time>
+              <ClosedDayMark visit={v} />
             </td>
             <th scope="row">
               {v.label}

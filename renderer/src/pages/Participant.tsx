@@ -14,6 +14,8 @@ import { Badge, ErrorNotice, Facts, Loading, NotStated, Page, Section } from '..
 import { download } from '../download';
 import { useApi } from '../useApi';
 import { ReasonDialog, VisitDialog, type VisitAction } from './participant/VisitDialogs';
+import { EventsSection } from './participant/Events';
+import { ClosedDayMark } from '../components/ClosedDayMark';
 import { Screening } from './participant/Screening';
 import { STATUS_TONE } from './Participants';
 
@@ -194,6 +196,7 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
           )}
         </div>
       </Section>
+      <EventsSection detail={detail} canRecord={active} onChange={onChange} />
       <Section id="schedule" title="Schedule" count={detail.visits.length}>
         {moved > 0 && <p className="muted">{moved} planned visit{moved === 1 ? ' has' : 's have'} moved from the first projection (shown struck through).</p>}
         <Timeline visits={detail.visits} />
@@ -214,7 +217,7 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
             </thead>
             <tbody>
               {detail.visits.map((v) => (
-                <tr key={v.id} id={`visit-${v.id}`} className={v.outOfWindow || (active && isOverdue(v, today)) ? 'row-warning' : undefined}>
+                <tr key={v.id} id={`visit-${v.id}`} className={v.outOfWindow || (active && isOverdue(v, today)) || (v.status === 'planned' && v.closedDay) ? 'row-warning' : undefined}>
                   <td className="num">{v.studyDay}</td>
                   <th scope="row">
                     {v.label}
@@ -228,6 +231,7 @@ function Enrolled({ detail, onChange, trail }: { detail: ParticipantDetail; onCh
                       </div>
                     )}
                     {v.rescheduled && <div className="sub">rescheduled</div>}
+                    <ClosedDayMark visit={v} />
                   </td>
                   <td className="nowrap">
                     <WindowCell visit={v} />

@@ -3,6 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { calendarPlan, datesBetween, monthGrid } from '../../../core/calendar';
 import type { AppInfo, AuditHead } from '../../../core/api';
 import type { ParticipantDetail, VisitView } from '../../../core/participants';
+import { ClosedDayMark } from '../components/ClosedDayMark';
 import { VISIT_STATUS_WORDS } from '../../../core/vocabulary';
 import { dateFormat, formatCalendarDate } from '../dates';
 import { ErrorNotice, Loading } from '../components/ui';
@@ -180,6 +181,7 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
                   <strong>{v.actualDate ?? v.plannedDate}</strong>
                   <div className="sub">{formatCalendarDate(v.actualDate ?? v.plannedDate)}</div>
                   {v.actualDate && v.actualDate !== v.plannedDate && <div className="sub">planned {v.plannedDate}</div>}
+                  {v.status === 'planned' && <ClosedDayMark visit={v} />}
                 </td>
                 <td>{v.studyDay}</td>
                 <th scope="row" className={v.status === 'missed' || v.status === 'cancelled' ? 'struck' : undefined}>
@@ -195,6 +197,11 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
             ))}
           </tbody>
         </table>
+        {detail.open.length > 0 && (
+          <p className="print-open">
+            <strong>Not yet dated:</strong> {detail.open.map((o) => `${o.label} (${o.reason})`).join('; ')}.
+          </p>
+        )}
         <p className="legend">
           <span className="legend-box visit-day" aria-hidden="true" /> a visit (✓ done) · <span className="legend-box window-day" aria-hidden="true" /> a day inside a visit's window ·{' '}
           <span className="struck">struck</span>: missed or cancelled. Dates in the lists are year-month-day.

@@ -92,6 +92,20 @@ function ProtocolView({ detail, onChanged }: { detail: Detail; onChanged: () => 
 
       <ProtocolVersions detail={detail} onChanged={onChanged} />
 
+      {(p.events ?? []).length > 0 && (
+        <Section id="events" title="Events" count={p.events!.length}>
+          <p className="muted">Dates recorded for each participant when they happen; the visits timed from them wait until then.</p>
+          <ul className="plain-list gaps">
+            {p.events!.map((e) => (
+              <li key={e.key}>
+                <strong>{e.label}</strong>
+                {e.description ? `: ${e.description}` : ''}
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+
       <Section id="arms" title="Arms and schedule" count={p.arms.length}>
         <div className="arms">
           {p.arms.map((arm) => (
@@ -191,7 +205,7 @@ function ArmCard({ arm, protocol }: { arm: Arm; protocol: Protocol }) {
         <ul className="plain-list">
           {arm.dosing.map((s) => (
             <li key={s.key} className="series">
-              <strong>{s.label}</strong>: {formatSeries(s)}. {formatDose(s.dose)}.
+              <strong>{s.label}</strong>: {formatSeries(s)}. {formatDose(s.dose)}.{s.start && ` Starts: ${formatTiming(s.start.anchor, s.start.offset, protocol.events ?? []).toLowerCase()}.`}
               <span className="muted"> Window: {formatWindow(s.window)}.</span>
             </li>
           ))}
@@ -218,7 +232,7 @@ function ArmCard({ arm, protocol }: { arm: Arm; protocol: Protocol }) {
                     {v.label}
                     <div className="sub">{humanize(v.kind)}</div>
                   </th>
-                  <td>{formatTiming(v.anchor, v.offset)}</td>
+                  <td>{formatTiming(v.anchor, v.offset, protocol.events ?? [])}</td>
                   <td>{v.window ? formatWindow(v.window) : <NotStated what="Window" />}</td>
                   <td>{v.procedures.join(', ') || <NotStated />}</td>
                 </tr>

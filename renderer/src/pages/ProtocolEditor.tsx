@@ -16,6 +16,8 @@ import { diffProtocols } from '../../../core/protocol-diff';
 import { VisitScheduleTable } from '../components/VisitScheduleTable';
 import { CheckboxField, CheckboxGroup, EditorContext, useEditor, ListField, NumberField, SelectField, TextField, getIn, setIn, type EditorState, type Path } from './editor/fields';
 import { Arms, Criteria, Interventions, Outcomes } from './editor/parts';
+import { Events } from './editor/events';
+import { EventDate } from './SchedulePreview';
 import { useApi } from '../useApi';
 import { WithProtocol } from '../components/WithProtocol';
 
@@ -152,6 +154,9 @@ function EditorForm(props: { initial: Draft; existing: ProtocolDetail | null; so
             <Section id="interventions" title="Interventions" count={(draft.interventions as unknown[]).length}>
               <Interventions />
             </Section>
+            <Section id="events" title="Events" count={((draft as { events?: unknown[] }).events ?? []).length}>
+              <Events />
+            </Section>
             <Section id="arms" title="Arms, dosing and visits" count={(draft.arms as unknown[]).length}>
               <Arms onPreview={setPreviewArm} />
             </Section>
@@ -261,17 +266,21 @@ function AgeField(props: { which: 'minimumAge' | 'maximumAge'; label: string }) 
 /** The live schedule: the chosen arm from a chosen Study Day 1, recomputed on every change. */
 function SchedulePane(props: { draft: Draft; armIndex: number; onArm: (i: number) => void }) {
   const [start, setStart] = useState(todayIso());
+  const [eventDates, setEventDates] = useState<Record<string, string>>({});
+  const draftEvents = (((props.draft as { events?: { key?: string; label?: string }[] }).events ?? []) as { key?: string; label?: string }[]).filter((e): e is { key: string; label: string } => !!e.key && !!e.label);
   const arms = (props.draft.arms as { label?: string }[]) ?? [];
   const index = Math.min(props.armIndex, Math.max(0, arms.length - 1));
   const result = useMemo((): { schedule: Schedule | null; problems: string[] } => {
     const { protocol, problems } = previewProtocol(props.draft, index);
     if (!protocol) return { schedule: null, problems };
     try {
-      return { schedule: computeSchedule({ protocol, armKey: protocol.arms[0]!.key, start }), problems: [] };
+      const known = new Set((protocol.events ?? []).map((e) => e.key));
+      const events = Object.fromEntries(Object.entries(eventDates).filter(([k, v]) => known.has(k) && v));
+      return { schedule: computeSchedule({ protocol, armKey: protocol.arms[0]!.key, start, events }), problems: [] };
     } catch (e) {
       return { schedule: null, problems: [(e as Error).message] };
     }
-  }, [props.draft, index, start]);
+  }, [props.draft, index, start, eventDates]);
   const firstDoseIs = getIn(props.draft, ['studyDay', 'firstDoseIs']) === 0 ? 0 : 1;
   return (
     <aside className="editor-preview" aria-labelledby="preview-heading">
@@ -291,10 +300,13 @@ function SchedulePane(props: { draft: Draft; armIndex: number; onArm: (i: number
           <label htmlFor="preview-start">Study Day {firstDoseIs} (first dose)</label>
           <input id="preview-start" type="date" value={start} min="1900-01-01" max="2100-12-31" onChange={(e) => e.target.value && setStart(e.target.value)} />
         </div>
+        {draftEvents.map((ev) => (
+          <EventDate key={ev.key} label={`${ev.label} date`} value={eventDates[ev.key] ?? ''} onChange={(v) => setEventDates({ ...eventDates, [ev.key]: v })} />
+        ))}
       </div>
       <div aria-live="polite">
         {result.schedule ? (
-          <VisitScheduleTable schedule={result.schedule} label="Preview of the arm's visits" />
+          <VisitScheduleTable schedule={result.schedule} label="Preview of the arm's visits" events={draftEvents} />
         ) : (
           <div className="notice">
             <strong>No schedule yet</strong>

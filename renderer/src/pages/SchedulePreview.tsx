@@ -32,6 +32,7 @@ function PreviewForm({ detail }: { detail: ProtocolDetail }) {
   const armId = useId();
   const startId = useId();
   const arm = p.arms.find((a) => a.key === armKey)!;
+  const events = Object.fromEntries((p.events ?? []).flatMap((e) => (params.get(`event-${e.key}`) ? [[e.key, params.get(`event-${e.key}`)!]] : [])));
   return (
     <Page
       title="Schedule preview"
@@ -57,14 +58,28 @@ function PreviewForm({ detail }: { detail: ProtocolDetail }) {
           <label htmlFor={startId}>Study Day {p.studyDay.firstDoseIs} (first dose)</label>
           <input id={startId} type="date" value={start} required min="1900-01-01" max="2100-12-31" onChange={(e) => e.target.value && set('start', e.target.value)} />
         </div>
+        {(p.events ?? []).map((ev) => (
+          <EventDate key={ev.key} label={`${ev.label} date`} value={events[ev.key] ?? ''} onChange={(v) => set(`event-${ev.key}`, v)} />
+        ))}
       </form>
-      <ScheduleTable protocolId={p.id} armKey={armKey} armLabel={arm.label} start={start} />
+      <ScheduleTable protocolId={p.id} armKey={armKey} armLabel={arm.label} start={start} events={events} eventList={p.events ?? []} />
     </Page>
   );
 }
 
-function ScheduleTable(props: { protocolId: string; armKey: string; armLabel: string; start: string }) {
-  const schedule = useApi('previewSchedule', { protocolId: props.protocolId, armKey: props.armKey, start: props.start });
+/** An event's date for the preview (surgery): empty leaves the visits timed from it waiting. */
+export function EventDate(props: { label: string; value: string; onChange: (v: string) => void }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input id={id} type="date" value={props.value} min="1900-01-01" max="2100-12-31" onChange={(e) => props.onChange(e.target.value)} />
+    </div>
+  );
+}
+
+function ScheduleTable(props: { protocolId: string; armKey: string; armLabel: string; start: string; events: Record<string, string>; eventList: readonly { key: string; label: string }[] }) {
+  const schedule = useApi('previewSchedule', { protocolId: props.protocolId, armKey: props.armKey, start: props.start, events: props.events });
   if (schedule.state === 'loading') return <Loading what="the schedule" />;
   if (schedule.state === 'error') return <ErrorNotice error={schedule.error} title="The schedule could not be computed" />;
   const s: Schedule = schedule.value;
@@ -74,6 +89,7 @@ function ScheduleTable(props: { protocolId: string; armKey: string; armLabel: st
         <div className="table-wrap">
           <VisitScheduleTable
             schedule={s}
+            events={props.eventList}
             detailed
             caption={
               <>

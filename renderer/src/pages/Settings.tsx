@@ -10,6 +10,7 @@ import { ErrorNotice, formatCount, Loading, Page, Section } from '../components/
 import { formatInstant } from '../dates';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
+import { WorkingDaysSection } from './settings/WorkingDays';
 
 /** Date formats a site is likely to want; any other locale can be set from the command line. */
 const LOCALES = ['en-GB', 'en-US', 'en-AU', 'en-CA', 'en-IE', 'de-DE', 'es-ES', 'fr-FR', 'it-IT', 'nl-NL', 'pt-BR', 'sv-SE', 'vi-VN', 'zh-CN', 'ja-JP'];
@@ -43,6 +44,7 @@ export function Settings() {
       {info.state === 'loading' && <Loading what="the settings" />}
       {info.state === 'error' && <ErrorNotice error={info.error} />}
       {info.state === 'ready' && <SiteSettings info={info.value} onSaved={again} />}
+      <WorkingDaysSection />
       <Section id="backups" title="Backups">
         {backups.state === 'loading' && <Loading what="the backups" />}
         {backups.state === 'error' && <ErrorNotice error={backups.error} />}

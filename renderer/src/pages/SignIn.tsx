@@ -59,12 +59,18 @@ export function FirstStart() {
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
   const [mismatch, setMismatch] = useState(false);
+  const [weekdays, setWeekdays] = useState(false);
   const act = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (passphrase !== again) return setMismatch(true);
     setMismatch(false);
-    const person = await act.run(() => invoke('setUpFirstAdmin', { name, initials: initials.trim().toUpperCase(), passphrase }));
+    const person = await act.run(async () => {
+      const p = await invoke('setUpFirstAdmin', { name, initials: initials.trim().toUpperCase(), passphrase });
+      // A new site has no participants yet: nothing to re-plan, so the days are saved at once.
+      if (weekdays) await invoke('setWorkingDays', { days: [1, 2, 3, 4, 5], apply: true });
+      return p;
+    });
     if (person) {
       await session.refresh();
       session.setPerson(person);
@@ -85,6 +91,12 @@ export function FirstStart() {
           {(id, hint) => <input id={id} value={initials} onChange={(e) => setInitials(e.target.value)} required maxLength={8} aria-describedby={hint} readOnly={existing !== null} />}
         </Field>
         <PassphraseFields passphrase={passphrase} again={again} setPassphrase={setPassphrase} setAgain={setAgain} mismatch={mismatch} />
+        {!existing && (
+          <label className="check">
+            <input type="checkbox" checked={weekdays} onChange={(e) => setWeekdays(e.target.checked)} />
+            <span>The site is open Monday to Friday: a visit the protocol puts on a weekend moves to a weekday inside its window (Settings changes this, and adds holidays)</span>
+          </label>
+        )}
         <ActionError error={act.error} title="Not set up" />
         <div className="form-actions">
           <button type="submit" className="button" disabled={act.busy}>

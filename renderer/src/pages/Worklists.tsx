@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { WORKLIST_FIRST, type TrialCount, type WorklistRow } from '../../../core/participants';
 import { formatCalendarDate, formatDateRange, todayIso } from '../dates';
 import { Options } from '../components/forms';
+import { closedDayWords } from '../components/ClosedDayMark';
 import { RowActions } from '../components/RowActions';
 import { Badge, ErrorNotice, formatCount, Loading, Page, Section, shortTitle } from '../components/ui';
 import { useSession } from '../session';
@@ -177,7 +178,16 @@ function WorkTable(props: {
       </th>
       <td title={r.protocolTitle}>{shortTitle(r.protocolTitle)}</td>
       <td>{r.visitLabel}</td>
-      <td className="nowrap">{formatCalendarDate(r.plannedDate)}</td>
+      <td className="nowrap">
+        {formatCalendarDate(r.plannedDate)}
+        {r.status === 'planned' && r.closedDay && (
+          <>
+            {' '}
+            <Badge tone="warning">Site closed: {r.closedDay}</Badge>
+          </>
+        )}
+        {r.status === 'planned' && r.movedFrom && <span className="sub"> · {closedDayWords(r)}</span>}
+      </td>
       <td className="nowrap">{formatDateRange(r.windowStart, r.windowEnd)}</td>
       {props.showActual && (
         <td>

@@ -81,9 +81,9 @@ export function TextField(props: { path: Path; label: string; hint?: string; nul
 }
 
 /** A number; empty is null (the format then says whether null is allowed). */
-export function NumberField(props: { path: Path; label: string; hint?: string; min?: number; onValue?: (v: number | null) => void }) {
+export function NumberField(props: { path: Path; label: string; hint?: string; min?: number; value?: number | null; onValue?: (v: number | null) => void }) {
   const { draft, set, touch } = useEditor();
-  const value = getIn(draft, props.path);
+  const value = props.value !== undefined ? props.value : getIn(draft, props.path);
   return (
     <Shell label={props.label} hint={props.hint} path={props.path}>
       {(id, describedBy, invalid) => (

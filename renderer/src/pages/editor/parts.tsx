@@ -12,6 +12,7 @@ import {
   WINDOW_UNITS,
 } from '../../../../core/protocol';
 import { emptyArm, emptyCriterion, emptyIntervention, emptyOutcome, emptySeries, emptyVisit, keyFrom } from '../../../../core/protocol-form';
+import { EventTiming, useEventChoices } from './events';
 import { CheckboxGroup, getIn, ItemGroup, ListField, NumberField, SelectField, TextField, useEditor, type Path } from './fields';
 
 const opts = (values: readonly string[]) => values.map((v) => [v, humanize(v)] as const);
@@ -254,6 +255,7 @@ function TimingEditor(props: { anchorPath: Path; offsetPath: Path; armPath: Path
   const arm = getIn(draft, props.armPath) as { dosing?: Item[]; visits?: Item[] } | undefined;
   const seriesChoices = (arm?.dosing ?? []).filter((s) => s.key).map((s) => [s.key!, s.label || s.key!] as const);
   const visitChoices = (arm?.visits ?? []).filter((v) => v.key && v.key !== props.selfKey).map((v) => [v.key!, v.label || v.key!] as const);
+  const eventChoices = useEventChoices();
   const types = [
     ['firstDose', 'The first dose'],
     ['lastDose', 'The last dose'],
@@ -261,9 +263,11 @@ function TimingEditor(props: { anchorPath: Path; offsetPath: Path; armPath: Path
     ['visit', 'Another visit'],
     ['enrollment', 'Enrollment'],
     ['randomization', 'Randomization'],
+    ...(eventChoices.length || anchor?.type === 'event' ? ([['event', 'An event (surgery, transplant…)']] as const) : []),
   ] as const;
   const make = (type: string | null) => {
     if (type === 'studyDay') return set(props.anchorPath, { type, day: 1 });
+    if (type === 'event') return set(props.anchorPath, { type, event: eventChoices[0]?.[0] ?? '' });
     if (type === 'visit') return set(props.anchorPath, { type, visit: visitChoices[0]?.[0] ?? '' });
     return set(props.anchorPath, { type: type ?? 'firstDose' });
   };
@@ -275,7 +279,11 @@ function TimingEditor(props: { anchorPath: Path; offsetPath: Path; armPath: Path
       )}
       {anchor?.type === 'visit' && <SelectField path={[...props.anchorPath, 'visit']} label="Visit" options={visitChoices} blank="Choose a visit" />}
       {anchor?.type === 'studyDay' && <NumberField path={[...props.anchorPath, 'day']} label="Study day" />}
-      <NumberField path={[...props.offsetPath, 'value']} label={anchor?.type === 'studyDay' ? 'Plus' : 'After'} min={0} />
+      {anchor?.type === 'event' ? (
+        <EventTiming anchorPath={props.anchorPath} offsetPath={props.offsetPath} choices={eventChoices} />
+      ) : (
+        <NumberField path={[...props.offsetPath, 'value']} label={anchor?.type === 'studyDay' ? 'Plus' : 'After'} min={0} />
+      )}
       <SelectField path={[...props.offsetPath, 'unit']} label="Unit" options={units(props.offsetUnits)} />
     </div>
   );
