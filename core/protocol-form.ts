@@ -104,17 +104,18 @@ export function previewProtocol(draft: Draft, armIndex: number): { protocol: Pro
     conditions: ['Preview'],
     studyDay: draft.studyDay,
     interventions: draft.interventions,
+    ...(Array.isArray(draft.events) && draft.events.length ? { events: draft.events } : {}),
     arms: [arm],
   };
   const r = ProtocolSchema.safeParse(candidate);
   if (r.success) return { protocol: r.data, problems: [] };
   const problems = r.error.issues
-    .filter((i) => i.path[0] === 'arms' || i.path[0] === 'interventions' || i.path[0] === 'studyDay')
+    .filter((i) => i.path[0] === 'arms' || i.path[0] === 'interventions' || i.path[0] === 'events' || i.path[0] === 'studyDay')
     .map((i) => `${describePath(i.path, draft, armIndex)}: ${plainMessage(i).replace(/\.$/, '').toLowerCase()}`);
   return { protocol: null, problems: problems.length ? [...new Set(problems)] : ['The arm is not complete yet.'] };
 }
 
-const NAMES: Record<string, string> = { dosing: 'Dosing series', visits: 'Visit', interventions: 'Intervention', inclusion: 'Inclusion criterion', exclusion: 'Exclusion criterion', outcomes: 'Outcome' };
+const NAMES: Record<string, string> = { events: 'Event', dosing: 'Dosing series', visits: 'Visit', interventions: 'Intervention', inclusion: 'Inclusion criterion', exclusion: 'Exclusion criterion', outcomes: 'Outcome' };
 
 /** "arms.0.visits.2.offset.value" → "Visit 3 (Week 24), offset value". */
 export function describePath(path: readonly PropertyKey[], draft: Draft, armOverride?: number): string {

@@ -14,5 +14,5 @@ export function closedDayWords(v: { readonly movedFrom: string | null; readonly 
 export function ClosedDayMark(props: { visit: Parameters<typeof closedDayWords>[0] }) {
   const words = closedDayWords(props.visit);
   if (!words) return null;
-  return <div className={props.visit.movedFrom ? 'sub' : 'sub text-warning'}>{words}</div>;
+  return <div className={props.visit.movedFrom ? 'sub closed-mark' : 'sub closed-mark text-warning'}>{words}</div>;
 }

@@ -37,7 +37,7 @@ export function EventsSection(props: { detail: ParticipantDetail; canRecord: boo
               {e.description && <div className="sub">{e.description}</div>}
             </div>
             {props.canRecord && (
-              <button type="button" className="button button-small button-secondary" onClick={() => setEditing(e)} aria-label={`${e.date ? 'Correct' : 'Record'} the ${e.label.toLowerCase()} date`}>
+              <button type="button" className="button button-small button-secondary" onClick={() => setEditing(e)} aria-label={`${e.date ? 'Correct date' : 'Record date'}: ${e.label}`}>
                 {e.date ? 'Correct date' : 'Record date'}
               </button>
             )}
