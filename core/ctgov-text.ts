@@ -1,116 +1,33 @@
 // The words of a registry record read as schedule facts: time frames ("Weeks 12, 24 and 48",
 // "within 24 h and 1, 2, 4, 8 weeks after treatment") as visits, arm descriptions ("4 times
 // every other day") as dosing, criteria text as inclusion and exclusion items, and ages.
-import type { Anchor, DosingSeries, Offset, Protocol, VisitKind, Window } from './protocol.js';
+import type { DosingSeries, Protocol } from './protocol.js';
 
-/** A visit read from a time frame: everything the protocol's Visit needs but procedures. */
-export interface ProposedVisit {
-  readonly key: string;
-  readonly label: string;
-  readonly kind: VisitKind;
-  readonly anchor: Anchor;
-  readonly offset: Offset;
-  readonly window: Window | null;
-}
+export { approxDays, parseTimeFrame, singular, type ProposedVisit, type TimeContext, type Unit } from './ctgov-time.js';
+import { unitOf } from './ctgov-time.js';
 
+const NUMBER_WORDS_EXTRA: Record<string, number> = { fourteen: 14, twenty: 20, thirty: 30 };
 const NUMBER_WORDS: Record<string, number> = {
   one: 1, once: 1, single: 1, two: 2, twice: 2, three: 3, thrice: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
 };
-
-export type Unit = 'hours' | 'days' | 'weeks' | 'months' | 'years';
-const UNIT_WORDS: [RegExp, Unit][] = [
-  [/^(h|hr|hrs|hour|hours)$/, 'hours'],
-  [/^(d|day|days)$/, 'days'],
-  [/^(w|wk|wks|week|weeks)$/, 'weeks'],
-  [/^(m|mo|mos|month|months)$/, 'months'],
-  [/^(y|yr|yrs|year|years)$/, 'years'],
-];
-const unitOf = (word: string): Unit | null => UNIT_WORDS.find(([re]) => re.test(word.toLowerCase()))?.[1] ?? null;
-const UNIT_PATTERN = '(hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?)';
-const LIST_PATTERN = '(\\d+(?:\\s*(?:,|and|&|or)\\s*\\d+)*)';
-const numbersIn = (list: string): number[] => (list.match(/\d+/g) ?? []).map(Number);
-
-export const singular: Record<Unit, string> = { hours: 'hour', days: 'day', weeks: 'week', months: 'month', years: 'year' };
-const title = (u: Unit) => singular[u][0]!.toUpperCase() + singular[u].slice(1);
-const shortKey: Record<Unit, string> = { hours: 'h', days: 'd', weeks: 'w', months: 'm', years: 'y' };
-
-function proposeVisit(value: number, unit: Unit, after: boolean, within: boolean, upTo: boolean, text: string): ProposedVisit {
-  if (after) {
-    const amount = unit === 'hours' ? `${value} h` : `${value} ${value === 1 ? singular[unit] : unit}`;
-    return {
-      key: `post-${unit === 'hours' ? `${value}h` : `${shortKey[unit]}${value}`}`,
-      label: `${within ? 'Within ' : ''}${amount} after treatment`,
-      kind: upTo ? 'end-of-study' : 'follow-up',
-      anchor: { type: 'lastDose' },
-      offset: { value, unit },
-      window: within && (unit === 'hours' || unit === 'days') ? { before: { value, unit }, after: { value: 0, unit }, text: `within ${amount} after the final dose` } : null,
-    };
-  }
-  if (unit === 'days') {
-    // "Day 28", "28 days": a study day, counted as the protocol counts them.
-    return { key: `day-${value}`, label: `Day ${value}`, kind: upTo ? 'end-of-study' : 'assessment', anchor: { type: 'studyDay', day: value }, offset: { value: 0, unit: 'days' }, window: null };
-  }
-  return {
-    key: `${singular[unit]}-${value}`,
-    label: `${title(unit)} ${value}`,
-    kind: upTo ? 'end-of-study' : 'assessment',
-    anchor: { type: 'firstDose' },
-    offset: { value, unit },
-    window: within && unit === 'hours' ? { before: { value, unit }, after: { value: 0, unit }, text: text.trim() } : null,
-  };
-}
-
-/**
- * Reads the time points in a time-frame text: "Week 12, 24 and 48", "28 days", "within 24 h and
- * 1, 2, 4, 8 weeks after treatment", "up to 75 months", "Baseline and month 6".
- */
-export function parseTimeFrame(text: string): { visits: ProposedVisit[]; note: string | null } {
-  const t = text.replace(/(\d)\s*(h|hrs?|d|wks?|w)\b/gi, '$1 $2').replace(/\s+/g, ' ').trim();
-  const lower = t.toLowerCase();
-  const after = /\b(after|following|post)\b/.test(lower) && !/\bafter (randomi[sz]ation|enrol?lment|baseline|screening)\b/.test(lower);
-  const upTo = /\b(up to|through|until)\b/.test(lower);
-  const found: { value: number; unit: Unit; at: number; within: boolean }[] = [];
-  // "1, 2, 4, 8 weeks", "24 h", "75 months"
-  for (const m of lower.matchAll(new RegExp(`${LIST_PATTERN}[\\s-]*${UNIT_PATTERN}\\b`, 'g'))) {
-    const unit = unitOf(m[2]!);
-    if (!unit) continue;
-    const before = lower.slice(0, m.index);
-    const within = /\bwithin\s*$/.test(before);
-    for (const value of numbersIn(m[1]!)) found.push({ value, unit, at: m.index!, within });
-  }
-  // "Week 12, 24 and 48", "Day 28", "month 6"
-  for (const m of lower.matchAll(new RegExp(`\\b(hours?|days?|weeks?|months?|years?)\\s+${LIST_PATTERN}`, 'g'))) {
-    const unit = unitOf(m[1]!);
-    if (!unit) continue;
-    for (const value of numbersIn(m[2]!)) found.push({ value, unit, at: m.index!, within: false });
-  }
-  found.sort((a, b) => a.at - b.at);
-  const visits: ProposedVisit[] = [];
-  if (/\bbaseline\b/.test(lower))
-    visits.push({ key: 'baseline', label: 'Baseline', kind: 'baseline', anchor: { type: 'enrollment' }, offset: { value: 0, unit: 'days' }, window: null });
-  const maxDays = Math.max(0, ...found.map((f) => approxDays(f.value, f.unit)));
-  for (const f of found) {
-    if (f.value === 0 && f.unit !== 'hours') continue;
-    const last = approxDays(f.value, f.unit) === maxDays;
-    const v = proposeVisit(f.value, f.unit, after, f.within, upTo && last, t);
-    if (!visits.some((x) => x.key === v.key)) visits.push(v);
-  }
-  const note = visits.length === 0 ? 'No time point found in this text; add visits by hand if the outcome needs one.' : null;
-  return { visits, note };
-}
-
-/** Roughly how many days an offset is, to put visits in order. */
-export function approxDays(value: number, unit: Unit): number {
-  return value * { hours: 1 / 24, days: 1, weeks: 7, months: 30.44, years: 365.25 }[unit];
-}
 
 /** Reads a dosing series from an arm's description: "4 times every other day", "three times … at 4-week intervals", "28-day cycle for 2 years". */
 export function parseDosing(text: string): { count: number | null; interval: { value: number; unit: 'days' | 'weeks' | 'months' } | null; route: DosingSeries['route']; kind: 'infusion' | 'inhalation' | 'transplant' | 'cycle' | 'dose' } {
   const lower = text.toLowerCase().replace(/\s+/g, ' ');
   const num = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : (NUMBER_WORDS[s] ?? null));
+  const WORD = '(\\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)';
+  const THINGS = '(?:times|infusions?|doses?|injections?|administrations?|sessions?|treatments?|applications?|cycles?|courses?|inhalations?|capsules?|tablets?)';
+  // "2 times a day", "twice daily", "3 sessions per week": how often, not how many.
+  const FREQUENCY = '(?:\\s*(?:a|per|each|every)\\s+(?:day|week|month)|\\s+daily|\\s+weekly|\\s+a\\s+week)';
   let count: number | null = null;
-  const countMatch = lower.match(/\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:times|infusions?|doses?|injections?|administrations?|sessions?|cycles?|courses?)\b/) ?? lower.match(/\b(once|twice|thrice)\b(?! daily| a day| per day)/);
-  if (countMatch) count = num(countMatch[1]!);
+  const countMatch =
+    lower.match(new RegExp(`\\b${WORD}\\s+(?:\\w+\\s+)?${THINGS}\\b(?!${FREQUENCY})`)) ??
+    lower.match(/\b(once|twice|thrice)\b(?! daily| a day| per day| a week| weekly| per week| every)/) ??
+    lower.match(/\b(single|one-time|one time)\s+(?:\w+\s+)?(?:dose|injection|infusion|administration|session|treatment|application|inhalation|procedure|intervention)\b/);
+  if (countMatch) count = /^(single|one-time|one time)$/.test(countMatch[1]!) ? 1 : num(countMatch[1]!);
+  else if (/\b(?:x|×)\s*1\b/.test(lower)) count = 1;
+  // "two days a week for five weeks": sessions not evenly spaced, so no interval is proposed.
+  const uneven = /\b(\d+|two|three|four|five|six) (?:days|times|sessions) (?:a|per|each) week\b/.test(lower);
 
   let interval: { value: number; unit: 'days' | 'weeks' | 'months' } | null = null;
   let kind: 'infusion' | 'inhalation' | 'transplant' | 'cycle' | 'dose' = 'dose';
@@ -121,7 +38,9 @@ export function parseDosing(text: string): { count: number | null; interval: { v
   let m: RegExpMatchArray | null;
   if (/\bevery other day\b|\bon alternate days\b/.test(lower)) interval = { value: 2, unit: 'days' };
   else if ((m = lower.match(/\bevery (\d+|two|three|four|five|six|seven|eight) (days?|weeks?|months?)\b/))) interval = iv(num(m[1]!) ?? 0, m[2]!);
-  else if ((m = lower.match(/\bat (\d+)[- ](day|week|month)s? intervals?\b/))) interval = iv(Number(m[1]), m[2]!);
+  else if ((m = lower.match(/\bat (\d+|one|two|three|four|five|six)[- ](day|week|month)s? intervals?\b/))) interval = iv(num(m[1]!) ?? 0, m[2]!);
+  else if ((m = lower.match(/\bspaced (?:by )?(\d+|one|two|three|four|five|six|seven|eight) (days?|weeks?|months?) apart\b|\b(\d+|one|two|three|four|five|six|seven|eight) (days?|weeks?|months?) apart\b/)))
+    interval = iv(num(m[1] ?? m[3]!) ?? 0, m[2] ?? m[4]!);
   else if ((m = lower.match(/\b(\d+)[- ](day|week)s? cycles?\b/))) {
     interval = iv(Number(m[1]), m[2]!);
     kind = 'cycle';
@@ -133,8 +52,13 @@ export function parseDosing(text: string): { count: number | null; interval: { v
       const step = interval.unit === 'weeks' ? interval.value * 7 : interval.value;
       count = Math.floor(days / step);
     }
-  } else if (/\bweekly\b/.test(lower)) interval = { value: 1, unit: 'weeks' };
-  else if (/\bmonthly\b/.test(lower)) interval = { value: 1, unit: 'months' };
+  } else if ((m = lower.match(/\b(?:once |one time )?(?:daily|a day|per day|\/day|every day|each day)\b[^.;]*?\bfor (\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|twenty|thirty) (days?|weeks?)\b/))) {
+    // "2.670 g/day for 14 days", "once daily for 7 days": one dose a day for that long.
+    interval = { value: 1, unit: 'days' };
+    const n = num(m[1]!) ?? NUMBER_WORDS_EXTRA[m[1]!] ?? null;
+    if (count === null && n !== null) count = unitOf(m[2]!) === 'weeks' ? n * 7 : n;
+  } else if (!uneven && /\bweekly\b|\bonce a week\b/.test(lower)) interval = { value: 1, unit: 'weeks' };
+  else if (/\bmonthly\b|\bonce a month\b/.test(lower)) interval = { value: 1, unit: 'months' };
   if (count === 1) interval = null;
 
   const route: DosingSeries['route'] = /intravenous|\binfus|\bi\.?v\.?\b/.test(lower)
@@ -159,21 +83,50 @@ export function parseDosing(text: string): { count: number | null; interval: { v
 
 /** Splits the registry's criteria text into inclusion and exclusion items; an indented list under a "heading:" line gets that heading as its group. */
 export function splitEligibility(text: string): { inclusion: { text: string; group?: string }[]; exclusion: { text: string; group?: string }[] } {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const headed = lines.some((l) => sectionHeading(l) !== null);
+  // A record with one list and no heading: its items are what a participant must meet.
+  return splitLines(lines, headed ? null : 'inclusion');
+}
+
+/**
+ * "Inclusion Criteria:", "Key exclusion criteria", "Pre-Operative Exclusion Criteria:",
+ * "Radiological Inclusion Criteria", "Exclusion Criteria prior Transplantation": the section, and
+ * the words beside it as the group of the items under it.
+ */
+function sectionHeading(raw: string): { section: 'inclusion' | 'exclusion'; group: string | null } | null {
+  const line = raw.trim().replace(/[:\s]+$/, '');
+  if (!line || line.length > 80 || /^(?:[*•·\-–]|\d+[.)])\s/.test(line)) return null;
+  const m = line.match(/^(.*?)\b(inclusion|exclusion)(?:\s+criteria|\s+criterion)?\b(.*)$/i);
+  if (!m) return null;
+  const before = m[1]!.trim().replace(/^key$/i, '');
+  const after = m[3]!.trim();
+  // "Inclusion:" alone, or a heading phrase; not a sentence that mentions exclusion.
+  if (!/criteri/i.test(line) && (before || after)) return null;
+  if (/\b(if|who|will|are|were|be)\b/i.test(`${before} ${after}`)) return null;
+  const group = [before, after].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+  return { section: m[2]!.toLowerCase() as 'inclusion' | 'exclusion', group: group ? group[0]!.toUpperCase() + group.slice(1) : null };
+}
+
+function splitLines(lines: readonly string[], start: 'inclusion' | null): { inclusion: { text: string; group?: string }[]; exclusion: { text: string; group?: string }[] } {
   const out = { inclusion: [] as { text: string; group?: string }[], exclusion: [] as { text: string; group?: string }[] };
-  let section: 'inclusion' | 'exclusion' | null = null;
+  let section: 'inclusion' | 'exclusion' | null = start;
+  let sectionGroup: string | null = null;
   let heading: { indent: number; text: string } | null = null;
   let pendingHeading: { indent: number; text: string; section: 'inclusion' | 'exclusion' } | null = null;
+  const push = (sec: 'inclusion' | 'exclusion', body: string, group: string | null) => out[sec].push(group ? { text: body, group } : { text: body });
   const flushPending = () => {
     // A "heading:" line with nothing indented under it is an item after all.
-    if (pendingHeading) out[pendingHeading.section].push({ text: pendingHeading.text });
+    if (pendingHeading) push(pendingHeading.section, pendingHeading.text, sectionGroup);
     pendingHeading = null;
   };
-  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
+  for (const raw of lines) {
     if (!raw.trim()) continue;
-    const headingMatch = raw.trim().match(/^(?:key\s+)?(inclusion|exclusion)\s+criteria\s*:?\s*$/i);
-    if (headingMatch) {
+    const h = sectionHeading(raw);
+    if (h) {
       flushPending();
-      section = headingMatch[1]!.toLowerCase() as 'inclusion' | 'exclusion';
+      section = h.section;
+      sectionGroup = h.group;
       heading = null;
       continue;
     }
@@ -191,7 +144,7 @@ export function splitEligibility(text: string): { inclusion: { text: string; gro
       pendingHeading = { indent, text: body, section };
       continue;
     }
-    out[section].push(heading ? { text: body, group: heading.text } : { text: body });
+    push(section, body, heading ? heading.text : sectionGroup);
   }
   flushPending();
   return out;

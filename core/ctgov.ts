@@ -21,9 +21,9 @@ import {
   type Visit,
 } from './protocol.js';
 import { keyFrom } from './protocol-form.js';
-import { approxDays, parseAge, parseDosing, parseTimeFrame, singular, splitEligibility, type ProposedVisit } from './ctgov-text.js';
+import { approxDays, parseAge, parseDosing, parseTimeFrame, singular, splitEligibility, type ProposedVisit, type TimeContext } from './ctgov-text.js';
 
-export { parseAge, parseDosing, parseTimeFrame, splitEligibility, type ProposedVisit } from './ctgov-text.js';
+export { parseAge, parseDosing, parseTimeFrame, splitEligibility, type ProposedVisit, type TimeContext } from './ctgov-text.js';
 
 // ---------------------------------------------------------------------------------------------
 // The part of the record format this importer reads (see the format's OpenAPI description).
@@ -60,7 +60,7 @@ const RecordSchema = z.object({
     armsInterventionsModule: z.object({
       armGroups: z
         .array(z.object({ label: str.min(1), type: str.optional(), description: str.optional(), interventionNames: z.array(str).optional() }))
-        .min(1, 'the record lists no arm groups'),
+        .optional(),
       interventions: z
         .array(z.object({ type: str.optional(), name: str.min(1), description: str.optional(), armGroupLabels: z.array(str).optional() }))
         .optional(),
@@ -170,7 +170,13 @@ export function draftFromCtgov(input: unknown, options: { sourceDocument: string
   }));
   const ivByName = new Map(ivs.map((iv, i) => [iv.name.trim().toLowerCase(), ivKeys[i]!]));
 
-  const groups = ps.armsInterventionsModule.armGroups;
+  // A single-group record may list no arm groups: one arm gets every intervention.
+  const groups = ps.armsInterventionsModule.armGroups?.length
+    ? ps.armsInterventionsModule.armGroups
+    : [{ label: 'Study arm', type: 'EXPERIMENTAL', description: ivs.map((i) => i.description ?? i.name).join(' '), interventionNames: ivs.map((i) => i.name) }];
+  if (!ps.armsInterventionsModule.armGroups?.length) warnings.push('The record lists no arm groups: one arm, "Study arm", has every intervention.');
+  // Where the treatment is itself an operation, "after surgery" is after the treatment; otherwise surgery is an event of its own.
+  const { surgeryIsTreatment } = timeContextOf(ivs);
   const armKeys = uniqueKeys(groups.map((g) => g.label));
   const dosing: DosingProposal[] = [];
   const arms: Arm[] = groups.map((g, ai) => {
@@ -215,7 +221,7 @@ export function draftFromCtgov(input: unknown, options: { sourceDocument: string
   for (const o of outcomes) if (o.timeFrame) byText.set(o.timeFrame, [...(byText.get(o.timeFrame) ?? []), o.measure]);
   const seen = new Set<string>();
   const proposals: VisitProposal[] = [...byText].map(([text, measures]) => {
-    const { visits, note } = parseTimeFrame(text);
+    const { visits, note } = parseTimeFrame(text, { surgeryIsTreatment });
     const fresh = visits.filter((v) => !seen.has(v.key));
     fresh.forEach((v) => seen.add(v.key));
     const repeated = visits.length - fresh.length;
@@ -283,6 +289,13 @@ export function draftFromCtgov(input: unknown, options: { sourceDocument: string
  * The draft with the accepted visits put in every arm, ordered by when they fall. An arm with
  * no dosing series counts them from randomization instead of a dose.
  */
+/** Whether the record's treatment is itself an operation (a procedure, a discectomy, an implant): then "after surgery" is after the treatment. */
+export function timeContextOf(interventions: readonly { readonly type?: string | undefined; readonly name: string }[]): TimeContext {
+  return { surgeryIsTreatment: interventions.some((i) => i.type === 'PROCEDURE' || /ectomy|otomy|surg|operat|implant|fusion|arthroplasty|resection|transplant/i.test(i.name)) };
+}
+
+const EVENT_LABELS: Record<string, string> = { surgery: 'Surgery', transplant: 'Transplant', discharge: 'Discharge', progression: 'Disease progression' };
+
 export function withVisits(protocol: Protocol, accepted: readonly ProposedVisit[]): Protocol {
   const arms = protocol.arms.map((arm) => {
     const series = arm.dosing[0];
@@ -302,9 +315,13 @@ export function withVisits(protocol: Protocol, accepted: readonly ProposedVisit[
       });
     return { ...arm, visits };
   });
+  // Events the accepted visits count from (surgery), added to the protocol's own.
+  const eventKeys = [...new Set(accepted.flatMap((v) => (v.anchor.type === 'event' ? [v.anchor.event] : [])))];
+  const events = [...(protocol.events ?? [])];
+  for (const key of eventKeys) if (!events.some((e) => e.key === key)) events.push({ key, label: EVENT_LABELS[key] ?? key[0]!.toUpperCase() + key.slice(1) });
   const notStated = protocol.notStated.filter((n) => n.field !== 'visits.windows');
   if (accepted.some((v) => v.window === null)) notStated.push({ field: 'visits.windows', note: 'The registry record gives no visit windows.' });
-  const result = ProtocolSchema.safeParse({ ...protocol, arms, notStated });
+  const result = ProtocolSchema.safeParse({ ...protocol, ...(events.length ? { events } : {}), arms, notStated });
   if (!result.success) {
     const details = describeIssues(result.error);
     throw new CtgovError(`The imported protocol is not valid: ${details[0]}`, details);

@@ -135,7 +135,7 @@ function openItems(protocol: Protocol, p: ParticipantRow, recordedEvents: readon
     const series = new Set(protocol.arms.find((a) => a.key === armKey)?.dosing.map((s) => s.key));
     items = computeSchedule({ protocol, armKey, start: p.day1!, events }).open.map((o) =>
       // The series label would name the product (and so the arm) in a blinded trial.
-      blinded && series.has(o.key) ? { key: o.key, label: 'Further study treatments', reason: o.reason } : o,
+      blinded && [...series].some((k) => o.key === k || o.key.startsWith(`${k}-`)) ? { key: o.key, label: 'Further study treatments', reason: o.reason } : o,
     );
     byArm.set(cacheKey, items);
   }

@@ -23,7 +23,7 @@ describe('trialcoord schedule', () => {
     expect(Object.keys(out)).toEqual(['visits', 'open']);
     expect(Object.keys(out.visits[0]!)).toEqual([
       'key', 'label', 'kind', 'plannedDate', 'projectedDate', 'windowStart', 'windowEnd', 'studyDay', 'anchor',
-      'actualDate', 'status', 'outOfWindow', 'windowText',
+      'actualDate', 'status', 'outOfWindow', 'windowText', 'movedFrom', 'movedBecause', 'closedDay',
     ]);
     expect(out.visits.map((v) => [v.key, v.plannedDate, v.projectedDate, v.studyDay, v.anchor])).toEqual([
       ['infusion-1', '2024-03-01', '2024-03-01', 1, 'start'],
@@ -44,8 +44,8 @@ describe('trialcoord schedule', () => {
     const r = cli(['schedule', '--protocol', 'seeds/ucmsc-cirrhosis.json', '--arm', 'arm-a', '--start', '2024-01-31', '--format', 'csv']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\r\n');
-    expect(lines[0]).toBe('key,label,kind,plannedDate,projectedDate,windowStart,windowEnd,studyDay,anchor,actualDate,status,outOfWindow,windowText');
-    expect(lines[7]).toBe('month-75,End of follow-up (month 75),end-of-study,2030-04-30,2030-04-30,2030-04-30,2030-04-30,2282,infusion-1,,planned,false,');
+    expect(lines[0]).toBe('key,label,kind,plannedDate,projectedDate,windowStart,windowEnd,studyDay,anchor,actualDate,status,outOfWindow,windowText,movedFrom,movedBecause,closedDay');
+    expect(lines[7]).toBe('month-75,End of follow-up (month 75),end-of-study,2030-04-30,2030-04-30,2030-04-30,2030-04-30,2282,infusion-1,,planned,false,,,,');
     expect(lines.at(-1)).toBe('');
   });
 

@@ -91,13 +91,18 @@ describe('ClinicalTrials.gov import of the seed trials’ records', () => {
     const { call } = serviceFor(conn);
     addTestPerson(conn, 'CO');
     const before = dumpTables(conn);
-    const broken = fixture('ucmsc-sepsis') as { protocolSection: { armsInterventionsModule: { armGroups: unknown[] } } };
-    broken.protocolSection.armsInterventionsModule.armGroups = [];
+    const broken = fixture('ucmsc-sepsis') as { protocolSection: { armsInterventionsModule: { armGroups: unknown } } };
+    broken.protocolSection.armsInterventionsModule.armGroups = 'two arms';
     const r = call('draftFromCtgov', { record: broken, fileName: 'broken.json' });
     expect(r.ok ? null : r.error).toMatchObject({
       code: 'invalid_input',
-      message: 'This is not a study record the importer can read (1 problem): protocolSection.armsInterventionsModule.armGroups: the record lists no arm groups',
+      message: 'This is not a study record the importer can read (1 problem): protocolSection.armsInterventionsModule.armGroups: Invalid input: expected array, received string',
     });
+    // A single-group record with no arm groups listed: one arm with every intervention.
+    const single = fixture('ucmsc-sepsis') as { protocolSection: { armsInterventionsModule: { armGroups?: unknown } } };
+    delete single.protocolSection.armsInterventionsModule.armGroups;
+    const one = call('draftFromCtgov', { record: single, fileName: 'single.json' });
+    expect(one.ok ? (one.value as { protocol: { arms: { label: string }[] } }).protocol.arms.map((a) => a.label) : one.error.message).toEqual(['Study arm']);
     const notJsonRecord = call('draftFromCtgov', { record: { studies: [] }, fileName: 'search.json' });
     expect(notJsonRecord.ok ? null : notJsonRecord.error.message).toMatch(/^This is not a study record the importer can read \(1 problem\): protocolSection: /);
     const observational = fixture('ucmsc-sepsis') as { protocolSection: { designModule: { studyType: string } } };
@@ -138,7 +143,7 @@ describe('time-frame texts', () => {
     ['Baseline and month 6', ['baseline:enrollment+0d', 'month-6:firstDose+6m']],
     ['4 years', ['year-4:firstDose+4y']],
     ['12-week', ['week-12:firstDose+12w']],
-    ['6 months after randomization', ['month-6:firstDose+6m']],
+    ['6 months after randomization', ['rand-m6:randomization+6m']],
     ['Through study completion', []],
   ])('%s', (text, expected) => {
     expect(read(text)).toEqual(expected);
@@ -154,7 +159,10 @@ describe('arm descriptions, criteria and ages', () => {
     ['0.5*10E6 UC-MSCs/kg intravenously, 4 times every other day', { count: 4, interval: { value: 2, unit: 'days' }, route: 'INTRAVENOUS', kind: 'infusion' }],
     ['conserved treatment plus three times UC-MSC treatment at 4-week intervals', { count: 3, interval: { value: 4, unit: 'weeks' }, route: null, kind: 'dose' }],
     ['two infusions every 3 weeks', { count: 2, interval: { value: 3, unit: 'weeks' }, route: 'INTRAVENOUS', kind: 'infusion' }],
-    ['a single aerosol inhalation', { count: null, interval: null, route: 'INHALATION', kind: 'inhalation' }],
+    ['a single aerosol inhalation', { count: 1, interval: null, route: 'INHALATION', kind: 'inhalation' }],
+    ['Pregabalin 75 mg per oral two times a day', { count: null, interval: null, route: 'ORAL', kind: 'dose' }],
+    ['2.670 g/day for 14 days', { count: 14, interval: { value: 1, unit: 'days' }, route: null, kind: 'dose' }],
+    ['three injections spaced 2 weeks apart', { count: 3, interval: { value: 2, unit: 'weeks' }, route: null, kind: 'dose' }],
     ['125 mg orally once daily, Day 1 to Day 21 followed by 7 days off treatment in a 28-day cycle for a total duration of 2 years', { count: 26, interval: { value: 28, unit: 'days' }, route: 'ORAL', kind: 'cycle' }],
   ])('%s', (text, expected) => {
     expect(parseDosing(text)).toEqual(expected);
