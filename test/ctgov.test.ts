@@ -148,6 +148,25 @@ describe('time-frame texts', () => {
   ])('%s', (text, expected) => {
     expect(read(text)).toEqual(expected);
   });
+  it('reads timings before and after surgery as visits counted from a surgery event where the treatment is not the operation', () => {
+    const ctx = { surgeryIsTreatment: false };
+    const pre = parseTimeFrame('within 7 days before surgery', ctx).visits;
+    expect(pre).toEqual([
+      { key: 'pre-surgery-d7', label: 'Within 7 days before surgery', kind: 'assessment', anchor: { type: 'event', event: 'surgery' }, offset: { value: -7, unit: 'days' }, window: { before: { value: 0, unit: 'days' }, after: { value: 7, unit: 'days' }, text: 'within 7 days before surgery' } },
+    ]);
+    expect(parseTimeFrame('1 and 3 months after surgery', ctx).visits.map((v) => [v.anchor, v.offset])).toEqual([
+      [{ type: 'event', event: 'surgery' }, { value: 1, unit: 'months' }],
+      [{ type: 'event', event: 'surgery' }, { value: 3, unit: 'months' }],
+    ]);
+    // Where the operation is the treatment, "after surgery" counts from it.
+    expect(parseTimeFrame('1 and 3 months after surgery').visits.map((v) => v.anchor.type)).toEqual(['lastDose', 'lastDose']);
+    // The draft gains the event, so the visits can be scheduled once its date is recorded.
+    const record = fixture('ucmsc-sepsis') as { protocolSection: { outcomesModule: { primaryOutcomes: { measure: string; timeFrame: string }[] } } };
+    record.protocolSection.outcomesModule.primaryOutcomes.push({ measure: 'Liver function', timeFrame: 'within 7 days before surgery and 1 month after surgery' });
+    const draft = draftFromCtgov(record, { sourceDocument: 'x.json' });
+    expect(draft.protocol.events).toEqual([{ key: 'surgery', label: 'Surgery' }]);
+    expect(draft.protocol.arms[0]!.visits.filter((v) => v.anchor.type === 'event').map((v) => v.key)).toEqual(['pre-surgery-d7', 'surgery-m1']);
+  });
   it('marks the last time point of an "up to" text as the end of the study', () => {
     expect(parseTimeFrame('up to 75 months').visits[0]!.kind).toBe('end-of-study');
     expect(parseTimeFrame('Through study completion').note).toMatch(/No time point found/);
