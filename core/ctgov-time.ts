@@ -70,7 +70,7 @@ function visitAfter(value: number, unit: Unit, within: boolean, upTo: boolean, a
     kind: upTo ? 'end-of-study' : 'follow-up',
     anchor,
     offset: { value, unit },
-    window: within && (unit === 'hours' || unit === 'days') ? { before: { value, unit }, after: { value: 0, unit }, text: `within ${amount} after ${what}` } : null,
+    window: within && (unit === 'hours' || unit === 'days') ? { before: { value, unit }, after: { value: 0, unit }, text: `within ${amount} after ${what === 'treatment' ? 'the final dose' : what}` } : null,
   };
 }
 
