@@ -195,7 +195,8 @@ export function draftFromCtgov(input: unknown, options: { sourceDocument: string
       const labelOf = { infusion: 'Infusion', inhalation: 'Inhalation', transplant: 'Transplantation', cycle: d.interval ? `${d.interval.value}-${singular[d.interval.unit]} cycle` : 'Cycle', dose: 'Dose' };
       series = { key: d.kind, label: labelOf[d.kind], interventions: armIvs, count: d.count, interval: d.interval, dose: null, route: d.route, window: null, procedures: [] };
       const missing = [d.count === null && 'the number of doses', d.interval === null && d.count !== 1 && 'the time between doses', d.route === null && 'the route'].filter(Boolean) as string[];
-      note = missing.length ? `Not found in the text: ${missing.join(', ')}.` : null;
+      const loading = /\bloading dose\b|\bmaintenance dose\b|\bfollowed by .{0,40}\bmaintenance\b/i.test(`${description} ${ivTexts}`);
+      note = [missing.length ? `Not found in the text: ${missing.join(', ')}.` : null, loading ? 'A loading dose then maintenance doses: read here as one series; make the maintenance a second series in the editor.' : null].filter(Boolean).join(' ') || null;
       if (d.count === null) notStated.push({ field: `arms.${key}.dosing.${d.kind}.count`, note: 'The registry record does not give the number of administrations in a form the importer could read.' });
       if (d.interval === null && d.count !== 1) notStated.push({ field: `arms.${key}.dosing.${d.kind}.interval`, note: 'The registry record does not give the time between administrations in a form the importer could read.' });
       if (d.route === null) notStated.push({ field: `arms.${key}.dosing.${d.kind}.route`, note: 'The registry record does not state the route.' });

@@ -167,6 +167,12 @@ describe('time-frame texts', () => {
     expect(draft.protocol.events).toEqual([{ key: 'surgery', label: 'Surgery' }]);
     expect(draft.protocol.arms[0]!.visits.filter((v) => v.anchor.type === 'event').map((v) => v.key)).toEqual(['pre-surgery-d7', 'surgery-m1']);
   });
+  it('says where a loading dose and maintenance doses are read as one series', () => {
+    const record = fixture('ucmsc-sepsis') as { protocolSection: { armsInterventionsModule: { armGroups: { description?: string }[] } } };
+    record.protocolSection.armsInterventionsModule.armGroups[0]!.description = 'A loading dose of 600 mg, followed by 300 mg maintenance every 2 weeks';
+    const draft = draftFromCtgov(record, { sourceDocument: 'x.json' });
+    expect(draft.dosing[0]!.note).toMatch(/A loading dose then maintenance doses: read here as one series; make the maintenance a second series in the editor\.$/);
+  });
   it('marks the last time point of an "up to" text as the end of the study', () => {
     expect(parseTimeFrame('up to 75 months').visits[0]!.kind).toBe('end-of-study');
     expect(parseTimeFrame('Through study completion').note).toMatch(/No time point found/);
