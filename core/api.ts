@@ -10,7 +10,7 @@ import type { Protocol } from './protocol.js';
 import type { ProtocolChange } from './protocol-diff.js';
 import type { CtgovDraft } from './ctgov.js';
 import type { Schedule } from './schedule.js';
-import type { AuditEntry, ParticipantDetail, ParticipantSummary, SiteCalendar, Worklists } from './participants.js';
+import type { AuditEntry, ParticipantDetail, ParticipantSummary, SiteCalendar, TrialCount, Worklists } from './participants.js';
 import { WORKLIST_FIRST } from './participants.js';
 import { siteInputs } from './api-site.js';
 import type {
@@ -333,6 +333,8 @@ export const contract = {
   importParticipants: method<typeof inputs.importParticipants, ImportParticipantsResult>(inputs.importParticipants, CLINICAL),
 
   worklists: method<typeof inputs.worklists, Worklists>(inputs.worklists, READ),
+  /** Each trial at a glance (the worklists' dashboard), asked apart so the lists come first. */
+  trialsAtAGlance: method<z.ZodObject<{ today: typeof IsoDateSchema; protocolId: z.ZodOptional<typeof ProtocolId> }>, TrialCount[]>(z.object({ today: IsoDateSchema, protocolId: ProtocolId.optional() }).strict(), READ),
   siteCalendar: method<typeof inputs.siteCalendar, SiteCalendar>(inputs.siteCalendar, READ),
   exportCsvChunk: method<typeof inputs.exportChunk, ExportChunk>(inputs.exportChunk, READ),
   exportIcs: method<typeof inputs.exportIcs, { ics: string; events: number }>(inputs.exportIcs, READ),

@@ -223,7 +223,6 @@ export interface Worklists {
   readonly totals: { readonly dueToday: number; readonly thisWeek: number; readonly overdue: number; readonly outOfWindow: number };
   readonly limit: number;
   /** Each trial (the one chosen, or all) at a glance. */
-  readonly trials: readonly TrialCount[];
 }
 
 /** One row of the audit trail: who changed which record, when, through which action, and why. */

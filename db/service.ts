@@ -36,7 +36,7 @@ import type { Writes } from './writes.js';
 import { readSetting } from './settings.js';
 import type { ReadableDB } from './types.js';
 import { cancelVisit, correctVisit, markVisitDone, markVisitMissed, rescheduleVisit, setVisitNotes, undoVisit } from './visit-records.js';
-import { siteCalendar, worklists } from './worklists.js';
+import { siteCalendar, trialCounts, worklists } from './worklists.js';
 
 export interface ServiceContext {
   readonly conn: Connection;
@@ -147,6 +147,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     importParticipants: (input, c) => write('importParticipants', c, 'Imported from CSV', (db, by) => importParticipants(db, input.protocolId, input.csv, by.initials, clock(), ctx.progress)),
 
     worklists: ({ today, limit, protocolId }, c) => conn.read((db) => worklists(db, today, limit, protocolId ?? null, c.seesArms)),
+    trialsAtAGlance: ({ today, protocolId }) => conn.read((db) => trialCounts(db, today, protocolId ?? null)),
     siteCalendar: ({ from, to, protocolId, statuses, perDay }) => conn.read((db) => siteCalendar(db, { from, to, protocolId: protocolId ?? null, statuses, perDay })),
     exportCsvChunk: (i) => conn.read((db) => csvChunk(db, i.kind, { protocolId: i.protocolId, studyId: i.studyId, from: i.from, to: i.to }, i.after, i.limit, i.bom)),
     exportIcs: (i) =>

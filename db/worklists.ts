@@ -1,4 +1,4 @@
-import { WORKLIST_FIRST, type CalendarDay, type SiteCalendar, type Worklists, type WorklistRow } from '../core/participants.js';
+import { WORKLIST_FIRST, type CalendarDay, type SiteCalendar, type TrialCount, type Worklists, type WorklistRow } from '../core/participants.js';
 import { parseDate } from '../core/dates.js';
 import { isBlindedMasking, VISIT_STATUSES, type VisitStatus } from '../core/vocabulary.js';
 import type { ReadableDB, WritableDB } from './types.js';
@@ -106,12 +106,11 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST,
     outOfWindow: list(lists.outOfWindow),
     totals: { dueToday: total(lists.dueToday), thisWeek: total(lists.thisWeek), overdue: total(lists.overdue), outOfWindow },
     limit,
-    trials: trialCounts(db, today, protocolId),
   };
 }
 
 /** Each trial's participants at a glance: screened, enrolled against the target, withdrawn, and overdue visits. */
-function trialCounts(db: ReadableDB, today: string, protocolId: string | null): Worklists['trials'] {
+export function trialCounts(db: ReadableDB, today: string, protocolId: string | null): TrialCount[] {
   const people = db
     .prepare(
       `SELECT pr.id, pr.title, pr.enrollment_target, count(p.id),

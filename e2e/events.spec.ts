@@ -22,7 +22,8 @@ test('a surgery event built in the editor: its visits wait, appear when the date
   await page.getByLabel('Summary').fill('One UC-MSC infusion; assessed a week before liver resection and the day after.');
   await page.getByRole('button', { name: 'Add intervention' }).click();
   await group(page, 'Intervention 1').getByLabel('Name').fill('UC-MSC');
-  await group(page, 'Intervention 1').getByLabel('Key').fill('uc-msc');
+  await group(page, 'Intervention 1').getByLabel('Name').press('Tab');
+  await expect(group(page, 'Intervention 1').getByLabel('Key')).toHaveValue('uc-msc');
 
   await page.getByRole('button', { name: 'Add event' }).click();
   const ev = group(page, 'Event 1');
@@ -33,12 +34,15 @@ test('a surgery event built in the editor: its visits wait, appear when the date
   await page.getByRole('button', { name: 'Add arm' }).click();
   const arm = group(page, 'Arm 1');
   await arm.getByLabel('Label').fill('UC-MSC');
-  await arm.getByLabel('Key', { exact: true }).fill('uc-msc');
+  await arm.getByLabel('Label').press('Tab');
+  await expect(arm.getByLabel('Key', { exact: true })).toHaveValue('uc-msc');
   await arm.getByLabel('Description').fill('One infusion before surgery.');
   await group(arm, 'Interventions in this arm').getByLabel('UC-MSC').check();
   await arm.getByRole('button', { name: 'Add dosing series' }).click();
   const series = group(arm, 'Dosing series 1');
   await series.getByLabel('Label').fill('UC-MSC infusion');
+  await series.getByLabel('Label').press('Tab');
+  await expect(series.getByLabel('Key', { exact: true })).toHaveValue('uc-msc-infusion');
   await series.getByLabel('Key', { exact: true }).fill('infusion');
   await series.getByLabel('Number of doses').fill('1');
   await group(series, 'Interventions given').getByLabel('UC-MSC').check();
@@ -46,7 +50,10 @@ test('a surgery event built in the editor: its visits wait, appear when the date
   await arm.getByRole('button', { name: 'Add visit' }).click();
   const pre = group(arm, 'Visit 1');
   await pre.getByLabel('Label').fill('Pre-operative assessment');
+  await pre.getByLabel('Label').press('Tab');
+  await expect(pre.getByLabel('Key', { exact: true })).toHaveValue('pre-operative-assessment');
   await pre.getByLabel('Key', { exact: true }).fill('pre-op');
+  await expect(pre.getByLabel('Key', { exact: true })).toHaveValue('pre-op');
   await pre.getByLabel('Counted from').selectOption('event');
   await expect(pre.getByLabel('Event', { exact: true })).toHaveValue('surgery');
   await pre.getByLabel('After', { exact: true }).fill('7');
@@ -59,6 +66,8 @@ test('a surgery event built in the editor: its visits wait, appear when the date
   await arm.getByRole('button', { name: 'Add visit' }).click();
   const post = group(arm, 'Visit 2');
   await post.getByLabel('Label').fill('Day 1 after surgery');
+  await post.getByLabel('Label').press('Tab');
+  await expect(post.getByLabel('Key', { exact: true })).toHaveValue('day-1-after-surgery');
   await post.getByLabel('Key', { exact: true }).fill('post-op');
   await post.getByLabel('Counted from').selectOption('event');
   await post.getByLabel('After', { exact: true }).fill('1');

@@ -30,6 +30,7 @@ const WHO_MAY: Record<Method, Who> = {
   listBackups: ['admin'],
   restoreBackup: ['admin'],
   siteDays: 'read',
+  trialsAtAGlance: 'read',
   setWorkingDays: ['admin'],
   addHolidays: ['admin'],
   removeHoliday: ['admin'],

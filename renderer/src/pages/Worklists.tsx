@@ -55,7 +55,7 @@ export function Worklists() {
       {lists.state === 'error' && <ErrorNotice error={lists.error} title="The worklists could not be loaded" />}
       {lists.state === 'ready' && (
         <>
-          <Dashboard trials={lists.value.trials} />
+          <Dashboard today={today} protocolId={trial} refresh={refresh} />
           <WorkTable id="today" title="Due today" rows={lists.value.dueToday} total={lists.value.totals.dueToday} onMore={more} empty="Nothing is due today." acts={acts} onChanged={changed} />
           <WorkTable
             id="week"
@@ -96,7 +96,14 @@ export function Worklists() {
 }
 
 /** Each trial at a glance: screened, enrolled against its target, withdrawn, overdue visits. */
-function Dashboard({ trials }: { trials: readonly TrialCount[] }) {
+function Dashboard(props: { today: string; protocolId: string; refresh: number }) {
+  const counts = useApi('trialsAtAGlance', { today: props.today, ...(props.protocolId ? { protocolId: props.protocolId } : {}) }, props.refresh);
+  if (counts.state === 'loading') return <Loading what="each trial at a glance" />;
+  if (counts.state === 'error') return <ErrorNotice error={counts.error} title="The trials at a glance could not be loaded" />;
+  return <TrialsTable trials={counts.value} />;
+}
+
+function TrialsTable({ trials }: { trials: readonly TrialCount[] }) {
   return (
     <Section id="trials" title="Trials at a glance">
       <div className="table-wrap">

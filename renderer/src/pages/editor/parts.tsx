@@ -263,7 +263,7 @@ function TimingEditor(props: { anchorPath: Path; offsetPath: Path; armPath: Path
     ['visit', 'Another visit'],
     ['enrollment', 'Enrollment'],
     ['randomization', 'Randomization'],
-    ...(eventChoices.length || anchor?.type === 'event' ? ([['event', 'An event (surgery, transplant…)']] as const) : []),
+    ...(eventChoices.length || anchor?.type === 'event' ? ([['event', 'An event']] as const) : []),
   ] as const;
   const make = (type: string | null) => {
     if (type === 'studyDay') return set(props.anchorPath, { type, day: 1 });
