@@ -1,6 +1,6 @@
 // Cross-references in a protocol that field types alone cannot check.
 import type { z } from 'zod';
-import type { AnchorShape as Anchor, OffsetShape as Offset } from './protocol-parts';
+import type { AnchorShape as Anchor, OffsetShape as Offset } from './protocol-parts.js';
 
 type ProtocolShape = {
   studyDay: { firstDoseIs: 0 | 1 };

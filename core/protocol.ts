@@ -7,12 +7,12 @@
 // Where a source document is silent, the field is `null` and `notStated` carries one entry for
 // it saying what is missing. A seed never invents a value to fill a gap.
 import { z } from 'zod';
-import { checkReferences } from './protocol-checks';
+import { checkReferences } from './protocol-checks.js';
 import {
   AgeSchema, ALLOCATIONS, AnchorSchema, ARM_TYPES, DoseSchema, EventSchema, INTERVENTION_MODELS, INTERVENTION_TYPES, IntervalSchema, key, MASKINGS, OffsetSchema, OUTCOME_TYPES, PHASES, PRIMARY_PURPOSES, ROUTES, STATUSES, text, VISIT_KINDS, WindowSchema,
-} from './protocol-parts';
+} from './protocol-parts.js';
 
-export * from './protocol-parts';
+export * from './protocol-parts.js';
 
 export const DosingSeriesSchema = z
   .object({
