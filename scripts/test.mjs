@@ -17,7 +17,7 @@ const steps = [
   ...['America/New_York', 'Australia/Lord_Howe', 'Pacific/Apia'].map((TZ) => [
     `Schedule tests (TZ=${TZ})`,
     bin('vitest'),
-    ['run', 'test/schedule.test.ts', 'test/dates.test.ts'],
+    ['run', 'test/schedule.test.ts', 'test/dates.test.ts', 'test/closures.test.ts'],
     { TZ },
   ]),
   ['Electron security review (electronegativity)', process.execPath, ['scripts/electronegativity.mjs']],
