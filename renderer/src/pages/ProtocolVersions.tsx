@@ -13,6 +13,7 @@ export function ProtocolVersions(props: { detail: ProtocolDetail; onChanged: () 
   const { summary, versions } = props.detail;
   const [from, setFrom] = useState(Math.max(1, summary.version - 1));
   const [to, setTo] = useState(summary.version);
+  const [moved, setMoved] = useState<string | null>(null);
   const waiting = versions.filter((v) => v.version < summary.version).reduce((n, v) => n + v.participants, 0);
   return (
     <Section id="versions" title="Versions" count={versions.length}>
@@ -58,7 +59,21 @@ export function ProtocolVersions(props: { detail: ProtocolDetail; onChanged: () 
           <Diff id={summary.id} from={from} to={to} />
         </>
       )}
-      {waiting > 0 && <MovePanel detail={props.detail} onMoved={props.onChanged} />}
+      {/* Kept here: moving the last participant on an earlier version closes the panel below. */}
+      {moved && (
+        <p className="notice notice-success" role="status">
+          {moved}
+        </p>
+      )}
+      {waiting > 0 && (
+        <MovePanel
+          detail={props.detail}
+          onMoved={(message) => {
+            setMoved(message);
+            props.onChanged();
+          }}
+        />
+      )}
     </Section>
   );
 }
@@ -95,12 +110,11 @@ function Diff(props: { id: string; from: number; to: number }) {
 }
 
 /** Who is on an older version, what moving each to the current one changes, and the move itself. */
-function MovePanel(props: { detail: ProtocolDetail; onMoved: () => void }) {
+function MovePanel(props: { detail: ProtocolDetail; onMoved: (message: string) => void }) {
   const { summary } = props.detail;
   const preview = useAction();
   const move = useAction();
   const [previews, setPreviews] = useState<MovePreview[] | null>(null);
-  const [moved, setMoved] = useState<string | null>(null);
   // A move is asked once more, with what it changes, before it is made.
   const [confirming, setConfirming] = useState<MovePreview[] | null>(null);
   const load = async () => {
@@ -112,21 +126,15 @@ function MovePanel(props: { detail: ProtocolDetail; onMoved: () => void }) {
       invoke('moveParticipants', { protocolId: summary.id, toVersion: summary.version, reason: `Moved to version ${summary.version}`, ...(ids ? { participantIds: ids } : {}) }),
     );
     if (r) {
-      setMoved(`${r.map((p) => p.studyId).join(', ')} moved to version ${summary.version}.`);
       setPreviews(null);
       setConfirming(null);
-      props.onMoved();
+      props.onMoved(`${r.map((p) => p.studyId).join(', ')} moved to version ${summary.version}.`);
     }
   };
   const movable = (previews ?? []).filter((p) => p.blocked === null);
   return (
     <div className="move-panel">
       <h3 className="list-heading">Participants on earlier versions</h3>
-      {moved && (
-        <p className="notice notice-success" role="status">
-          {moved}
-        </p>
-      )}
       {!previews && (
         <button type="button" className="button button-secondary" onClick={() => void load()} disabled={preview.busy}>
           Review moving them to version {summary.version}
