@@ -55,6 +55,8 @@ const COLUMNS: Record<ExportKind, readonly (readonly [header: string, sql: strin
     ['screen_fail_reason', 'p.screen_fail_reason'],
     ['withdrawn_on', 'p.withdrawn_on'],
     ['withdrawal_reason', 'p.withdrawal_reason'],
+    // The protocol's events recorded for the participant, as the CLI writes them: "surgery=2026-03-14; transplant=…".
+    ['event_dates', "(SELECT group_concat(e.event_key || '=' || e.event_date, '; ') FROM (SELECT event_key, event_date FROM participant_events WHERE participant_id = p.id ORDER BY event_date, event_key) e)"],
   ],
   doses: [
     ['visit_key', 'v.key'],

@@ -50,6 +50,10 @@ describe('events that visits count from', () => {
     expect(s.conn.read((db) => verifyRecords(db))).toEqual([]);
     const trail = s.conn.read((db) => db.prepare("SELECT reason FROM audit_log WHERE entity = 'participant_events' ORDER BY id").pluck().all());
     expect(trail).toEqual([null, 'Surgery postponed a week']);
+    // The participants export carries the recorded event dates.
+    const csv = s.ok<{ csv: string }>('exportCsvChunk', { kind: 'participants', protocolId: 'msc-surgery', limit: 100 }).csv.trim().split('\r\n');
+    expect(csv[0]!.endsWith(',withdrawal_reason,event_dates')).toBe(true);
+    expect(csv[1]!.endsWith(',surgery=2025-07-17')).toBe(true);
   });
 });
 
