@@ -5,11 +5,12 @@
 // there; the table tells assistive technology how many rows it has in all.
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
-const OVERSCAN = 15;
+const OVERSCAN = 10;
 
 export function useRowWindow(count: number, rowHeight: number) {
   const ref = useRef<HTMLDivElement>(null);
-  const [range, setRange] = useState({ start: 0, end: Math.min(count, 60) });
+  // The first paint has about a screenful (70vh of 44 px rows); the layout effect then sets the range, with its margin, exactly.
+  const [range, setRange] = useState({ start: 0, end: Math.min(count, 20) });
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;

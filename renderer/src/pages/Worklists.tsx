@@ -98,9 +98,12 @@ export function Worklists() {
 /** Each trial at a glance: screened, enrolled against its target, withdrawn, overdue visits. */
 function Dashboard(props: { today: string; protocolId: string; refresh: number }) {
   const counts = useApi('trialsAtAGlance', { today: props.today, ...(props.protocolId ? { protocolId: props.protocolId } : {}) }, props.refresh);
-  if (counts.state === 'loading') return <Loading what="each trial at a glance" />;
-  if (counts.state === 'error') return <ErrorNotice error={counts.error} title="The trials at a glance could not be loaded" />;
-  return <TrialsTable trials={counts.value} />;
+  if (counts.state === 'ready') return <TrialsTable trials={counts.value} />;
+  return (
+    <Section id="trials" title="Trials at a glance">
+      {counts.state === 'loading' ? <Loading what="each trial at a glance" /> : <ErrorNotice error={counts.error} title="The trials at a glance could not be loaded" />}
+    </Section>
+  );
 }
 
 function TrialsTable({ trials }: { trials: readonly TrialCount[] }) {
