@@ -12,6 +12,14 @@ const group = (scope: Page | Locator, name: string) => scope.getByRole('group', 
 const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const plus = (d: Date, days: number) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + days);
 
+/** Types a label, leaves it, sees the key filled in from it, then sets the key where one is given. */
+async function labelled(scope: Locator, label: string, filled: string, key?: string) {
+  await scope.getByLabel('Label').fill(label);
+  await scope.getByLabel('Label').press('Tab');
+  await expect(scope.getByLabel('Key', { exact: true })).toHaveValue(filled);
+  if (key) await scope.getByLabel('Key', { exact: true }).fill(key);
+}
+
 test('a surgery event built in the editor: its visits wait, appear when the date is recorded, and move when it is corrected', async ({ page, app }) => {
   await page.goto(`${app.url}#/protocols/new`);
   await workAs(page, app, 'CO', 'Casey Ortiz');
@@ -33,26 +41,18 @@ test('a surgery event built in the editor: its visits wait, appear when the date
 
   await page.getByRole('button', { name: 'Add arm' }).click();
   const arm = group(page, 'Arm 1');
-  await arm.getByLabel('Label').fill('UC-MSC');
-  await arm.getByLabel('Label').press('Tab');
-  await expect(arm.getByLabel('Key', { exact: true })).toHaveValue('uc-msc');
+  await labelled(arm, 'UC-MSC', 'uc-msc');
   await arm.getByLabel('Description').fill('One infusion before surgery.');
   await group(arm, 'Interventions in this arm').getByLabel('UC-MSC').check();
   await arm.getByRole('button', { name: 'Add dosing series' }).click();
   const series = group(arm, 'Dosing series 1');
-  await series.getByLabel('Label').fill('UC-MSC infusion');
-  await series.getByLabel('Label').press('Tab');
-  await expect(series.getByLabel('Key', { exact: true })).toHaveValue('uc-msc-infusion');
-  await series.getByLabel('Key', { exact: true }).fill('infusion');
+  await labelled(series, 'UC-MSC infusion', 'uc-msc-infusion', 'infusion');
   await series.getByLabel('Number of doses').fill('1');
   await group(series, 'Interventions given').getByLabel('UC-MSC').check();
 
   await arm.getByRole('button', { name: 'Add visit' }).click();
   const pre = group(arm, 'Visit 1');
-  await pre.getByLabel('Label').fill('Pre-operative assessment');
-  await pre.getByLabel('Label').press('Tab');
-  await expect(pre.getByLabel('Key', { exact: true })).toHaveValue('pre-operative-assessment');
-  await pre.getByLabel('Key', { exact: true }).fill('pre-op');
+  await labelled(pre, 'Pre-operative assessment', 'pre-operative-assessment', 'pre-op');
   await expect(pre.getByLabel('Key', { exact: true })).toHaveValue('pre-op');
   await pre.getByLabel('Counted from').selectOption('event');
   await expect(pre.getByLabel('Event', { exact: true })).toHaveValue('surgery');
@@ -65,10 +65,7 @@ test('a surgery event built in the editor: its visits wait, appear when the date
   await pre.getByLabel('Allowed after').fill('2');
   await arm.getByRole('button', { name: 'Add visit' }).click();
   const post = group(arm, 'Visit 2');
-  await post.getByLabel('Label').fill('Day 1 after surgery');
-  await post.getByLabel('Label').press('Tab');
-  await expect(post.getByLabel('Key', { exact: true })).toHaveValue('day-1-after-surgery');
-  await post.getByLabel('Key', { exact: true }).fill('post-op');
+  await labelled(post, 'Day 1 after surgery', 'day-1-after-surgery', 'post-op');
   await post.getByLabel('Counted from').selectOption('event');
   await post.getByLabel('After', { exact: true }).fill('1');
   await post.getByLabel('Unit', { exact: true }).selectOption('days');
