@@ -50,7 +50,6 @@ export function placeOnOpenDay(natural: PlainDate, before: number, after: number
 
 /** The weekday codes the CLI and the setting use, Monday first (ISO 1 … 7). */
 export const WEEKDAY_CODES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export const EVERY_DAY = '' as const;
 
 /** "mon,tue,wed,thu,fri" → [1, 2, 3, 4, 5]; an empty text is every day. Throws a message naming what is wrong. */
 export function parseWorkingDays(text: string): number[] {

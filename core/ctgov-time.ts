@@ -47,7 +47,7 @@ const NUMBER_WORDS: Record<string, number> = {
 const ORDINAL_WORDS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, twelfth: 12 };
 
 /** Words to digits and ordinals to "unit N": "one-month" → "1 month", "12th week" → "week 12", "third day" → "day 3". */
-export function normalizeTimeText(text: string): string {
+function normalizeTimeText(text: string): string {
   let t = ` ${text.toLowerCase()} `.replace(/\s+/g, ' ');
   t = t.replace(/(\d)\s*(h|hrs?|d|wks?|w|mos?)\b/g, '$1 $2');
   t = t.replace(/\bthe (day|week|month) (before|after|prior to)\b/g, '1 $1 $2');
