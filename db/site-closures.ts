@@ -33,8 +33,10 @@ function movesUnder(db: ReadableDB, next: SiteClosures | undefined): ClosureMove
     let schedule;
     try {
       schedule = runEngine(protocol, p, rows, undefined, { events, closures: next });
-    } catch {
-      continue; // a participant with no schedule (no arm on record where the arms differ) has nothing to move
+    } catch (e) {
+      // A participant with no schedule (no arm on record where the arms' schedules differ) has nothing to move.
+      if (e instanceof AppError) continue;
+      throw e;
     }
     const byKey = new Map(schedule.visits.map((v) => [v.key, v]));
     for (const r of rows) {
