@@ -6,6 +6,7 @@ import type { ParticipantDetail, VisitView } from '../../../core/participants';
 import { ClosedDayMark } from '../components/ClosedDayMark';
 import { VISIT_STATUS_WORDS } from '../../../core/vocabulary';
 import { dateFormat, formatCalendarDate } from '../dates';
+import { PrintToolbar } from '../components/PrintToolbar';
 import { ErrorNotice, Loading } from '../components/ui';
 import { useApi } from '../useApi';
 
@@ -57,19 +58,7 @@ function Calendar({ detail, info, head }: { detail: ParticipantDetail; info: App
   const assignment = detail.assignment.blinded ? (detail.assignment.code ? `Code ${detail.assignment.code}` : null) : detail.assignment.armLabel;
   return (
     <div className={`print-page paper-${paper}`} data-ready="true">
-      <div className="print-toolbar no-print">
-        <Link to={`/participants/${p.id}`}>← Back to {p.studyId}</Link>
-        <label>
-          Paper{' '}
-          <select value={paper} onChange={(e) => setPaper(e.target.value)}>
-            <option value="a4">A4</option>
-            <option value="letter">US Letter</option>
-          </select>
-        </label>
-        <button type="button" className="button" onClick={() => window.print()}>
-          Print…
-        </button>
-      </div>
+      <PrintToolbar back={<Link to={`/participants/${p.id}`}>← Back to {p.studyId}</Link>} paper={paper} onPaper={setPaper} />
       <header className="print-head">
         {/* The site's name from the settings page; a handout says nothing rather than a placeholder. */}
         {info.siteName && <div className="print-site">{info.siteName}</div>}

@@ -7,6 +7,7 @@ import type { AppInfo, AuditHead } from '../../../core/api';
 import type { WorklistRow } from '../../../core/participants';
 import { VISIT_STATUS_WORDS, type VisitStatus } from '../../../core/vocabulary';
 import { formatCalendarDate, formatCalendarDateAs, formatDateRange, formatInstant } from '../dates';
+import { PrintToolbar } from '../components/PrintToolbar';
 import { ErrorNotice, Loading, shortTitle } from '../components/ui';
 import { useApi } from '../useApi';
 
@@ -36,19 +37,7 @@ function VisitList(props: { rows: readonly WorklistRow[]; from: string; to: stri
   const title = oneDay ? `Visits on ${formatCalendarDateAs(from, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}` : `Visits, ${formatDateRange(from, to)}`;
   return (
     <div className={`print-page paper-${paper}`} data-ready="true">
-      <div className="print-toolbar no-print">
-        <Link to="/worklists">← Worklists</Link>
-        <label>
-          Paper{' '}
-          <select value={paper} onChange={(e) => setPaper(e.target.value)}>
-            <option value="a4">A4</option>
-            <option value="letter">US Letter</option>
-          </select>
-        </label>
-        <button type="button" className="button" onClick={() => window.print()}>
-          Print…
-        </button>
-      </div>
+      <PrintToolbar back={<Link to="/worklists">← Worklists</Link>} paper={paper} onPaper={setPaper} />
       <header className="print-head">
         {props.info.siteName && <div className="print-site">{props.info.siteName}</div>}
         <h1>{title}</h1>
