@@ -40,7 +40,14 @@ async function printPage(cli: Cli, route: string, paper: 'a4' | 'letter', out: s
   const browser = findBrowser() ?? fail('Printing needs Chromium or Chrome on this computer, and none was found. Install one, or set CHROMIUM_PATH to it.');
   cli.assertReadable();
   // The page reads the API as the command line reads: no sign-in, and never an arm of a blinded participant.
-  const api: ApiPort = { call: async (_s, method, input) => cli.backend.call(method as 'appInfo', input as never, { kind: 'local-reader' }), newSession: () => 'print', endSession: () => {} };
+  const api: ApiPort = {
+    callJson: async (_s, method, input) => {
+      const result = cli.backend.call(method as 'appInfo', input as never, { kind: 'local-reader' });
+      return { json: JSON.stringify(result), ok: result.ok, code: result.ok ? null : result.error.code };
+    },
+    newSession: () => 'print',
+    endSession: () => {},
+  };
   const server = await startServer({ api, rendererDir: RENDERER_DIR });
   try {
     const pdf = await printToPdf({ browser, url: server.loginUrl(route), readySelector: '[data-ready="true"]', paper, marginInches: 0.47 });

@@ -13,11 +13,13 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
-import type { ApiResult } from '../core/api.js';
+import type { JsonAnswer } from './server-socket.js';
+import { attachApiSocket } from './server-socket.js';
 
 /** What the server relays to: the backend host, or (printing from the CLI) the service in-process. */
 export interface ApiPort {
-  call(session: string | null, method: unknown, input: unknown): Promise<ApiResult<unknown>>;
+  /** The answer as JSON, with whether it succeeded and the error's code (db/backend/answer.ts). */
+  callJson(session: string | null, method: unknown, input: unknown): Promise<JsonAnswer>;
   newSession(): string;
   endSession(session: string): void;
 }
@@ -109,8 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       } catch {
         return apiError(c, 400, 'invalid_input', 'The request body is not JSON.');
       }
-      const result = await options.api.call(session, c.req.param('method'), input);
-      return c.json(result, result.ok ? 200 : statusFor(result.error.code));
+      const answer = await options.api.callJson(session, c.req.param('method'), input);
+      return c.body(answer.json, answer.ok ? 200 : statusFor(answer.code ?? 'internal'), { 'Content-Type': 'application/json' });
     },
   );
   app.all('/api/*', (c) => apiError(c, 405, 'invalid_input', 'Use POST.'));
@@ -146,6 +148,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('The server did not report its port.');
   port = address.port;
+  // The window's calls go over a socket (cli/server-socket.ts): the same calls, checks and answers.
+  const socket = attachApiSocket(server as unknown as import('node:http').Server, {
+    ours,
+    session: (header) => cookieValue(header, SESSION_COOKIE),
+    call: (session, method, input) => options.api.callJson(session, method, input),
+    maxPayload: MAX_BODY,
+    log,
+  });
   const origin = `http://127.0.0.1:${port}`;
   return {
     origin,
@@ -157,10 +167,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     close: () =>
       new Promise<void>((resolve) => {
+        socket.close();
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** One cookie's value from a Cookie header (the socket's upgrade request is not a Hono request). */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim() || undefined;
+  }
+  return undefined;
 }
 
 function apiError(c: Context, status: Status, code: string, message: string) {

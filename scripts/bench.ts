@@ -279,15 +279,30 @@ async function browserFigures(file: string, executablePath: string): Promise<voi
     ...READS.map(([figure, method, input]) => [figure, [[method, input]]] as [string, [string, unknown][]]),
     ['participantPage', [['getParticipant', { participantId: ids[Math.floor(ids.length / 2)] }], ['participantAudit', { participantId: ids[Math.floor(ids.length / 2)] }]]],
   ];
+  // The window's own transport in browser mode: its API socket (cli/server-socket.ts), one call
+  // at a time, each answer read as the renderer reads it.
   for (const [figure, calls] of trips) {
     const samples = (await page.evaluate(
       async ({ calls, runs }) => {
+        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/socket`);
+        await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
+        let id = 0;
+        const call = (method: string, input: unknown) =>
+          new Promise<unknown>((resolve) => {
+            const mine = ++id;
+            ws.onmessage = (e: MessageEvent) => {
+              const answer = JSON.parse(String(e.data)) as { id: number; result: { ok: boolean } };
+              if (answer.id === mine) resolve(answer.result);
+            };
+            ws.send(JSON.stringify({ id: mine, method, input }));
+          });
         const out: number[] = [];
         for (let i = 0; i < runs; i++) {
           const t = performance.now();
-          for (const [method, input] of calls) await (await fetch(`./api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json();
+          for (const [method, input] of calls) if (!((await call(method, input)) as { ok: boolean }).ok) throw new Error(`${method} failed`);
           out.push(performance.now() - t);
         }
+        ws.close();
         return out;
       },
       { calls, runs: RUNS },

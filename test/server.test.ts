@@ -1,60 +1,12 @@
 // Browser mode's HTTP server in front of the real backend host (its worker threads): sessions by
 // one-time code and cookie, only our host names and origin, and nothing a client sends can take it down.
-import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackendHost } from '../db/backend/host.js';
-import { SESSION_COOKIE, startServer, type RunningServer } from '../cli/server.js';
-import { backendForTests } from './helpers/backend.js';
-import { tempDir } from './helpers/db.js';
+import { SESSION_COOKIE } from '../cli/server.js';
+import { login, request, start, stopServer } from './helpers/server.js';
 
-let running: { server: RunningServer; backend: BackendHost } | null = null;
-afterEach(async () => {
-  await running?.server.close();
-  await running?.backend.close();
-  running = null;
-});
-
-async function start() {
-  const dir = tempDir();
-  const rendererDir = path.join(dir, 'renderer');
-  fs.mkdirSync(rendererDir);
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
-  const backend = await backendForTests(path.join(dir, 'db.sqlite'));
-  const server = await startServer({ api: backend, rendererDir, log: () => {} });
-  running = { server, backend };
-  return server;
-}
-
-/** A raw request, so that Host and Origin can be set to what an attacker would send. */
-function request(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string; host?: string }) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request(
-      { host: opts.host ?? '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path, headers: { 'content-type': 'application/json', ...opts.headers } },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.method === 'GET' ? undefined : (opts.body ?? '{}'));
-  });
-}
-
-/** Signs a client in with a one-time address: its session cookie. */
-async function login(s: RunningServer): Promise<string> {
-  const url = new URL(s.loginUrl());
-  const r = await request(s.port, { method: 'GET', path: `${url.pathname}${url.search}` });
-  expect(r.status).toBe(303);
-  const cookie = String(r.headers['set-cookie']);
-  expect(cookie).toMatch(/HttpOnly/);
-  expect(cookie).toMatch(/SameSite=Strict/);
-  return cookie.split(';')[0]!;
-}
+afterEach(stopServer);
 
 /** A raw line on the socket: a request no HTTP client library would send. */
 function rawRequest(port: number, text: string): Promise<string> {

@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import type { CheckOutcome } from '../checks.js';
 import { lastCheck } from '../checks.js';
 import { fileKeys, newSiteId, type SiteKeys } from '../keys.js';
+import { Answer } from './answer.js';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerRole } from './messages.js';
 
 /** The site keys as the host reaches them: files here, or (the desktop app) the main process's sealed store. */
@@ -42,6 +43,8 @@ export interface BackendHost {
   readonly seeded: number;
   /** Calls a method for the person signed in on this session (null or unknown: nobody yet). */
   call(session: string | null, method: unknown, input: unknown): Promise<ApiResult<unknown>>;
+  /** The same call, answered as the worker wrote it: JSON, with whether it succeeded and the error's code. */
+  callJson(session: string | null, method: unknown, input: unknown): Promise<Answer>;
   /** A new session key, for a window or a browser cookie; it is nobody until someone signs in on it. */
   newSession(): string;
   endSession(session: string): void;
@@ -63,7 +66,7 @@ const WHILE_LOCKED = new Set<string>(['appInfo', 'currentSession', 'backendStatu
 
 class WorkerLink {
   private worker!: Worker;
-  private readonly pending = new Map<number, (r: ApiResult<unknown>) => void>();
+  private readonly pending = new Map<number, (r: Answer) => void>();
   private ready!: Promise<number>;
   private closing = false;
   private started = false;
@@ -105,7 +108,7 @@ class WorkerLink {
           resolve(0);
         } else if (m.type === 'fatal') reject(m.code ? new AppError(m.code, m.message) : new Error(m.message));
         else if (m.type === 'result') {
-          this.pending.get(m.id)?.(m.result);
+          this.pending.get(m.id)?.(Answer.fromJson(m.json, m.ok, m.code));
           this.pending.delete(m.id);
         }
         this.onMessage(m);
@@ -124,7 +127,7 @@ class WorkerLink {
     const lost = [...this.pending.values()];
     this.pending.clear();
     for (const resolve of lost)
-      resolve({ ok: false, error: { code: 'internal', message: 'An unexpected error occurred; the change may not have been saved. Look at the record before trying again.', details: [] } });
+      resolve(Answer.of({ ok: false, error: { code: 'internal', message: 'An unexpected error occurred; the change may not have been saved. Look at the record before trying again.', details: [] } }));
     // A reader or writer that stops after it started is started again: no request may take the
     // backend down. One that cannot start (a file it cannot open) is not retried in a loop.
     if (!this.closing && (this.role === 'writer' || this.role === 'reader') && this.started && this.restarts < 20) {
@@ -153,7 +156,7 @@ class WorkerLink {
     return this.ready;
   }
 
-  call(id: number, method: Method, input: unknown, caller: Caller): Promise<ApiResult<unknown>> {
+  call(id: number, method: Method, input: unknown, caller: Caller): Promise<Answer> {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.post({ type: 'call', id, method, input, caller });
@@ -213,7 +216,7 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
     await reader.whenReady();
     if (frozen) writer.post({ type: 'freeze', reason: frozen });
     const info = await reader.call(nextId++, 'appInfo', {}, { kind: 'nobody' });
-    if (info.ok) idleLockMinutes = (info.value as AppInfo).idleLockMinutes;
+    if (info.ok) idleLockMinutes = info.value<AppInfo>().idleLockMinutes;
     // The checks run after the first screen can be shown; writes wait for them only if they fail.
     checked = new Promise<CheckOutcome>((resolve) => {
       checker = new WorkerLink('checker', options, (m) => {
@@ -272,7 +275,7 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
   }
 
   const seeded = await boot();
-  const refuse = (code: 'locked' | 'database' | 'unknown_method', message: string): ApiResult<never> => ({ ok: false, error: { code, message, details: [] } });
+  const refuse = (code: 'locked' | 'database' | 'unknown_method', message: string): Answer => Answer.of({ ok: false, error: { code, message, details: [] } });
 
   return {
     dbFile: options.dbFile,
@@ -287,49 +290,52 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
     },
     endSession: (key) => void sessions.delete(key),
     status: () => ({ checks, jobs: [...jobs.values()] }),
-    async call(key, method, input) {
-      while (restoring) await restoring.catch(() => {});
-      if (broken) return refuse('database', broken);
-      if (isHostMethod(method)) return { ok: true, value: { checks, jobs: [...jobs.values()] } };
-      if (!isMethod(method)) return refuse('unknown_method', 'The app asked for something this version does not know. Restart it.');
-      const session = key === null ? undefined : sessions.get(key);
-      if (session?.initials && !session.locked && now() - session.lastActive > idleLockMinutes * 60_000) session.locked = true;
-      if (session?.locked && !WHILE_LOCKED.has(method)) return refuse('locked', `The app locked itself after ${idleLockMinutes} minutes without use: enter your passphrase to go on.`);
-      const access = accessOf(method);
-      if (frozen && (access.kind === 'write' || method === 'exportCsvChunk') && method !== 'restoreBackup' && method !== 'listBackups') return refuse('database', frozen);
-      const caller: Caller = session?.initials ? { kind: 'person', initials: session.initials } : { kind: 'nobody' };
-      const readOnly = access.kind === 'read' || method === 'appInfo' || method === 'currentSession';
-      let result = await (readOnly ? reader : writer).call(nextId++, method, input, caller);
-      // The writer checked who asks and the backup; the swap happens here, with the file closed.
-      if (method === 'restoreBackup' && result.ok) {
-        const run = restore((result.value as RestoreResult).restoredFrom);
-        restoring = run;
-        try {
-          result = await run;
-        } finally {
-          restoring = null;
-        }
-        return result;
-      }
-      if (!session) return result;
-      if (result.ok) {
-        if (method === 'signIn' || method === 'setUpFirstAdmin') Object.assign(session, { initials: (result.value as { initials: string }).initials, locked: false });
-        else if (method === 'unlock') session.locked = false;
-        else if (method === 'signOut') Object.assign(session, { initials: null, locked: false });
-        else if (method === 'setSetting') idleLockMinutes = (result.value as AppInfo).idleLockMinutes;
-        else if (method === 'currentSession') return { ok: true, value: { ...(result.value as SessionView), locked: session.locked, idleLockMinutes } };
-      } else if (result.error.code === 'unauthorized' && session.initials && method !== 'unlock' && method !== 'signIn') {
-        // The person was disabled (or removed) while signed in: the session ends.
-        Object.assign(session, { initials: null, locked: false });
-      }
-      if (!PASSIVE.has(method)) session.lastActive = now();
-      return result;
-    },
+    call: async (key, method, input) => (await callJson(key, method, input)).result,
+    callJson,
     close: async () => {
       while (restoring) await restoring.catch(() => {});
       await closeAll();
     },
   };
+
+  async function callJson(key: string | null, method: unknown, input: unknown): Promise<Answer> {
+    while (restoring) await restoring.catch(() => {});
+    if (broken) return refuse('database', broken);
+    if (isHostMethod(method)) return Answer.of({ ok: true, value: { checks, jobs: [...jobs.values()] } });
+    if (!isMethod(method)) return refuse('unknown_method', 'The app asked for something this version does not know. Restart it.');
+    const session = key === null ? undefined : sessions.get(key);
+    if (session?.initials && !session.locked && now() - session.lastActive > idleLockMinutes * 60_000) session.locked = true;
+    if (session?.locked && !WHILE_LOCKED.has(method)) return refuse('locked', `The app locked itself after ${idleLockMinutes} minutes without use: enter your passphrase to go on.`);
+    const access = accessOf(method);
+    if (frozen && (access.kind === 'write' || method === 'exportCsvChunk') && method !== 'restoreBackup' && method !== 'listBackups') return refuse('database', frozen);
+    const caller: Caller = session?.initials ? { kind: 'person', initials: session.initials } : { kind: 'nobody' };
+    const readOnly = access.kind === 'read' || method === 'appInfo' || method === 'currentSession';
+    let result = await (readOnly ? reader : writer).call(nextId++, method, input, caller);
+    // The writer checked who asks and the backup; the swap happens here, with the file closed.
+    if (method === 'restoreBackup' && result.ok) {
+      const run = restore(result.value<RestoreResult>().restoredFrom);
+      restoring = run;
+      try {
+        result = Answer.of(await run);
+      } finally {
+        restoring = null;
+      }
+      return result;
+    }
+    if (!session) return result;
+    if (result.ok) {
+      if (method === 'signIn' || method === 'setUpFirstAdmin') Object.assign(session, { initials: result.value<{ initials: string }>().initials, locked: false });
+      else if (method === 'unlock') session.locked = false;
+      else if (method === 'signOut') Object.assign(session, { initials: null, locked: false });
+      else if (method === 'setSetting') idleLockMinutes = result.value<AppInfo>().idleLockMinutes;
+      else if (method === 'currentSession') return Answer.of({ ok: true, value: { ...result.value<SessionView>(), locked: session.locked, idleLockMinutes } });
+    } else if (result.code === 'unauthorized' && session.initials && method !== 'unlock' && method !== 'signIn') {
+      // The person was disabled (or removed) while signed in: the session ends.
+      Object.assign(session, { initials: null, locked: false });
+    }
+    if (!PASSIVE.has(method)) session.lastActive = now();
+    return result;
+  }
 }
 
 function frozenMessage(problems: readonly string[]): string {

@@ -1,6 +1,6 @@
 // What the backend host (db/backend/host.ts) and its workers (db/backend/worker.ts) say to each
 // other over their MessagePort. Plain data only: every message is structured-cloned.
-import type { ApiResult, Caller, Method } from '../../core/api.js';
+import type { Caller, Method } from '../../core/api.js';
 import type { CheckOutcome } from '../checks.js';
 
 /** The writer, reader and checker serve the app; a restorer swaps a backup in while none of them runs. */
@@ -31,7 +31,8 @@ export type FromWorker =
   /** The writer, before it opens the file: the site id the file has (null: none yet), for its key. */
   | { readonly type: 'key-needed'; readonly siteId: string | null }
   | { readonly type: 'ready'; readonly seeded: number; readonly siteId: string | null }
-  | { readonly type: 'result'; readonly id: number; readonly result: ApiResult<unknown> }
+  /** A call's answer as JSON (a string crosses threads as one copy, and browser mode sends it on as it is), and the little the host reads of it. */
+  | { readonly type: 'result'; readonly id: number; readonly json: string; readonly ok: boolean; readonly code: string | null }
   | { readonly type: 'progress'; readonly id: number; readonly label: string; readonly done: number; readonly total: number }
   | { readonly type: 'check-step'; readonly step: string }
   | { readonly type: 'checked'; readonly outcome: CheckOutcome; readonly backup: string | null }

@@ -97,7 +97,7 @@ function serve(conn: Connection, config: WorkerConfig, port: MessagePort, post: 
         // A frozen file is never written; choosing a backup to put in its place still works.
         else if (frozenBecause !== null && access.kind === 'write' && m.method !== 'restoreBackup' && m.method !== 'listBackups') result = { ok: false, error: { code: 'database', message: frozenBecause, details: [] } };
         else result = dispatch(conn, handlers, m.method, m.input, m.caller);
-        post({ type: 'result', id: m.id, result });
+        post({ type: 'result', id: m.id, json: JSON.stringify(result), ok: result.ok, code: result.ok ? null : result.error.code });
         return;
       }
       case 'freeze':
