@@ -122,6 +122,7 @@ export function auditSentence(e: AuditEntry, w: AuditWords): string {
       if (e.action === 'delete') return `${who} removed the dose record of ${what} (the visit was put back to planned)${why(e)}`;
       return `${who} corrected the dose of ${what}${why(e)}`;
     case 'participants': {
+      if (e.action === 'insert' && e.records) return `${who} imported ${what} with ${e.records.length === 1 ? 'one visit' : `${e.records.length} visits`}${why(e)}`;
       if (e.action === 'insert') return `${who} screened ${what}`;
       const status = after(c, 'status');
       if (status === 'enrolled' && before(c, 'status') === 'withdrawn') return `${who} reversed the withdrawal of ${what}${why(e)}`;

@@ -243,4 +243,6 @@ export interface AuditEntry extends AuditRecord {
   readonly subject: string | null;
   /** Fields that changed: name → [old, new] (for an insert, old is null). Blinded values are shown as "(blinded)". */
   readonly changes: Readonly<Record<string, readonly [unknown, unknown]>>;
+  /** Other records the row wrote with its own (an imported participant's visits), each with its fields; absent for most rows. */
+  readonly records?: readonly { readonly entity: string; readonly entityId: string; readonly subject: string | null; readonly changes: Readonly<Record<string, readonly [unknown, unknown]>> }[];
 }

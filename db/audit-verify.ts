@@ -5,6 +5,7 @@
 // an earlier state is found too.
 import Database from 'better-sqlite3';
 import { AUDITED, auditHash, auditKeyOf, HASH_FIELDS, headMac } from './audit.js';
+import { IMPORTED_VISITS } from './bulk-import.js';
 import { MissingKeyError } from './keys.js';
 import type { ReadableDB } from './types.js';
 
@@ -77,14 +78,15 @@ function compareRecords(db: ReadableDB, limit: number): RecordMismatch[] {
     // Randomization slots are made in batches without a trail; a slot is a record once it is given.
     const only = t.table === 'randomization_slots' ? 'WHERE r.participant_id IS NOT NULL' : '';
     const records = db.prepare(`SELECT CAST(${t.id('r')} AS TEXT) AS id, ${json} AS now FROM ${t.table} r ${only} ORDER BY 1`).raw().iterate() as IterableIterator<[string, string]>;
-    const trail = db.prepare('SELECT entity_id, action, new_values FROM audit_log INDEXED BY audit_by_entity WHERE entity = ? ORDER BY entity_id, id').raw().iterate(t.table) as IterableIterator<[string, string, string | null]>;
+    const trail = db.prepare(trailSql(t.table)).raw().iterate(t.table) as IterableIterator<[string, string, string | null, number, string | null]>;
+    const valuesOf = trailValues();
     // The latest trail row of each record, one record at a time.
     let pending = trail.next();
     const nextLatest = (): { id: string; action: string; values: string | null } | null => {
       if (pending.done) return null;
-      let [id, action, values] = pending.value;
-      for (pending = trail.next(); !pending.done && pending.value[0] === id; pending = trail.next()) [, action, values] = pending.value;
-      return { id, action, values };
+      let [id, action, values, , columns] = pending.value;
+      for (pending = trail.next(); !pending.done && pending.value[0] === id; pending = trail.next()) [, action, values, , columns] = pending.value;
+      return { id, action, values: valuesOf(values, columns) };
     };
     let latest = nextLatest();
     const gone = (l: { id: string; action: string }) => {
@@ -122,6 +124,38 @@ function compareRecords(db: ReadableDB, limit: number): RecordMismatch[] {
     }
   }
   return out;
+}
+
+/**
+ * A table's trail in record order (the record's id as text, then the trail's order). An imported
+ * participant's row holds its visits (db/bulk-import.ts): for the participant its values without
+ * them, and each visit as inserted by that row.
+ */
+function trailSql(table: string): string {
+  const plain = 'SELECT entity_id, action, new_values, id, NULL FROM audit_log INDEXED BY audit_by_entity WHERE entity = ?';
+  const imported = `a.entity = 'participants' AND a.action = 'insert' AND json_type(a.new_values, '$.${IMPORTED_VISITS}.rows') = 'array'`;
+  if (table === 'participants')
+    return `SELECT a.entity_id, a.action, CASE WHEN ${imported} THEN json_remove(a.new_values, '$.${IMPORTED_VISITS}') ELSE a.new_values END, a.id, NULL
+      FROM audit_log a INDEXED BY audit_by_entity WHERE a.entity = ? ORDER BY a.entity_id, a.id`;
+  // Each listed visit: its id, its values (a list, in the order of the row's columns) and those columns.
+  if (table === 'visits')
+    return `${plain} UNION ALL
+      SELECT CAST(json_extract(v.value, '$[0]') AS TEXT), 'insert', v.value, a.id, json_extract(a.new_values, '$.${IMPORTED_VISITS}.columns')
+      FROM audit_log a INDEXED BY audit_by_entity, json_each(a.new_values, '$.${IMPORTED_VISITS}.rows') v WHERE ${imported}
+      ORDER BY 1, 4`;
+  return `${plain} ORDER BY entity_id, id`;
+}
+
+/** A trail row's values as JSON: as written, or (a visit listed by an imported participant's row) as its insert row would hold them. */
+function trailValues(): (values: string | null, columns: string | null) => string | null {
+  let lastColumns: string | null = null;
+  let names: string[] = [];
+  return (values, columns) => {
+    if (columns === null || values === null) return values;
+    if (columns !== lastColumns) [lastColumns, names] = [columns, JSON.parse(columns) as string[]];
+    const row = JSON.parse(values) as unknown[];
+    return `{${names.map((c, i) => `${JSON.stringify(c)}:${JSON.stringify(row[i] ?? null)}`).join(',')}}`;
+  };
 }
 
 /** The head of the chain, to keep outside the file: a receipt, a backup's footer, a printed calendar's. */

@@ -4,6 +4,7 @@
 import type { AuditEntry } from '../core/participants.js';
 import { isBlinded } from '../core/vocabulary.js';
 import { auditRows } from './audit.js';
+import { IMPORTED_VISITS, importedVisits } from './bulk-import.js';
 import { unblindingOf } from './participant-views.js';
 import { participantRow, protocolFor } from './rows.js';
 import type { ReadableDB } from './types.js';
@@ -28,19 +29,30 @@ export function auditEntries(db: ReadableDB, participantId: number | null, seesA
     const before = r.oldValues ? (JSON.parse(r.oldValues) as Record<string, unknown>) : {};
     const after = r.newValues ? (JSON.parse(r.newValues) as Record<string, unknown>) : {};
     const blind = hideArm(r.participantId);
-    const changes: Record<string, readonly [unknown, unknown]> = {};
-    const compare = (k: string) => {
-      const o = before[k] ?? null;
-      const n = after[k] ?? null;
-      // Values are a row's columns: text, numbers or null, compared as they are.
-      if (o === n || (typeof o === 'object' && typeof n === 'object' && JSON.stringify(o) === JSON.stringify(n))) return;
-      changes[k] = blind && BLINDED_FIELDS.has(k) ? ['(blinded)', '(blinded)'] : [o, n];
-    };
-    for (const k in before) compare(k);
-    for (const k in after) if (!(k in before)) compare(k);
-    const subject = names(r.entity, r.entityId, r.participantId, { ...before, ...after });
-    return { id: r.id, at: r.at, by: r.by, method: r.method, reason: r.reason, entity: r.entity, entityId: r.entityId, action: r.action, participantId: r.participantId, subject, changes };
+    // An imported participant's row holds the visits written with it (db/bulk-import.ts): each is read as its own insert.
+    const imported = r.entity === 'participants' && r.action === 'insert' ? importedVisits(after) : null;
+    if (imported) delete after[IMPORTED_VISITS];
+    const entry = { id: r.id, at: r.at, by: r.by, method: r.method, reason: r.reason, entity: r.entity, entityId: r.entityId, action: r.action, participantId: r.participantId };
+    const record = { ...entry, subject: names(r.entity, r.entityId, r.participantId, { ...before, ...after }), changes: changesOf(before, after, blind) };
+    if (!imported) return record;
+    const records = imported.map((v) => ({ entity: 'visits', entityId: String(v.id), subject: names('visits', String(v.id), r.participantId, v), changes: changesOf({}, v, blind) }));
+    return { ...record, records };
   });
+}
+
+/** The fields a row changed: name → [old, new]; the arm "(blinded)" where the reader may not see it. */
+function changesOf(before: Record<string, unknown>, after: Record<string, unknown>, blind: boolean): Record<string, readonly [unknown, unknown]> {
+  const changes: Record<string, readonly [unknown, unknown]> = {};
+  const compare = (k: string) => {
+    const o = before[k] ?? null;
+    const n = after[k] ?? null;
+    // Values are a row's columns: text, numbers or null, compared as they are.
+    if (o === n || (typeof o === 'object' && typeof n === 'object' && JSON.stringify(o) === JSON.stringify(n))) return;
+    changes[k] = blind && BLINDED_FIELDS.has(k) ? ['(blinded)', '(blinded)'] : [o, n];
+  };
+  for (const k in before) compare(k);
+  for (const k in after) if (!(k in before)) compare(k);
+  return changes;
 }
 
 /** What each row is about, in a person's words: a visit's label, a participant's study ID, a criterion's text. */

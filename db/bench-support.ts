@@ -1,7 +1,7 @@
 // The benchmark's reads of its own database (npm run bench, scripts/bench.ts): the SQL stays in db/.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { BULK_CACHE_SIZE } from './bulk-visits.js';
+import { BULK_CACHE_SIZE } from './bulk-import.js';
 import type { Connection } from './connection.js';
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

@@ -12,7 +12,7 @@ import { AppError } from './errors.js';
 import type { Clock } from './rows.js';
 import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js';
 import type { WritableDB } from './types.js';
-import { withBulkVisits } from './bulk-visits.js';
+import { withBulkImport } from './bulk-import.js';
 import { siteClosures } from './site-days.js';
 import { newVisitValues } from './visits.js';
 
@@ -41,24 +41,16 @@ export function importParticipants(
   const { summary } = getProtocol(db, protocolId);
   const { protocol, version } = getProtocolVersion(db, summary.id, versionInEffect(db, summary.id, clock.today));
   const rows = validate(db, protocol, csv, clock);
-  const insert = db.prepare(
-    `INSERT INTO participants (protocol_id, protocol_version, study_id, initials, sex, weight_kg, status, arm_key, blinded_code, day1, enrolled_at,
-       created_at, created_by, updated_at)
-     VALUES (?, ?, ?, ?, 'unknown', ?, 'enrolled', ?, ?, ?, ?, ?, ?, ?)`,
-  );
   const blinded = isBlinded(protocol);
   const initial = { by, reason: 'Imported from CSV' };
   let visits = 0;
-  // Hundreds of thousands of visits at a large site: they are written by the bulk writer, which
-  // writes the same audit rows and counts as the visits' triggers would (db/bulk-visits.ts).
-  withBulkVisits(db, (insertVisits) => {
+  // Hundreds of thousands of visits at a large site: each participant is written with its visits
+  // and audited in one row that holds them all (db/bulk-import.ts).
+  withBulkImport(db, (insert) => {
     progress('Importing participants', 0, rows.length);
     const closures = siteClosures(db);
     for (const [i, r] of rows.entries()) {
       if (i % 100 === 99) progress('Importing participants', i + 1, rows.length);
-      const id = Number(
-        insert.run(protocol.id, version, r.studyId, r.initials, r.weightKg, r.armKey, r.code, r.day1, clock.now, clock.now, by, clock.now).lastInsertRowid,
-      );
       // Actual dates are replayed in date order, each re-planning what follows it; each visit is
       // then written once, as it stands after the replay.
       const armKey = (r.armKey ?? scheduleArmFor(protocol, null))!;
@@ -71,7 +63,26 @@ export function importParticipants(
       }
       // The visits done before the import were settled in date order: that is the order a correction replays.
       const settledSeq = new Map([...r.actual].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([key], i) => [key, i + 1]));
-      insertVisits(schedule.visits.map((v, position) => newVisitValues(protocol, armKey, blinded, id, v, position, { ...initial, settledSeq }, clock.now)));
+      insert(
+        {
+          protocol_id: protocol.id,
+          protocol_version: version,
+          study_id: r.studyId,
+          initials: r.initials,
+          sex: 'unknown',
+          weight_kg: r.weightKg,
+          status: 'enrolled',
+          arm_key: r.armKey,
+          blinded_code: r.code,
+          day1: r.day1,
+          enrolled_at: clock.now,
+          created_at: clock.now,
+          created_by: by,
+          updated_at: clock.now,
+        },
+        // The participant's id is the writer's to give: each visit's is set to it there.
+        schedule.visits.map((v, position) => newVisitValues(protocol, armKey, blinded, 0, v, position, { ...initial, settledSeq }, clock.now)),
+      );
       visits += schedule.visits.length;
     }
   });

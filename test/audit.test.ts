@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../core/participants.js';
-import { auditedInserter } from '../db/audit.js';
-import { verifyAudit } from '../db/audit-verify.js';
-import { BULK_CACHE_SIZE, withBulkVisits } from '../db/bulk-visits.js';
+import { auditSentence } from '../core/audit-words.js';
+import { verifyAudit, verifyRecords } from '../db/audit-verify.js';
+import { BULK_CACHE_SIZE, importedVisits, withBulkImport } from '../db/bulk-import.js';
 import { recountVisits } from '../db/worklists.js';
 import { openDatabase } from '../db/connection.js';
 import { lastCheck, recordCheck, runChecks } from '../db/checks.js';
@@ -120,10 +119,9 @@ function verified(file: string) {
   }
 }
 
-describe('audited bulk insert (participant import)', () => {
+describe('audited bulk import (participant import)', () => {
   // Visit rows with awkward text (quotes, backslashes, control characters, non-Latin text, a lone
-  // surrogate), nulls and numbers; inserted once through the bulk writer and once through the
-  // table's trigger, into two copies of the same database.
+  // surrogate), nulls and numbers; written through the bulk writer, one participant per call.
   const text = fc.oneof(
     fc.string({ maxLength: 30 }),
     fc.array(fc.constantFrom('"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f', '\u007f', '\u2028', '/', 'é', '日本', '😀', '\ud800', 'a'), { maxLength: 12 }).map((a) => a.join('')),
@@ -139,96 +137,149 @@ describe('audited bulk insert (participant import)', () => {
     reason: fc.option(text, { nil: null }),
     notes: fc.option(text, { nil: null }),
   });
+  const visitRows = fc.sample(visit, { numRuns: 400, seed: 20261123 }).map((v, i) => ({
+    participant_id: 0,
+    key: `bulk-${i}`,
+    position: i,
+    planned_date: '2025-07-01',
+    projected_date: '2025-07-01',
+    window_start: '2025-06-30',
+    window_end: '2025-07-02',
+    window_stated: i % 2,
+    study_day: 22,
+    anchor: 'firstDose',
+    actual_date: null,
+    out_of_window: i % 3 === 0 ? 1 : 0,
+    rescheduled_date: null,
+    updated_by: null,
+    updated_at: '2025-06-20T09:00:00Z',
+    settled_seq: null,
+    done_by: null,
+    procedures_done: null,
+    moved_from: null,
+    moved_because: null,
+    closed_day: null,
+    ...v,
+  }));
+  const person = (n: number) => ({
+    protocol_id: 'ucmsc-sepsis',
+    protocol_version: 1,
+    study_id: `IMP-${n}`,
+    initials: 'AB',
+    sex: 'unknown',
+    weight_kg: n % 2 ? 72.5 : 70,
+    status: 'enrolled',
+    arm_key: null,
+    blinded_code: `CODE-${n}`,
+    day1: '2025-06-10',
+    enrolled_at: '2025-06-20T09:00:00.000Z',
+    created_at: '2025-06-20T09:00:00.000Z',
+    created_by: 'IMP',
+    updated_at: '2025-06-20T09:00:00.000Z',
+  });
+  const ctx = { by: 'IMP', method: 'importParticipants', reason: 'Imported from CSV', at: '2025-06-20T09:00:00.000Z' };
 
-  it('writes exactly the audit rows, hashes included, that the trigger writes', () => {
-    const { conn, file, participantId } = setup();
-    conn.close();
-    const copy = path.join(path.dirname(file), 'copy.sqlite');
-    fs.copyFileSync(file, copy);
-    const [bulk, triggered] = [openDatabase(file), openDatabase(copy)];
-    const base = (c: typeof bulk) => c.read((db) => (db.prepare('SELECT max(id) AS n FROM audit_log').get() as { n: number }).n);
-    expect(base(bulk)).toBe(base(triggered));
-    const from = base(bulk);
-    const rows = fc.sample(visit, { numRuns: 400, seed: 20261123 }).map((v, i) => ({
-      participant_id: participantId,
-      key: `bulk-${i}`,
-      position: 100 + i,
-      planned_date: '2025-07-01',
-      projected_date: '2025-07-01',
-      window_start: '2025-06-30',
-      window_end: '2025-07-02',
-      window_stated: i % 2,
-      study_day: 22,
-      anchor: 'firstDose',
-      actual_date: null,
-      out_of_window: i % 3 === 0 ? 1 : 0,
-      rescheduled_date: null,
-      updated_by: null,
-      updated_at: '2025-06-20T09:00:00Z',
-      settled_seq: null,
-      done_by: null,
-      procedures_done: null,
-      moved_from: null,
-      moved_because: null,
-      closed_day: null,
-      ...v,
-    }));
-    const ctx = { by: 'IMP', method: 'importParticipants', reason: 'Imported from CSV', at: '2025-06-20T09:00:00.000Z' };
-    // Two batches, as an import writes one participant's visits per call, with a larger page cache
-    // while it writes (the connection's own is put back).
-    const cacheSize = () => bulk.read((db) => (db as unknown as Database.Database).pragma('cache_size', { simple: true }));
+  it('one chained audit row per participant holds its record and every visit, as the tables hold them', () => {
+    const { conn } = setup();
+    const from = conn.read((db) => (db.prepare('SELECT max(id) AS n FROM audit_log').get() as { n: number }).n);
+    const cacheSize = () => conn.read((db) => (db as unknown as Database.Database).pragma('cache_size', { simple: true }));
     const ownCache = cacheSize();
-    bulk.write(ctx, (db) =>
-      withBulkVisits(db, (insert) => {
+    // Three participants with 150, 250 and no visits, with a larger page cache while it writes.
+    const ids = conn.write(ctx, (db) =>
+      withBulkImport(db, (insert) => {
         expect(cacheSize()).toBe(BULK_CACHE_SIZE);
-        return [...insert(rows.slice(0, 150)), ...insert(rows.slice(150))];
+        return [insert(person(1), visitRows.slice(0, 150)), insert(person(2), visitRows.slice(150)), insert(person(3), [])];
       }),
     );
     expect(cacheSize()).toBe(ownCache);
-    expect(ownCache).not.toBe(BULK_CACHE_SIZE);
-    const cols = Object.keys(rows[0]!);
-    const insertSql = `INSERT INTO visits (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
-    triggered.write(ctx, (db) => {
-      const insert = db.prepare(insertSql);
-      for (const r of rows) insert.run(r);
+    const rows = conn.read((db) => db.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').all(from)) as { entity: string; entity_id: string; action: string; participant_id: number; new_values: string; method: string }[];
+    expect(rows.map((r) => [r.entity, r.entity_id, r.action, r.participant_id, r.method])).toEqual(ids.map((id) => ['participants', String(id), 'insert', id, 'importParticipants']));
+    // Its values: the participant's columns as its insert trigger writes them, and each visit's as the visits table holds it.
+    conn.read((db) => {
+      const cols = (t: string) => (db.prepare('SELECT name FROM pragma_table_info(?)').all(t) as { name: string }[]).map((c) => `'${c.name}', r."${c.name}"`).join(', ');
+      for (const [k, id] of ids.entries()) {
+        const values = JSON.parse(rows[k]!.new_values) as Record<string, unknown>;
+        const visits = importedVisits(values);
+        const { visits: listed, ...participant } = values;
+        expect((listed as { columns: string[] }).columns.slice(0, 3)).toEqual(['id', 'participant_id', 'key']);
+        expect(participant).toEqual(JSON.parse(db.prepare(`SELECT json_object(${cols('participants')}) AS j FROM participants r WHERE id = ?`).pluck().get(id) as string));
+        const stored = (db.prepare(`SELECT json_object(${cols('visits')}) AS j FROM visits r WHERE participant_id = ? ORDER BY id`).pluck().all(id) as string[]).map((j) => JSON.parse(j) as unknown);
+        expect(visits).toEqual(stored);
+        expect(visits).toHaveLength([150, 250, 0][k]!);
+      }
     });
-    const trail = (c: typeof bulk) => c.read((db) => db.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').all(from));
-    const written = trail(bulk);
-    expect(written).toHaveLength(rows.length);
-    expect(written).toEqual(trail(triggered));
-    expect(bulk.read((db) => db.prepare('SELECT * FROM visits ORDER BY id').all())).toEqual(triggered.read((db) => db.prepare('SELECT * FROM visits ORDER BY id').all()));
-    expect(bulk.read((db) => verifyAudit(db))).toMatchObject({ ok: true });
-    // The out-of-window total counts the bulk rows as the trigger counts them.
-    const counts = (c: typeof bulk) => c.read((db) => db.prepare('SELECT * FROM visit_counts ORDER BY name').all());
-    expect(counts(bulk)).toEqual(counts(triggered));
-    expect(counts(bulk)).toContainEqual({ name: 'out_of_window', n: bulk.read((db) => (db.prepare('SELECT count(*) AS n FROM visits WHERE out_of_window = 1').get() as { n: number }).n) });
+    expect(conn.read((db) => verifyAudit(db))).toMatchObject({ ok: true });
+    expect(conn.read((db) => verifyRecords(db))).toEqual([]);
+    // The out-of-window total counts the imported visits as the trigger counts them.
+    expect(recountVisits(conn.read((db) => db) as never)).toBe(false);
 
-    // The triggers are back for every other insert: after a bulk insert, and after one that failed
-    // (whether the failure rolls the write back or the write goes on).
-    const triggers = (c: typeof bulk) => c.read((db) => db.prepare("SELECT name, sql FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name = 'visits' ORDER BY name").all());
-    expect(triggers(bulk)).toEqual(triggers(triggered));
-    expect(triggers(bulk)).toHaveLength(6);
-    expect(() => bulk.write(ctx, (db) => withBulkVisits(db, (insert) => insert([{ ...rows[0]!, key: 'lost' }, rows[1]!])))).toThrow(/UNIQUE/);
-    expect(triggers(bulk)).toEqual(triggers(triggered));
-    bulk.write(ctx, (db) => {
-      expect(() => withBulkVisits(db, (insert) => insert([rows[0]!]))).toThrow(/UNIQUE/);
-      db.prepare(insertSql).run({ ...rows[0]!, key: 'after', out_of_window: 1 });
+    // The trail in people's words: one entry per participant, its visits read as inserted by it.
+    const { ok } = serviceFor(conn);
+    const trail = ok<AuditEntry[]>('participantAudit', { participantId: ids[0]! });
+    expect(trail).toHaveLength(1);
+    expect(trail[0]!.records).toHaveLength(150);
+    expect(trail[0]!.records![0]).toMatchObject({ entity: 'visits', subject: visitRows[0]!.label, changes: { key: [null, 'bulk-0'], status: [null, visitRows[0]!.status] } });
+    expect(trail[0]!.changes).not.toHaveProperty('visits');
+    expect(auditSentence(trail[0]!, { date: (d) => d })).toBe('IMP imported IMP-1 (AB) with 150 visits (Imported from CSV)');
+    conn.close();
+  });
+
+  it('the record-to-trail check names an imported visit or participant changed, added or removed without the app', () => {
+    const { conn, file } = setup();
+    const ids = conn.write(ctx, (db) => withBulkImport(db, (insert) => [insert(person(1), visitRows.slice(0, 5)), insert(person(2), visitRows.slice(5, 10))]));
+    const visitIds = conn.read((db) => db.prepare('SELECT id FROM visits WHERE participant_id = ? ORDER BY id').pluck().all(ids[1]!) as number[]);
+    // A change through the app after the import: its own row is now the latest, and it holds.
+    conn.write({ ...ctx, method: 'correctVisit', reason: 'typo' }, (db) => db.prepare("UPDATE visits SET notes = 'fixed' WHERE id = ?").run(visitIds[0]!));
+    expect(conn.read((db) => verifyRecords(db))).toEqual([]);
+    conn.close();
+    const evil = new Database(file);
+    for (const t of ['visits', 'participants']) for (const e of ['insert', 'update', 'delete']) evil.exec(`DROP TRIGGER guard_${t}_${e}`);
+    evil.prepare("UPDATE visits SET planned_date = '2030-01-01' WHERE id = ?").run(visitIds[1]!);
+    evil.prepare('DELETE FROM visits WHERE id = ?').run(visitIds[2]!);
+    evil.prepare("UPDATE participants SET initials = 'ZZ' WHERE id = ?").run(ids[0]!);
+    evil.prepare('INSERT INTO visits (participant_id, key, position, label, kind, planned_date, projected_date, window_start, window_end, window_stated, study_day, anchor, procedures, status, out_of_window, updated_at) SELECT participant_id, \'forged\', 99, label, kind, planned_date, projected_date, window_start, window_end, window_stated, study_day, anchor, procedures, status, 0, updated_at FROM visits WHERE id = ?').run(visitIds[3]!);
+    evil.close();
+    const again = openDatabase(file);
+    const found = again.read((db) => verifyRecords(db));
+    again.close();
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ table: 'visits', id: String(visitIds[1]), column: 'planned_date' }),
+        expect.objectContaining({ table: 'visits', id: String(visitIds[2]), column: null, problem: expect.stringMatching(/removed without the app/) }),
+        expect.objectContaining({ table: 'participants', id: String(ids[0]), column: 'initials' }),
+        expect.objectContaining({ table: 'visits', column: null, problem: expect.stringMatching(/not in the audit trail/) }),
+      ]),
+    );
+    expect(found).toHaveLength(4);
+  });
+
+  it('a failed import leaves nothing, and the tables’ triggers are back for every other insert', () => {
+    const { conn } = setup();
+    const triggers = () =>
+      conn.read((db) =>
+        db.prepare("SELECT 'temp' AS s, name, sql FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name IN ('visits', 'participants') UNION ALL SELECT 'main', name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN ('visits', 'participants') ORDER BY 1, 2").all(),
+      );
+    const before = triggers();
+    const count = () => conn.read((db) => db.prepare('SELECT (SELECT count(*) FROM participants) AS p, (SELECT count(*) FROM visits) AS v, (SELECT count(*) FROM audit_log) AS a').get());
+    const was = count();
+    // A second visit with the same key: the import fails, and everything it wrote goes with it.
+    expect(() => conn.write(ctx, (db) => withBulkImport(db, (insert) => [insert(person(1), visitRows.slice(0, 3)), insert(person(2), [visitRows[0]!, visitRows[0]!])]))).toThrow(/UNIQUE/);
+    expect(count()).toEqual(was);
+    expect(triggers()).toEqual(before);
+    // Caught inside a write that goes on: the triggers are back, and audit the next insert.
+    conn.write(ctx, (db) => {
+      expect(() => withBulkImport(db, (insert) => insert(person(3), [visitRows[0]!, visitRows[0]!]))).toThrow(/UNIQUE/);
+      db.prepare("UPDATE participants SET initials = 'CD' WHERE study_id = 'S-1'").run();
     });
-    expect(bulk.read((db) => db.prepare("SELECT count(*) AS n FROM audit_log WHERE entity = 'visits' AND new_values LIKE '%\"key\":\"after\"%'").get())).toEqual({ n: 1 });
-    expect(bulk.read((db) => db.prepare("SELECT count(*) AS n FROM visits WHERE key = 'lost'").get())).toEqual({ n: 0 });
-    expect(recountVisits(bulk.read((db) => db) as never)).toBe(false);
-    expect(triggers(bulk)).toEqual(triggers(triggered));
+    expect(triggers()).toEqual(before);
+    expect(conn.read((db) => verifyRecords(db))).toEqual(expect.arrayContaining([expect.objectContaining({ table: 'participants', problem: expect.stringMatching(/not in the audit trail/) })]));
 
-    // Refused: outside a write; without an audit context; while the audit trigger is in place; and
-    // when the visits have an insert trigger whose work the bulk writer does not do.
-    expect(() => bulk.read((db) => withBulkVisits(db as never, () => 0))).toThrow(/inside a write/);
-    const raw = bulk.read((db) => db) as unknown as Database.Database;
-    expect(() => raw.transaction(() => withBulkVisits(raw as never, () => 0))()).toThrow(/without an audit context/);
-    expect(() => bulk.write(ctx, (db) => auditedInserter(db, 'visits'))).toThrow(/must stand aside/);
-    raw.exec("CREATE TEMP TRIGGER extra AFTER INSERT ON main.visits BEGIN SELECT 1; END");
-    expect(() => bulk.write(ctx, (db) => withBulkVisits(db, () => 0))).toThrow(/does not stand in for: extra/);
-    expect(triggers(bulk)).toHaveLength(7);
-    bulk.close();
-    triggered.close();
+    // Refused: outside a write; without an audit context; with an insert trigger whose work it does not do.
+    expect(() => conn.read((db) => withBulkImport(db as never, () => 0))).toThrow(/inside a write/);
+    const raw = conn.read((db) => db) as unknown as Database.Database;
+    expect(() => raw.transaction(() => withBulkImport(raw as never, () => 0))()).toThrow(/without an audit context/);
+    raw.exec('CREATE TEMP TRIGGER extra AFTER INSERT ON main.participants BEGIN SELECT 1; END');
+    expect(() => conn.write(ctx, (db) => withBulkImport(db, () => 0))).toThrow(/does not stand in for: extra/);
+    conn.close();
   });
 });

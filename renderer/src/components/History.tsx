@@ -21,14 +21,17 @@ const plain = (v: unknown) => (v === null || v === undefined || v === '' ? '(emp
 
 /** Every change to the fields, oldest first. */
 function changesTo(entries: readonly AuditEntry[], fields: readonly FieldRef[]) {
+  // An imported participant's row holds its visits' inserts too.
   return entries.flatMap((e) =>
-    fields
-      .filter((f) => e.entity === f.entity && e.entityId === f.entityId && f.field in e.changes)
-      .map((f) => {
-        const [before, after] = e.changes[f.field]!;
-        const show = f.show ?? plain;
-        return { id: `${e.id}-${f.field}`, e, f, before: e.action === 'insert' ? null : show(before), after: e.action === 'delete' ? '(removed)' : show(after) };
-      }),
+    [e, ...(e.records ?? [])].flatMap((r) =>
+      fields
+        .filter((f) => r.entity === f.entity && r.entityId === f.entityId && f.field in r.changes)
+        .map((f) => {
+          const [before, after] = r.changes[f.field]!;
+          const show = f.show ?? plain;
+          return { id: `${e.id}-${r.entityId}-${f.field}`, e, f, before: e.action === 'insert' ? null : show(before), after: e.action === 'delete' ? '(removed)' : show(after) };
+        }),
+    ),
   );
 }
 

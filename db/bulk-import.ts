@@ -1,0 +1,156 @@
+// The participant import's writer: a large site's file is thousands of participants and hundreds
+// of thousands of visits. Written one audit row per visit (as the tables' triggers write every
+// other change), the trail cost more than the visits themselves. So an imported participant is
+// audited in one row, written and chained like any other: an insert of the participant whose new
+// values are the participant's record (as its insert trigger writes it) with a "visits" key that
+// lists every visit written with it: {"columns": [the visits' columns, the id first], "rows":
+// [each visit's values in that order]}. The record-to-trail check (db/audit-verify.ts) and the
+// trail's readers (db/audit-views.ts) read each of those visits as inserted by that row.
+//
+// For the import the insert triggers of both tables stand aside on this connection: their audit
+// rows and the out-of-window count (the writer adds it at the end), and the file's insert guards
+// (which only keep plain SQLite tools out, and cost a statement journal per row). They are
+// dropped and created again inside the caller's transaction, so no other connection ever sees
+// them gone: if anything fails, the rollback puts them back with everything else, and nothing
+// of the import is left.
+import { auditHash, auditKeyOf, auditTrigger, type RowValues } from './audit.js';
+import { guardTrigger } from './migrations/0010-keyed-trail.js';
+import type { WritableDB } from './types.js';
+import { addOutOfWindow, VISIT_COUNTS_INSERT } from './worklists.js';
+
+/**
+ * The page cache while the bulk writer runs, as SQLite's cache_size (negative: KiB): 64 MiB. An
+ * import adds visits all over the date indexes of a file of hundreds of megabytes; with SQLite's
+ * default 2 MiB most index pages were written out and read back within the one transaction. The
+ * connection's own size is put back after, so everyday reads keep a small cache.
+ */
+export const BULK_CACHE_SIZE = -65536;
+
+/** The key under which an imported participant's audit row lists its visits. */
+export const IMPORTED_VISITS = 'visits';
+
+/** The connection's insert triggers whose work the writer does (the file's insert guards stand aside too). */
+const STAND_ASIDE: Record<string, readonly string[]> = {
+  participants: [auditTrigger('participants', 'INSERT')],
+  visits: [auditTrigger('visits', 'INSERT'), VISIT_COUNTS_INSERT],
+};
+
+/** Inserts one participant (its columns, without the id) and its visits (without id and participant); returns the participant's id. */
+export type ImportWriter = (participant: RowValues, visits: readonly RowValues[]) => number;
+
+/**
+ * Runs fn, in the caller's write, with a writer that inserts one participant and its visits per
+ * call, and their one audit row. Other inserts into either table inside fn would be neither
+ * audited nor guarded: fn writes them through the writer only.
+ */
+export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => T): T {
+  if (!db.inTransaction) throw new Error('a bulk import runs inside a write');
+  if (!db.prepare('SELECT 1 FROM temp.audit_ctx').get()) throw new Error('refused: an import without an audit context (who and why)');
+  const triggers = db
+    .prepare(
+      `SELECT 'temp' AS schema, name, tbl_name AS tbl, sql FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name IN ('participants', 'visits')
+       UNION ALL SELECT 'main', name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN ('participants', 'visits')`,
+    )
+    .all() as { schema: string; name: string; tbl: string; sql: string }[];
+  const onInsert = triggers.filter((t) => /\b(?:BEFORE|AFTER|INSTEAD\s+OF)\s+INSERT\s+ON\b/i.test(t.sql));
+  const asides = onInsert.filter((t) => (t.schema === 'temp' && STAND_ASIDE[t.tbl]!.includes(t.name)) || (t.schema === 'main' && t.name === guardTrigger(t.tbl, 'INSERT')));
+  const unknown = onInsert.filter((t) => !asides.includes(t));
+  if (unknown.length) throw new Error(`insert triggers the bulk writer does not stand in for: ${unknown.map((t) => t.name).join(', ')}`);
+  const missing = Object.values(STAND_ASIDE).flat().filter((name) => !asides.some((t) => t.name === name));
+  if (missing.length) throw new Error(`the insert triggers ${missing.join(', ')} are missing: the connection was not set up by openDatabase`);
+
+  for (const t of asides) db.exec(`DROP TRIGGER ${t.schema}."${t.name}"`);
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
+  try {
+    let outOfWindow = 0;
+    const writer = importWriter(db);
+    const result = fn((participant, visits) => {
+      for (const v of visits) if (v.out_of_window === 1) outOfWindow++;
+      return writer(participant, visits);
+    });
+    addOutOfWindow(db, outOfWindow);
+    return result;
+  } finally {
+    db.pragma(`cache_size = ${cacheSize}`);
+    // sqlite_temp_schema keeps a temporary trigger's statement without its TEMP.
+    for (const t of asides) db.exec(t.schema === 'temp' ? t.sql.replace(/^CREATE\s+TRIGGER\b/i, 'CREATE TEMP TRIGGER') : t.sql);
+  }
+}
+
+function columnsOf(db: WritableDB, table: string) {
+  return db.prepare('SELECT name, type, pk FROM pragma_table_info(?)').all(table) as { name: string; type: string; pk: number }[];
+}
+
+function importWriter(db: WritableDB): ImportWriter {
+  const visitInfo = columnsOf(db, 'visits');
+  const visitId = visitInfo.find((c) => c.pk === 1)!.name;
+  const visitColumns = visitInfo.filter((c) => c.name !== visitId).map((c) => c.name);
+  // Values are listed as JSON as SQLite reads them back: integers and text only (a REAL 70 would read back as 70.0).
+  if (visitInfo.some((c) => c.type !== 'INTEGER' && c.type !== 'TEXT')) throw new Error('visits has a column the bulk writer cannot list as SQLite reads it');
+  const insertVisit = db.prepare(`INSERT INTO main.visits (${visitColumns.map((c) => `"${c}"`).join(', ')}) VALUES (${visitColumns.map(() => '?').join(', ')})`);
+  const visitsHead = `"${IMPORTED_VISITS}":{"columns":${JSON.stringify([visitId, ...visitColumns])},"rows":[`;
+
+  const participantColumns = columnsOf(db, 'participants').map((c) => c.name);
+  // The participant's values as its insert trigger writes them (db/audit.ts): SQLite's json_object of the row.
+  const participantJson = db.prepare(`SELECT json_object(${participantColumns.map((c) => `'${c}', r."${c}"`).join(', ')}) FROM main.participants r WHERE r.id = ?`).pluck();
+  const lastHash = db.prepare('SELECT hash FROM main.audit_log ORDER BY id DESC LIMIT 1').pluck();
+  const ctx = db.prepare('SELECT at, by_user, method, reason FROM temp.audit_ctx').get() as { at: string; by_user: string; method: string; reason: string | null };
+  const key = auditKeyOf(db);
+  const audit = db.prepare(
+    `INSERT INTO main.audit_log (at, by_user, method, reason, entity, entity_id, action, participant_id, old_values, new_values, prev_hash, hash)
+     VALUES (?, ?, ?, ?, 'participants', ?, 'insert', ?, NULL, ?, ?, ?)`,
+  );
+  const participantInserts = new Map<string, ReturnType<WritableDB['prepare']>>();
+
+  return (participant, visits) => {
+    const cols = Object.keys(participant);
+    const shape = cols.join(',');
+    let insert = participantInserts.get(shape);
+    if (!insert) {
+      for (const c of cols) if (c === 'id' || !participantColumns.includes(c)) throw new Error(`participants has no column ${c} the import may write`);
+      insert = db.prepare(`INSERT INTO main.participants (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+      participantInserts.set(shape, insert);
+    }
+    const id = Number(insert.run(cols.map((c) => participant[c]!)).lastInsertRowid);
+    const listed: string[] = [];
+    const row: (string | number | null)[] = new Array(visitColumns.length);
+    for (const values of visits) {
+      let tail = '';
+      for (let i = 0; i < visitColumns.length; i++) {
+        const column = visitColumns[i]!;
+        let v = column === 'participant_id' ? id : values[column];
+        if (v === undefined) throw new Error(`visits.${column}: no value given`);
+        if (typeof v === 'string') {
+          if (!v.isWellFormed()) v = asStoredText(v);
+          tail += `,${JSON.stringify(v)}`;
+        } else tail += v === null ? ',null' : `,${v}`;
+        row[i] = v;
+      }
+      listed.push(`[${Number(insertVisit.run(row).lastInsertRowid)}${tail}]`);
+    }
+    // One row for the participant and its visits, chained as the triggers chain theirs.
+    const prev = (lastHash.get() as string | undefined) ?? '';
+    const json = `${(participantJson.get(id) as string).slice(0, -1)},${visitsHead}${listed.join(',')}]}}`;
+    const hash = auditHash(key, prev, ctx.at, ctx.by_user, ctx.method, ctx.reason, 'participants', String(id), 'insert', id, null, json);
+    audit.run(ctx.at, ctx.by_user, ctx.method, ctx.reason, String(id), id, json, prev, hash);
+    return id;
+  };
+}
+
+/** An imported participant's visits as its audit row lists them: each visit's columns and values, the id first. */
+export function importedVisits(values: Record<string, unknown>): Record<string, unknown>[] | null {
+  const listed = values[IMPORTED_VISITS] as { columns?: unknown; rows?: unknown } | undefined;
+  if (!listed || !Array.isArray(listed.columns) || !Array.isArray(listed.rows)) return null;
+  const columns = listed.columns as string[];
+  return (listed.rows as unknown[][]).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null])));
+}
+
+/**
+ * A string with a lone surrogate as it reads back from SQLite: the driver stores the surrogate's
+ * three bytes, which read back as three replacement characters. The writer stores and lists
+ * that reading, so its rows read exactly as the table's do.
+ */
+function asStoredText(v: string): string {
+  return v.replace(/\p{Cs}/gu, '\uFFFD\uFFFD\uFFFD');
+}
