@@ -208,8 +208,8 @@ export interface SiteCalendar {
   readonly perDay: number | null;
 }
 
-/** How many rows of each worklist come first; "Show all" asks for the rest. */
-export const WORKLIST_FIRST = 100;
+/** How many rows of each worklist come first (more than a screen shows, and a small answer: the page opens at once); "Show all" asks for the rest. */
+export const WORKLIST_FIRST = 25;
 
 export interface Worklists {
   readonly today: string;

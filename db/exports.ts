@@ -37,7 +37,7 @@ const COLUMNS: Record<ExportKind, readonly (readonly [header: string, sql: strin
       `CASE WHEN v.status = 'done' THEN coalesce(v.done_by, (SELECT a.by_user FROM audit_log a WHERE a.entity = 'visits' AND a.entity_id = CAST(v.id AS TEXT)
          AND json_extract(a.new_values, '$.status') = 'done' AND json_extract(a.old_values, '$.status') IS NOT 'done' ORDER BY a.id DESC LIMIT 1)) END`,
     ],
-    ['procedures_done', "(SELECT group_concat(j.value, '; ') FROM json_each(v.procedures_done) j)"],
+    ['procedures_done', "CASE WHEN v.procedures_done IS NOT NULL THEN (SELECT group_concat(j.value, '; ') FROM json_each(v.procedures_done) j) END"],
     // Where the site's closed day moved the visit from, and why; or the closed day it stays on.
     ['moved_from', 'v.moved_from'],
     ['moved_because', 'v.moved_because'],

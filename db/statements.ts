@@ -21,3 +21,23 @@ export function statements<T>(make: (db: Conn) => T): (db: Conn) => T {
     return s;
   };
 }
+
+const bySql = new WeakMap<object, Map<string, Database.Statement>>();
+
+/**
+ * A statement made from SQL that is put together per call (a worklist's filter, a calendar's
+ * trial), prepared once per connection and mode: the same few shapes are asked for on every
+ * page. `raw` statements give rows as arrays.
+ */
+export function prepared(db: Conn, sql: string, mode: 'rows' | 'raw' = 'rows'): Database.Statement {
+  let cache = bySql.get(db);
+  if (!cache) bySql.set(db, (cache = new Map()));
+  const key = `${mode}\u0000${sql}`;
+  let st = cache.get(key);
+  if (!st) {
+    st = (db as Database.Database).prepare(sql);
+    if (mode === 'raw') st.raw();
+    cache.set(key, st);
+  }
+  return st;
+}

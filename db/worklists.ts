@@ -1,6 +1,7 @@
 import { WORKLIST_FIRST, type CalendarDay, type SiteCalendar, type TrialCount, type Worklists, type WorklistRow } from '../core/participants.js';
 import { parseDate } from '../core/dates.js';
 import { isBlindedMasking, VISIT_STATUSES, type VisitStatus } from '../core/vocabulary.js';
+import { prepared } from './statements.js';
 import type { ReadableDB, WritableDB } from './types.js';
 
 // A worklist or calendar row: the visit and its participant. Rows are read as arrays and named
@@ -22,13 +23,13 @@ type Raw = [number, number, string, string, string, string | null, string | null
  */
 export function visitRows(db: ReadableDB, seesArms = false): (tail: string, params: Record<string, unknown>) => WorklistRow[] {
   const armLabels = new Map(
-    (db.prepare('SELECT a.protocol_id, a.key, a.label FROM arms a JOIN protocols p ON p.id = a.protocol_id AND p.current_version = a.version').all() as { protocol_id: string; key: string; label: string }[]).map(
+    (prepared(db, 'SELECT a.protocol_id, a.key, a.label FROM arms a JOIN protocols p ON p.id = a.protocol_id AND p.current_version = a.version').all() as { protocol_id: string; key: string; label: string }[]).map(
       (a) => [`${a.protocol_id}\u001f${a.key}`, a.label],
     ),
   );
-  const protocols = new Map((db.prepare('SELECT id, title, masking FROM protocols').all() as { id: string; title: string; masking: string | null }[]).map((p) => [p.id, p]));
+  const protocols = new Map((prepared(db, 'SELECT id, title, masking FROM protocols').all() as { id: string; title: string; masking: string | null }[]).map((p) => [p.id, p]));
   return (tail, params) =>
-    (db.prepare(`${rowSql(seesArms)} ${tail}`).raw().all(params) as Raw[]).map((r) => {
+    (prepared(db, `${rowSql(seesArms)} ${tail}`, 'raw').all(params) as Raw[]).map((r) => {
       const protocol = protocols.get(r[4])!;
       const blinded = isBlindedMasking(protocol.masking);
       const arm = r[5] === null ? null : (armLabels.get(`${r[4]}\u001f${r[5]}`) ?? r[5]);
@@ -83,19 +84,19 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST,
   // overdue list of a large site). Instead: the visits alone, from their index, less those of the
   // few participants who are not enrolled (screening, screen-failed, withdrawn).
   const total = (l: { where: string }) => {
-    if (protocolId !== null) return (db.prepare(`SELECT count(*) AS n FROM visits v JOIN participants p ON p.id = v.participant_id ${l.where}`).get(used(l.where)) as { n: number }).n;
+    if (protocolId !== null) return (prepared(db, `SELECT count(*) AS n FROM visits v JOIN participants p ON p.id = v.participant_id ${l.where}`).get(used(l.where)) as { n: number }).n;
     const visitsOnly = l.where.replace(/p\.status = 'enrolled' AND /, '');
-    const all = (db.prepare(`SELECT count(*) AS n FROM visits v ${visitsOnly}`).get(used(l.where)) as { n: number }).n;
+    const all = (prepared(db, `SELECT count(*) AS n FROM visits v ${visitsOnly}`).get(used(l.where)) as { n: number }).n;
     if (visitsOnly === l.where) return all;
     const others = (
-      db
-        .prepare(`SELECT count(*) AS n FROM participants p INDEXED BY participants_by_status CROSS JOIN visits v ON v.participant_id = p.id ${visitsOnly} AND p.status IN ('screening', 'screen-failed', 'withdrawn')`)
-        .get(used(l.where)) as { n: number }
+      prepared(db, `SELECT count(*) AS n FROM participants p INDEXED BY participants_by_status CROSS JOIN visits v ON v.participant_id = p.id ${visitsOnly} AND p.status IN ('screening', 'screen-failed', 'withdrawn')`).get(
+        used(l.where),
+      ) as { n: number }
     ).n;
     return all - others;
   };
   // Out-of-window visits are counted as they are written (visit_counts, kept by triggers).
-  const outOfWindow = protocolId !== null ? total(lists.outOfWindow) : (db.prepare("SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;
+  const outOfWindow = protocolId !== null ? total(lists.outOfWindow) : (prepared(db, "SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;
   return {
     today,
     weekStart,
@@ -204,21 +205,19 @@ export function siteCalendar(db: ReadableDB, q: SiteCalendarQuery): SiteCalendar
   // row: one group per combination, with its visits' ids. Then the visits done in the range but
   // planned outside it (done early or late), from the index of actual dates.
   const groups = [
-    ...(db
-      .prepare(
-        `SELECT v.planned_date, v.status, v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_day
+    ...(prepared(
+      db,
+      `SELECT v.planned_date, v.status, v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_day
          WHERE v.planned_date BETWEEN @from AND @to ${trial} GROUP BY v.planned_date, v.status, v.actual_date`,
-      )
-      .raw()
-      .all(params) as [string, VisitStatus, string | null, number, string][]),
-    ...(db
-      .prepare(
-        `SELECT v.planned_date, 'done', v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_actual_date
+      'raw',
+    ).all(params) as [string, VisitStatus, string | null, number, string][]),
+    ...(prepared(
+      db,
+      `SELECT v.planned_date, 'done', v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_actual_date
          WHERE v.actual_date IS NOT NULL AND v.actual_date BETWEEN @from AND @to AND v.planned_date NOT BETWEEN @from AND @to ${trial}
          GROUP BY v.actual_date, v.planned_date`,
-      )
-      .raw()
-      .all(params) as [string, VisitStatus, string | null, number, string][]),
+      'raw',
+    ).all(params) as [string, VisitStatus, string | null, number, string][]),
   ];
   const days = new Map<string, { byStatus: Record<VisitStatus, number>; ids: number[] }>();
   const perDay = q.perDay ?? Infinity;
