@@ -13,8 +13,8 @@ import { trialOf, trialOption } from './participant-commands.js';
 import { printCalendar, printList } from './print-command.js';
 import { scheduleCommand } from './schedule-command.js';
 import { setWorkingDaysCommand } from './days-commands.js';
-import { startServer } from './server.js';
-import { startBackend } from '../db/backend/host.js';
+import { startServer, type ApiPort } from './server.js';
+import { startBackend, type BackendHost } from '../db/backend/host.js';
 import path from 'node:path';
 
 export function registerSiteCommands(root: Command, run: Run): void {
@@ -140,7 +140,7 @@ async function serve(cli: Cli, portFlag: string | undefined, open: boolean): Pro
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be a number from 0 to 65535, not "${portFlag}".`);
   const dbFile = cli.dbFile;
   cli.close();
-  const backend = await startBackend({
+  const booting = startBackend({
     dbFile,
     seedsDir: SEEDS_DIR,
     mode: 'browser',
@@ -149,12 +149,28 @@ async function serve(cli: Cli, portFlag: string | undefined, open: boolean): Pro
     tsxApi: BUILT ? undefined : import.meta.resolve('tsx/esm/api'),
     log: (m) => console.error(m),
   });
-  void backend.checked.then((o) => console.log(o.ok ? `Checks passed: ${o.summary}.` : `Warning: ${o.problems[0]} Keep this database for inspection, and restore a backup.`));
-  const server = await startServer({ api: backend, rendererDir: RENDERER_DIR, port });
+  // Handled below; until then a failure to start must not end the process unanswered.
+  booting.catch(() => {});
+  // The server listens while the backend opens the file: the browser loads the app meanwhile,
+  // and its first calls wait for the backend (a file that cannot be opened ends the command).
+  const api: ApiPort = {
+    callJson: async (session, method, input) => (await booting).callJson(session, method, input),
+    newSession: async () => (await booting).newSession(),
+    endSession: (session) => void booting.then((b) => b.endSession(session)),
+  };
+  const server = await startServer({ api, rendererDir: RENDERER_DIR, port });
   console.log(`Trial Coordinator (browser mode) at ${server.origin}`);
   console.log(`Database: ${dbFile}`);
   console.log(`Sign this browser in (the address works once, for two minutes): ${server.loginUrl()}`);
   if (open) openInBrowser(server.loginUrl());
+  let backend: BackendHost;
+  try {
+    backend = await booting;
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  void backend.checked.then((o) => console.log(o.ok ? `Checks passed: ${o.summary}.` : `Warning: ${o.problems[0]} Keep this database for inspection, and restore a backup.`));
   // Each Enter prints a new one-time address (another browser, or after the first one expired).
   if (process.stdin.isTTY || process.env.TRIALCOORD_SERVE_STDIN === '1') {
     readline.createInterface({ input: process.stdin }).on('line', () => console.log(`Sign in at: ${server.loginUrl()}`));

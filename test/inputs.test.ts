@@ -98,6 +98,11 @@ describe('files that are not databases', () => {
       expect(r.stderr.split('\n').filter(Boolean), file).toHaveLength(1);
       expect(r.stderr, file).toMatch(expected);
     }
+    // Browser mode opens the file in its backend, after its server is listening: the same one line.
+    const served = cli(['--db', garbage, 'serve']);
+    expect(served.code).toBe(2);
+    expect(served.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(served.stderr).toMatch(/^error: The database file is not a Trial Coordinator database, or it is damaged\. Nothing was written\./);
     if (process.getuid?.() !== 0) {
       fs.chmodSync(good, 0o400);
       const r = cli(['--db', good, 'settings', 'set', 'site_name', 'X'], { TRIALCOORD_USER: 'TC', TRIALCOORD_PASSPHRASE: 'a test passphrase' });

@@ -106,7 +106,7 @@ class WorkerLink {
         else if (m.type === 'restored') {
           this.keptAside = m.keptAside;
           resolve(0);
-        } else if (m.type === 'fatal') reject(m.code ? new AppError(m.code, m.message) : new Error(m.message));
+        } else if (m.type === 'fatal') reject(m.code ? new AppError(m.code, m.message) : Object.assign(new Error(m.message), m.systemCode ? { code: m.systemCode } : {}));
         else if (m.type === 'result') {
           this.pending.get(m.id)?.(Answer.fromJson(m.json, m.ok, m.code));
           this.pending.delete(m.id);

@@ -37,5 +37,5 @@ export type FromWorker =
   | { readonly type: 'check-step'; readonly step: string }
   | { readonly type: 'checked'; readonly outcome: CheckOutcome; readonly backup: string | null }
   | { readonly type: 'restored'; readonly keptAside: string | null }
-  | { readonly type: 'fatal'; readonly message: string; readonly code?: 'invalid_input' | 'not_found' | 'conflict' | 'database' | undefined }
+  | { readonly type: 'fatal'; readonly message: string; readonly code?: 'invalid_input' | 'not_found' | 'conflict' | 'database' | undefined; readonly systemCode?: string | undefined }
   | { readonly type: 'closed' };

@@ -46,7 +46,9 @@ async function open(config: WorkerConfig, port: MessagePort, post: (m: FromWorke
     post({ type: 'ready', seeded, siteId: conn.siteId });
     return conn;
   } catch (e) {
-    post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
+    // The file's own problem (not a database, cannot be written, a full disk) keeps its code, for the words it is reported in.
+    const systemCode = e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+    post({ type: 'fatal', message: e instanceof Error ? e.message : String(e), systemCode });
     return null;
   }
 }
