@@ -23,16 +23,21 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
  * against csv-stringify on generated cells.
  */
 export function csvLine(cells: readonly Cell[]): string {
+  return csvCells(cells, 0, cells.length) + '\r\n';
+}
+
+/** Cells `from` to `to` (not included) of a row, joined as in a CSV line, without its CRLF. */
+export function csvCells(cells: readonly Cell[], from: number, to: number): string {
   let line = '';
-  for (let i = 0; i < cells.length; i++) {
-    if (i > 0) line += ',';
+  for (let i = from; i < to; i++) {
+    if (i > from) line += ',';
     const v = cells[i];
     if (v === null || v === undefined) continue;
     if (typeof v === 'number') line += String(v);
     else if (typeof v === 'boolean') line += v ? 'true' : 'false';
     else if (v !== '') line += csvText(v);
   }
-  return line + '\r\n';
+  return line;
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;

@@ -13,6 +13,7 @@ import { openDatabase } from '../db/connection.js';
 import { writeCsv } from '../db/exports.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
 import { dispatch } from '../db/dispatch.js';
+import { hashPassphrase } from '../db/people.js';
 import { createHandlers } from '../db/service.js';
 import { addTestPerson, TEST_PASSPHRASE } from '../test/helpers/people.js';
 
@@ -112,8 +113,9 @@ async function main() {
       procedures: ['Survival status'],
       repeat: { every: { value: 1, unit: 'months' }, until: { value: 75, unit: 'months' } },
     });
-  // The site's coordinator, who imports the participants (with every role, as the bench reads everything).
-  addTestPerson(conn, 'BENCH', undefined, 'Bench Coordinator');
+  // The site's coordinator, who imports the participants (with every role, as the bench reads
+  // everything); the passphrase hashed as the app hashes it, so that signing in costs what it costs.
+  addTestPerson(conn, 'BENCH', undefined, 'Bench Coordinator', hashPassphrase(TEST_PASSPHRASE));
   let handlers = createHandlers({ conn, mode: 'cli', appVersion: 'bench', now: () => new Date(`${TODAY}T09:00:00`) });
   const call = (method: string, input: unknown) => {
     const { by: _by, ...rest } = input as { by?: string };

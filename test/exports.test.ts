@@ -5,6 +5,9 @@ import ICAL from 'ical.js';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { ExportKind } from '../core/vocabulary.js';
+import Database from 'better-sqlite3';
+import { csvLine } from '../core/csv.js';
+import { openDatabase } from '../db/connection.js';
 import { csvChunk, EXPORT_HEADERS, exportRows, visitsIcs, writeCsv } from '../db/exports.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
 import { freshDb, ROOT, SEEDS_DIR, serviceFor } from './helpers/db.js';
@@ -49,6 +52,28 @@ describe('CSV export', () => {
     expect(parsed.length - 1).toBe(rows);
     expect(parsed.slice(1).map((r) => r.map(unneutralize))).toEqual(fromDb.map((r) => r.map((v) => (v === null ? '' : String(v)))));
     conn.close();
+  });
+
+  it('writes every visit exactly as cell-by-cell CSV would, a file changed with another tool included', () => {
+    const { conn, file } = setup();
+    const cellByCell = (c: typeof conn) => c.read((db) => csvLine(EXPORT_HEADERS.visits) + [...exportRows(db, 'visits', {})].map((r) => csvLine(r)).join(''));
+    expect(csvOf(conn, 'visits').out).toBe(cellByCell(conn));
+    conn.close();
+    // Cells the app never writes there (the vocabulary's words and ISO dates are read joined):
+    // a formula, a comma and quotes, a leading hyphen, capitals, a newline; each still guarded.
+    const evil = new Database(file);
+    evil.exec('DROP TRIGGER guard_visits_update; PRAGMA ignore_check_constraints = ON');
+    const ids = evil.prepare('SELECT id FROM visits ORDER BY id LIMIT 5').pluck().all() as number[];
+    const set = evil.prepare('UPDATE visits SET kind = ?, planned_date = ? WHERE id = ?');
+    ['=SUM(A1)', 'a,"b"', '-1', 'DOSE', 'x\ny'].forEach((v, i) => set.run(i % 2 ? 'dose' : v, i % 2 ? v : '2025-05-05', ids[i]!));
+    evil.close();
+    const again = openDatabase(file);
+    const { out } = csvOf(again, 'visits');
+    expect(out).toBe(cellByCell(again));
+    expect(out).toContain(`'=SUM(A1)`);
+    expect(out).toContain('"a,""b"""');
+    expect(out).toContain(`'-1`);
+    again.close();
   });
 
   it('neutralizes formula cells and keeps commas, quotes and newlines intact', () => {
