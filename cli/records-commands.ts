@@ -95,7 +95,10 @@ export function registerRecordsCommands(root: Command, run: Run): void {
       cli.assertReadable();
       const csv = cli.backend.conn.read((db) => {
         const pid = o.participant ? participantByStudyId(db, o.participant, trial) : null;
-        const rows = auditEntries(db, pid, false).map((e) => [e.id, e.at, e.by, e.method, e.reason, e.entity, e.entityId, e.action, e.participantId, JSON.stringify(e.changes), auditSentence(e, { date: (d) => d })]);
+        // An imported participant's row is followed by a line for each visit it lists (the same row id, who, when and why).
+        const rows = auditEntries(db, pid, false).flatMap((e) =>
+          [e, ...(e.records ?? []).map((r) => ({ ...e, ...r, records: undefined }))].map((x) => [x.id, x.at, x.by, x.method, x.reason, x.entity, x.entityId, x.action, x.participantId, JSON.stringify(x.changes), auditSentence(x, { date: (d) => d })]),
+        );
         return toCsv(AUDIT_COLUMNS, rows, { bom: o.bom ?? false });
       });
       if (o.out) fs.writeFileSync(o.out, csv, { mode: 0o600 });

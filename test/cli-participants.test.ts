@@ -1,6 +1,7 @@
 // Participant commands for scripts: enroll, visit, participants list and import.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { cli as run, siteWithPerson } from './helpers/cli.js';
 import { tempDir } from './helpers/db.js';
@@ -56,6 +57,17 @@ describe('participant commands', () => {
     const ok = cli('participants', 'import', good, '--protocol', 'hucmsc-decompensated-cirrhosis');
     expect([ok.code, ok.stdout]).toEqual([0, 'Imported 2 participants with 2 visits into hucmsc-decompensated-cirrhosis.\n']);
     expect(cli('participants', 'list').stdout).toContain('Conventional plus hUC-MSCs treatment (low dose)');
+    // The trail: one row per imported participant, and in the export a line for each visit it lists.
+    const trail = parse(cli('audit', 'export', '--trial', 'hucmsc-decompensated-cirrhosis', '--participant', 'B-1').stdout, { columns: true }) as Record<string, string>[];
+    expect(trail.map((r) => [r.entity, r.action, r.method])).toEqual([
+      ['participants', 'insert', 'importParticipants'],
+      ['visits', 'insert', 'importParticipants'],
+    ]);
+    expect(trail[0]!.id).toBe(trail[1]!.id);
+    expect(trail[0]!.description).toBe('TC imported B-1 (AB) with one visit (Imported from CSV)');
+    expect(JSON.parse(trail[1]!.changes)).toMatchObject({ key: [null, 'transplant-1'], status: [null, 'done'], actual_date: [null, '2025-01-06'] });
+    expect(trail[1]!.description).toMatch(/^TC recorded .* as done on 2025-01-06 \(Imported from CSV\)$/);
+    expect(cli('audit', 'verify').code).toBe(0);
   });
 
   it('corrects a dose and undoes a visit from the command line, each with a reason; --trial and --protocol name the same', () => {
