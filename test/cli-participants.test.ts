@@ -65,7 +65,7 @@ describe('participant commands', () => {
     ]);
     expect(trail[0]!.id).toBe(trail[1]!.id);
     expect(trail[0]!.description).toBe('TC imported B-1 (AB) with one visit (Imported from CSV)');
-    expect(JSON.parse(trail[1]!.changes)).toMatchObject({ key: [null, 'transplant-1'], status: [null, 'done'], actual_date: [null, '2025-01-06'] });
+    expect(JSON.parse(trail[1]!.changes!)).toMatchObject({ key: [null, 'transplant-1'], status: [null, 'done'], actual_date: [null, '2025-01-06'] });
     expect(trail[1]!.description).toMatch(/^TC recorded .* as done on 2025-01-06 \(Imported from CSV\)$/);
     expect(cli('audit', 'verify').code).toBe(0);
   });

@@ -80,6 +80,31 @@ describe('the API socket', () => {
     ws.close();
   });
 
+  it('a large answer waits at its own address, for its own session, once', async () => {
+    const s = await start();
+    const cookie = await login(s);
+    const ws = (await open(s, { cookie, origin: s.origin })) as WebSocket;
+    const call = client(ws);
+    expect(await call('setUpFirstAdmin', ADMIN)).toMatchObject({ ok: true });
+    const rows = ['study_id,initials,arm,day1,weight_kg'];
+    for (let i = 1; i <= 3000; i++) rows.push(`C-${i},AB,CODE${i},2026-01-05,70`);
+    expect(await call('importParticipants', { protocolId: 'ucmsc-covid19', csv: `${rows.join('\n')}\n` })).toMatchObject({ ok: true });
+    // Three thousand participants: more than 256 KB of answer.
+    const raw = new Promise<{ id: number; fetch?: string; result?: unknown }>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as never)));
+    ws.send(JSON.stringify({ id: 1000, method: 'listParticipants', input: {} }));
+    const answer = await raw;
+    expect(answer).toMatchObject({ id: 1000, fetch: expect.stringMatching(/^[\w-]{20,}$/) });
+    const path = `/api/answer/${answer.fetch}`;
+    // Another session cannot have it; this one can, once, and it is what HTTP answers.
+    expect((await request(s.port, { method: 'GET', path, headers: { cookie: await login(s) } })).status).toBe(404);
+    const fetched = await request(s.port, { method: 'GET', path, headers: { cookie } });
+    expect(fetched.status).toBe(200);
+    expect(JSON.parse(fetched.body)).toEqual(JSON.parse((await request(s.port, { path: '/api/listParticipants', headers: { cookie } })).body));
+    expect((JSON.parse(fetched.body) as { value: unknown[] }).value).toHaveLength(3000);
+    expect((await request(s.port, { method: 'GET', path, headers: { cookie } })).status).toBe(404);
+    ws.close();
+  });
+
   it('closes on a message that is not a call, and the server answers after', async () => {
     const s = await start();
     const cookie = await login(s);

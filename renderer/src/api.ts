@@ -84,14 +84,21 @@ function openSocket(): Promise<WebSocket | null> {
       resolve(ws);
     };
     ws.onmessage = (e: MessageEvent) => {
-      let answer: { id: number; result: ApiResult<unknown> };
+      let answer: { id: number; result?: ApiResult<unknown>; fetch?: string };
       try {
         answer = JSON.parse(String(e.data)) as typeof answer;
       } catch {
         return;
       }
-      socket.pending.get(answer.id)?.resolve(answer.result);
+      const waiting = socket.pending.get(answer.id);
       socket.pending.delete(answer.id);
+      if (!waiting) return;
+      // A large answer waits at its own address: fetched, it is parsed off the window's thread.
+      if (answer.fetch !== undefined)
+        fetch(`./api/answer/${encodeURIComponent(answer.fetch)}`, { credentials: 'same-origin' })
+          .then((r) => r.json() as Promise<ApiResult<unknown>>)
+          .then(waiting.resolve, () => waiting.reject(new ApiError({ code: 'internal', message: NOT_ANSWERING })));
+      else if (answer.result) waiting.resolve(answer.result);
     };
     // Never opened: HTTP for a while. Closed with calls unanswered: they may or may not have been
     // carried out, so they are not sent again; the next call opens a new socket.
