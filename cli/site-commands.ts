@@ -138,6 +138,7 @@ async function exportCommand(cli: Cli, kind: string, f: { format?: string; trial
 async function serve(cli: Cli, portFlag: string | undefined, open: boolean): Promise<number> {
   const port = portFlag === undefined ? 0 : Number(portFlag);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be a number from 0 to 65535, not "${portFlag}".`);
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) return fail(`The app's screens are not built (${RENDERER_DIR} has no index.html). Run "npm run build" first.`);
   const dbFile = cli.dbFile;
   cli.close();
   const booting = startBackend({
@@ -158,7 +159,11 @@ async function serve(cli: Cli, portFlag: string | undefined, open: boolean): Pro
     newSession: async () => (await booting).newSession(),
     endSession: (session) => void booting.then((b) => b.endSession(session)),
   };
-  const server = await startServer({ api, rendererDir: RENDERER_DIR, port });
+  const server = await startServer({ api, rendererDir: RENDERER_DIR, port }).catch(async (e: unknown) => {
+    // The port taken, say: the backend is closed again before the error is told.
+    await booting.then((b) => b.close(), () => {});
+    throw e;
+  });
   console.log(`Trial Coordinator (browser mode) at ${server.origin}`);
   console.log(`Database: ${dbFile}`);
   console.log(`Sign this browser in (the address works once, for two minutes): ${server.loginUrl()}`);

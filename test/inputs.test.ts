@@ -99,10 +99,17 @@ describe('files that are not databases', () => {
       expect(r.stderr, file).toMatch(expected);
     }
     // Browser mode opens the file in its backend, after its server is listening: the same one line.
-    const served = cli(['--db', garbage, 'serve']);
+    const screens = path.join(dir, 'renderer');
+    fs.mkdirSync(screens);
+    fs.writeFileSync(path.join(screens, 'index.html'), '<!doctype html><title>t</title>');
+    const served = cli(['--db', garbage, 'serve'], { TRIALCOORD_RENDERER_DIR: screens });
+    expect(served.stderr).not.toMatch(/\n\s+at /);
     expect(served.code).toBe(2);
     expect(served.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(served.stderr).toMatch(/^error: The database file is not a Trial Coordinator database, or it is damaged\. Nothing was written\./);
+    // Without the app's screens built: said in one line too.
+    const unbuilt = cli(['--db', garbage, 'serve'], { TRIALCOORD_RENDERER_DIR: path.join(dir, 'nowhere') });
+    expect([unbuilt.code, unbuilt.stderr]).toEqual([2, `error: The app's screens are not built (${path.join(dir, 'nowhere')} has no index.html). Run "npm run build" first.\n`]);
     if (process.getuid?.() !== 0) {
       fs.chmodSync(good, 0o400);
       const r = cli(['--db', good, 'settings', 'set', 'site_name', 'X'], { TRIALCOORD_USER: 'TC', TRIALCOORD_PASSPHRASE: 'a test passphrase' });
