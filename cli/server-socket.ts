@@ -83,7 +83,7 @@ function serveSocket(ws: WebSocket, session: string, options: SocketOptions): vo
     try {
       call = parseCall(isBinary ? '' : data.toString());
     } catch (e) {
-      // Without an id there is nobody to answer: the socket is closed, and the tab calls over HTTP.
+      // Without an id there is nobody to answer: the socket is closed (the tab opens another for its next call).
       ws.close(1007, e instanceof Error ? e.message.slice(0, 120) : 'The message is not a call.');
       return;
     }

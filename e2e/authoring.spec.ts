@@ -162,7 +162,7 @@ test('amend the COVID-19 trial with a week-12 visit and move one participant: th
 
   await page.goto(`${app.url}#/participants`);
   await page.getByRole('link', { name: 'C-101' }).click();
-  await expect(page.getByText('Protocol version').locator('..')).toContainText('2');
+  await expect(page.getByText('Protocol version', { exact: true }).locator('..')).toContainText('2');
   const schedule = page.getByRole('region', { name: /Schedule/ });
   await expect(schedule.getByRole('row', { name: /Week 12/ })).toContainText('Planned');
   await expect(schedule.getByRole('row', { name: /Study treatment 1 of 4/ })).toContainText('Done');
