@@ -13,6 +13,7 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
+import { parse as parseCookie } from 'hono/utils/cookie';
 import type { JsonAnswer } from './server-socket.js';
 import { attachApiSocket } from './server-socket.js';
 
@@ -163,7 +164,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The window's calls go over a socket (cli/server-socket.ts): the same calls, checks and answers.
   const socket = attachApiSocket(server as unknown as import('node:http').Server, {
     ours,
-    session: (header) => cookieValue(header, SESSION_COOKIE),
+    // The socket's upgrade request is not a Hono request: its cookie is read with the parser getCookie uses.
+    session: (header) => parseCookie(header ?? '', SESSION_COOKIE)[SESSION_COOKIE],
     call: (session, method, input) => options.api.callJson(session, method, input),
     maxPayload: MAX_BODY,
     log,
@@ -191,15 +193,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.close(() => resolve());
       }),
   };
-}
-
-/** One cookie's value from a Cookie header (the socket's upgrade request is not a Hono request). */
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim() || undefined;
-  }
-  return undefined;
 }
 
 function apiError(c: Context, status: Status, code: string, message: string) {

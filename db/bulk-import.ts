@@ -45,7 +45,8 @@ export type ImportWriter = (participant: RowValues, visits: readonly RowValues[]
  */
 export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => T): T {
   if (!db.inTransaction) throw new Error('a bulk import runs inside a write');
-  if (!db.prepare('SELECT 1 FROM temp.audit_ctx').get()) throw new Error('refused: an import without an audit context (who and why)');
+  const ctx = db.prepare('SELECT at, by_user, method, reason FROM temp.audit_ctx').get() as AuditCtx | undefined;
+  if (!ctx) throw new Error('refused: an import without an audit context (who and why)');
   const triggers = db
     .prepare(
       `SELECT 'temp' AS schema, name, tbl_name AS tbl, sql FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name IN ('participants', 'visits')
@@ -64,7 +65,7 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
   db.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
   try {
     let outOfWindow = 0;
-    const writer = importWriter(db);
+    const writer = importWriter(db, ctx);
     const result = fn((participant, visits) => {
       for (const v of visits) if (v.out_of_window === 1) outOfWindow++;
       return writer(participant, visits);
@@ -82,7 +83,15 @@ function columnsOf(db: WritableDB, table: string) {
   return db.prepare('SELECT name, type, pk FROM pragma_table_info(?)').all(table) as { name: string; type: string; pk: number }[];
 }
 
-function importWriter(db: WritableDB): ImportWriter {
+/** The write's audit context as the triggers read it: who, when, which action and why. */
+interface AuditCtx {
+  readonly at: string;
+  readonly by_user: string;
+  readonly method: string;
+  readonly reason: string | null;
+}
+
+function importWriter(db: WritableDB, ctx: AuditCtx): ImportWriter {
   const visitInfo = columnsOf(db, 'visits');
   const visitId = visitInfo.find((c) => c.pk === 1)!.name;
   const visitColumns = visitInfo.filter((c) => c.name !== visitId).map((c) => c.name);
@@ -95,7 +104,6 @@ function importWriter(db: WritableDB): ImportWriter {
   // The participant's values as its insert trigger writes them (db/audit.ts): SQLite's json_object of the row.
   const participantJson = db.prepare(`SELECT json_object(${participantColumns.map((c) => `'${c}', r."${c}"`).join(', ')}) FROM main.participants r WHERE r.id = ?`).pluck();
   const lastHash = db.prepare('SELECT hash FROM main.audit_log ORDER BY id DESC LIMIT 1').pluck();
-  const ctx = db.prepare('SELECT at, by_user, method, reason FROM temp.audit_ctx').get() as { at: string; by_user: string; method: string; reason: string | null };
   const key = auditKeyOf(db);
   const audit = db.prepare(
     `INSERT INTO main.audit_log (at, by_user, method, reason, entity, entity_id, action, participant_id, old_values, new_values, prev_hash, hash)

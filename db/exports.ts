@@ -72,13 +72,13 @@ const COLUMNS: Record<ExportKind, readonly (readonly [header: string, sql: strin
 };
 
 /**
- * For CSV, a run of columns whose values never need quotes or a formula guard (vocabulary words
+ * For the visits CSV, a run of columns whose values never need quotes or a formula guard (vocabulary words
  * and ISO dates: letters, digits and hyphens, none leading) is read as one text, the cells
  * already joined by commas: most of a large export's time is spent making each cell's text in
  * JavaScript. Each row's joined text is checked; a row that holds anything else (a file changed
  * with another tool) has its cells read one by one and written by the usual rules.
  */
-const PACKED: Partial<Record<ExportKind, readonly [first: string, last: string]>> = { visits: ['kind', 'status'] };
+const PACKED_VISITS = ['kind', 'status'] as const;
 
 export const EXPORT_HEADERS: Record<ExportKind, readonly string[]> = Object.fromEntries(EXPORT_KINDS.map((k) => [k, [...HEAD, ...COLUMNS[k].map(([h]) => h)]])) as unknown as Record<ExportKind, readonly string[]>;
 
@@ -100,12 +100,11 @@ export interface ExportFilter {
 
 const select = (kind: ExportKind) => COLUMNS[kind].map(([, sql]) => sql).join(', ');
 
-/** Where an export's packed run begins and ends among its columns. */
+/** Where the packed run begins and ends among an export's columns: the visits export's only (its rows are read back by visit id). */
 function packedRun(kind: ExportKind): { from: number; to: number } | null {
-  const run = PACKED[kind];
-  if (!run) return null;
-  const headers = COLUMNS[kind].map(([h]) => h);
-  return { from: headers.indexOf(run[0]), to: headers.indexOf(run[1]) };
+  if (kind !== 'visits') return null;
+  const headers = COLUMNS.visits.map(([h]) => h);
+  return { from: headers.indexOf(PACKED_VISITS[0]), to: headers.indexOf(PACKED_VISITS[1]) };
 }
 
 /** The columns as CSV reads them: a packed run as the row's id and the run's cells joined. */
