@@ -122,6 +122,7 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   await screenshot(page, 'worklists');
 
   await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Participants' })).toBeVisible();
   await expect(page.getByRole('row', { name: /S-001/ })).toContainText('Screen failed');
   await expectNoArmLeak(page);
   await expectAccessible(page);

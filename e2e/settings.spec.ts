@@ -54,6 +54,7 @@ test('an administrator names the site, picks a date format, backs up, and restor
   await restored.getByRole('button', { name: 'Sign in again' }).click();
   await signIn(page, 'ML');
   await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Participants' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'C-1 (AB)' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'C-2 (CD)' })).toHaveCount(0);
   const list = JSON.parse(cliAs(app.dbFile, 'participants', 'list', '--json').stdout) as { studyId: string }[];

@@ -161,6 +161,8 @@ test('the worklists: Done from a row, a trial filter, each trial at a glance, ov
 
   // Overdue wherever the participant appears.
   await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  // The worklists' rows name C-001 too: read only once the participants list has replaced them.
+  await expect(page.getByRole('heading', { level: 1, name: 'Participants' })).toBeVisible();
   await expect(page.getByRole('row', { name: /C-001/ })).toContainText(/\d+ overdue/);
   // The search finds a blinded code.
   const code = (await page.getByRole('row', { name: /S-001/ }).getByRole('cell').nth(2).innerText()).trim();
