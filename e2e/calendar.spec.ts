@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cliAs, expect, expectAccessible, screenshot, test } from './fixtures';
+import { cliAs, expect, expectAccessible, goTo, screenshot, test } from './fixtures';
 
 test('site calendar: month, week and agenda views of all visits, filtered by trial and status', async ({ page, app }) => {
   await page.goto(app.url);
@@ -15,8 +15,7 @@ test('site calendar: month, week and agenda views of all visits, filtered by tri
   const r = cliAs(app.dbFile, 'participants', 'import', csv, '--protocol', 'ucmsc-covid19');
   expect(r.status, r.stderr).toBe(0);
 
-  await page.getByRole('link', { name: 'Calendar', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Site calendar' })).toBeVisible();
+  await goTo(page, 'Calendar');
   await expect(page.getByText('C-1: Study treatment 1 of 4').first()).toBeVisible();
   await expect(page.getByText('C-4: Study treatment 1 of 4')).toHaveCount(0);
   await expectAccessible(page);

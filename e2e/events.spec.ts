@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { cliAs, expect, expectAccessible, screenshot, test, workAs } from './fixtures';
+import { cliAs, expect, expectAccessible, goTo, screenshot, test, workAs } from './fixtures';
 
 const group = (scope: Page | Locator, name: string) => scope.getByRole('group', { name, exact: true });
 const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -148,7 +148,7 @@ test('Monday to Friday on the settings page moves a Saturday visit to Friday ins
     expect(r.status, r.stderr).toBe(0);
   }
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await goTo(page, 'Settings');
   const days = page.getByRole('region', { name: 'Working days and holidays' });
   await expect(days).toContainText('Open: every day');
   await days.getByLabel('Saturday').uncheck();
@@ -164,7 +164,7 @@ test('Monday to Friday on the settings page moves a Saturday visit to Friday ins
   await expect(days).toContainText('Open: Monday to Friday');
   await expect(days.getByRole('status')).toContainText(/^Saved\. \d+ planned visits? moved/);
 
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await goTo(page, 'Participants');
   await page.getByRole('link', { name: 'S-1 (AB)' }).click();
   const schedule = page.getByRole('region', { name: /^Schedule/ });
   const lastFriday = plus(saturday, -8);
@@ -174,7 +174,7 @@ test('Monday to Friday on the settings page moves a Saturday visit to Friday ins
   await expect(schedule.getByRole('row', { name: /Day 1 after surgery/ })).toContainText('site closed (Sunday) and no open day in the window: choose a date');
   await screenshot(page, 'participant-moved-closed');
 
-  await page.getByRole('link', { name: 'Worklists' }).click();
+  await goTo(page, 'Worklists');
   const week = page.getByRole('region', { name: /^This week/ });
   await expect(week.getByRole('row', { name: /S-1/ }).filter({ hasText: 'Day 1 after surgery' })).toContainText('Site closed: Sunday');
   await expectAccessible(page);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cliAs, expect, expectAccessible, screenshot, test } from './fixtures';
+import { cliAs, expect, expectAccessible, goTo, screenshot, test } from './fixtures';
 
 test('export visits of one trial as CSV from the app, the same file the CLI writes', async ({ page, app }) => {
   const csv = path.join(app.dataDir, 'import.csv');
@@ -9,7 +9,7 @@ test('export visits of one trial as CSV from the app, the same file the CLI writ
   expect(cli('participants', 'import', csv, '--protocol', 'ucmsc-cirrhosis').status).toBe(0);
 
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Exports' }).click();
+  await goTo(page, 'Exports');
   const part = page.getByRole('region', { name: 'Export as CSV' });
   await part.getByLabel('What').selectOption('visits');
   await part.getByLabel('Trial', { exact: true }).selectOption('ucmsc-cirrhosis');

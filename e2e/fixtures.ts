@@ -72,6 +72,18 @@ export async function startBrowserMode(dataDir: string, options: { people?: bool
   return { app: { url: `${origin}/`, origin, dataDir, dbFile, loginUrl, addPerson }, child };
 }
 
+/** The main navigation's pages and the heading each opens with. */
+const MAIN_PAGES = { Worklists: 'Worklists', Calendar: 'Site calendar', Participants: 'Participants', Protocols: 'Protocols', Exports: 'Exports', People: 'People', Settings: 'Settings' } as const;
+
+/**
+ * Follows a main-navigation link and waits for that page's heading: until the new page is drawn
+ * the old one stays on screen, and its rows may name the same participants.
+ */
+export async function goTo(page: Page, name: keyof typeof MAIN_PAGES): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: MAIN_PAGES[name], exact: true })).toBeVisible();
+}
+
 /** Signs the page in on the sign-in screen. */
 export async function signIn(page: Page, initials: string, passphrase = TEST_PASSPHRASE): Promise<void> {
   await page.getByLabel('Initials').fill(initials);

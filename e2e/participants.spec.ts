@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, screenshot, TEST_PASSPHRASE, test, workAs } from './fixtures';
+import { expect, expectAccessible, goTo, screenshot, test, TEST_PASSPHRASE, workAs } from './fixtures';
 
 // Words that would tell the sepsis trial's arms apart. None may appear on a participant screen.
 const ARM_WORDS = [/Experimental group/i, /Sham comparator/i, /CD83/i, /regulatory MSC/i, /control solution/i, /1×10⁸/, /\bsham\b/i, /\bexperimental\b/i];
@@ -12,7 +12,7 @@ async function expectNoArmLeak(page: Page) {
 const isoPlus = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 async function screen(page: Page, studyId: string, consent: string) {
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await goTo(page, 'Participants');
   await page.getByRole('link', { name: 'Screen a participant' }).click();
   await page.getByLabel('Trial', { exact: true }).selectOption('ucmsc-sepsis');
   await page.getByLabel('Study ID').fill(studyId);
@@ -79,7 +79,7 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   await expectNoArmLeak(page);
   await expectAccessible(page);
 
-  await page.getByRole('link', { name: 'Worklists' }).click();
+  await goTo(page, 'Worklists');
   const overdue = page.getByRole('region', { name: /Overdue/ });
   await expect(overdue.getByRole('row', { name: /S-002/ })).toContainText('Study treatment 1');
   await expectNoArmLeak(page);
@@ -114,15 +114,14 @@ test('screen, refuse, enroll with a blinded code, record a late first dose, and 
   await expectAccessible(page);
   await screenshot(page, 'participant-sepsis');
 
-  await page.getByRole('link', { name: 'Worklists' }).click();
+  await goTo(page, 'Worklists');
   await expect(page.getByRole('region', { name: /Overdue/ }).getByText('Nothing is overdue.')).toBeVisible();
   await expect(page.getByRole('region', { name: /Done out of window/ }).getByRole('row', { name: /S-002/ })).toContainText('Cell product delivered late');
   await expectNoArmLeak(page);
   await expectAccessible(page);
   await screenshot(page, 'worklists');
 
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Participants' })).toBeVisible();
+  await goTo(page, 'Participants');
   await expect(page.getByRole('row', { name: /S-001/ })).toContainText('Screen failed');
   await expectNoArmLeak(page);
   await expectAccessible(page);

@@ -1,5 +1,5 @@
 // People, roles, sign-in, corrections and the idle lock, as a site uses them.
-import { cliAs, expect, expectAccessible, screenshot, signIn, TEST_PASSPHRASE, test, workAs } from './fixtures';
+import { cliAs, expect, expectAccessible, goTo, screenshot, signIn, test, TEST_PASSPHRASE, workAs } from './fixtures';
 
 const isoPlus = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const todayIn = (page: import('@playwright/test').Page) =>
@@ -52,7 +52,7 @@ test('sign in; a coordinator corrects a dose and undoes a missed visit; only an 
   await signIn(page, 'CO');
   await expect(page.getByRole('link', { name: 'People' })).toHaveCount(0);
 
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await goTo(page, 'Participants');
   await page.getByRole('link', { name: 'C-1 (AB)' }).click();
   const schedule = page.getByRole('region', { name: /^Schedule/ });
   // The second dose, done with its lot.

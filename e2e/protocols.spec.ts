@@ -1,4 +1,4 @@
-import { expect, expectAccessible, screenshot, test } from './fixtures';
+import { expect, expectAccessible, goTo, screenshot, test } from './fixtures';
 
 const SEED_TITLES = [
   /Treatment in Sepsis/,
@@ -10,8 +10,7 @@ const SEED_TITLES = [
 
 test('the protocol list shows all five seed protocols', async ({ page, app }) => {
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Protocols', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Protocols' })).toBeVisible();
+  await goTo(page, 'Protocols');
   // The token is taken out of the address bar once adopted.
   expect(page.url()).not.toContain('token=');
   const rows = page.getByRole('table').getByRole('row');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { cliAs, expect, expectAccessible, screenshot, test } from './fixtures';
+import { cliAs, expect, expectAccessible, goTo, screenshot, test } from './fixtures';
 
 /** Imports `count` COVID-19 participants (study IDs <prefix>-0001 on, Day 1 from January to September 2026) through the CLI. */
 function importCovid(dbFile: string, prefix: string, count: number) {
@@ -62,7 +62,7 @@ test('worklists of a large site show the first rows of each list with its total,
   await expect(section.getByText(/Showing the first/)).toHaveCount(0);
 
   // The site calendar in a busy month: each day shows two visits and how many it has.
-  await page.getByRole('link', { name: 'Calendar', exact: true }).click();
+  await goTo(page, 'Calendar');
   const title = page.locator('.rbc-toolbar-label');
   for (let guard = 0; guard < 12 && !/^June 2026$/.test(((await title.textContent()) ?? '').trim()); guard++) await page.getByRole('button', { name: 'Back' }).click();
   await expect(title).toHaveText('June 2026');

@@ -2,23 +2,22 @@
 // from the browser, with the records issue's checks; a coordinator has no way in.
 import fs from 'node:fs';
 import path from 'node:path';
-import { cliAs, expect, expectAccessible, screenshot, signIn, test, workAs } from './fixtures';
+import { cliAs, expect, expectAccessible, goTo, screenshot, signIn, test, workAs } from './fixtures';
 
 test('an administrator names the site, picks a date format, backs up, and restores a backup from the browser', async ({ page, app }) => {
   expect(cliAs(app.dbFile, 'enroll', '--trial', 'ucmsc-covid19', '--study-id', 'C-1', '--initials', 'AB', '--sex', 'female', '--age', '40', '--consent', '2026-11-02', '--day1', '2026-11-03', '--confirm-eligibility').status).toBe(0);
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Settings' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await goTo(page, 'Settings');
   await page.getByLabel('Site name').fill('Liver Unit, City Hospital');
   await page.getByLabel('Date format').selectOption('en-GB');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   // The date format applies at once: the participant page writes Day 1 the British way.
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await goTo(page, 'Participants');
   await page.getByRole('link', { name: 'C-1 (AB)' }).click();
   await expect(page.getByText('3 Nov 2026').first()).toBeVisible();
 
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await goTo(page, 'Settings');
   await page.getByRole('button', { name: 'Back up now' }).click();
   const made = page.getByRole('status').filter({ hasText: 'Backed up to' });
   await expect(made).toBeVisible();
@@ -53,8 +52,7 @@ test('an administrator names the site, picks a date format, backs up, and restor
   await expect(restored).toContainText('kept as');
   await restored.getByRole('button', { name: 'Sign in again' }).click();
   await signIn(page, 'ML');
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Participants' })).toBeVisible();
+  await goTo(page, 'Participants');
   await expect(page.getByRole('link', { name: 'C-1 (AB)' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'C-2 (CD)' })).toHaveCount(0);
   const list = JSON.parse(cliAs(app.dbFile, 'participants', 'list', '--json').stdout) as { studyId: string }[];

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { cliAs, expect, expectAccessible, screenshot, SCREENSHOT_DIR, test } from './fixtures';
+import { cliAs, expect, expectAccessible, goTo, screenshot, SCREENSHOT_DIR, test } from './fixtures';
 
 const isoPlus = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const todayIn = (page: Page) =>
@@ -25,7 +25,7 @@ async function covidParticipant(page: Page, app: { dbFile: string; url: string }
 }
 
 async function openParticipant(page: Page, studyId: string) {
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await goTo(page, 'Participants');
   await page.getByRole('link', { name: new RegExp(`^${studyId} `) }).click();
   await expect(page.getByRole('heading', { level: 1, name: new RegExp(`^${studyId} `) })).toBeVisible();
 }
@@ -160,9 +160,7 @@ test('the worklists: Done from a row, a trial filter, each trial at a glance, ov
   await screenshot(page, 'worklists-week');
 
   // Overdue wherever the participant appears.
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
-  // The worklists' rows name C-001 too: read only once the participants list has replaced them.
-  await expect(page.getByRole('heading', { level: 1, name: 'Participants' })).toBeVisible();
+  await goTo(page, 'Participants');
   await expect(page.getByRole('row', { name: /C-001/ })).toContainText(/\d+ overdue/);
   // The search finds a blinded code.
   const code = (await page.getByRole('row', { name: /S-001/ }).getByRole('cell').nth(2).innerText()).trim();
@@ -174,7 +172,7 @@ test('the worklists: Done from a row, a trial filter, each trial at a glance, ov
   await expect(page.locator('.badges')).toContainText(/\d+ overdue/);
 
   // The day's list, printed: every visit of the day, blinded codes, no arm.
-  await page.getByRole('link', { name: 'Worklists' }).click();
+  await goTo(page, 'Worklists');
   await page.getByRole('link', { name: 'Print this week’s list' }).click();
   await expect(page.locator('[data-ready="true"]')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Visits, ');
@@ -192,7 +190,7 @@ test('the calendar file from the Exports page: a reminder before each visit, mis
   const { day1 } = await covidParticipant(page, app);
   ok(cliAs(app.dbFile, 'visit', 'missed', '--trial', 'ucmsc-covid19', '--participant', 'C-001', '--visit', 'infusion-2', '--reason', 'fever'));
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Exports' }).click();
+  await goTo(page, 'Exports');
   const ics = page.getByRole('region', { name: 'Calendar file (iCalendar)' });
   await ics.getByLabel('Trial').selectOption('ucmsc-covid19');
   await ics.getByLabel('One participant (study ID)').fill('C-001');
@@ -230,7 +228,7 @@ test('a rescheduled visit carries its window: the page and the worklist show the
   const words = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
   await expect(row).toContainText('rescheduled');
   await expect(row.getByRole('cell').nth(2)).toContainText(`${words(isoPlus(to, -1))} – ${words(to)}`);
-  await page.getByRole('link', { name: 'Worklists' }).click();
+  await goTo(page, 'Worklists');
   const week = page.getByRole('region', { name: /^This week/ });
   const inWeek = week.getByRole('row', { name: /Within 24 h after treatment/ });
   if ((await inWeek.count()) > 0) await expect(inWeek).toContainText(`${words(isoPlus(to, -1))} – ${words(to)}`);
@@ -238,7 +236,7 @@ test('a rescheduled visit carries its window: the page and the worklist show the
 
 test('the screening form: fields line up, initials too long are refused in words (not cut), a half-typed date of birth is named, not dropped', async ({ page, app }) => {
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Participants', exact: true }).click();
+  await goTo(page, 'Participants');
   await page.getByRole('link', { name: 'Screen a participant' }).click();
   await page.getByLabel('Trial', { exact: true }).selectOption('ucmsc-covid19');
   await page.getByLabel('Study ID').fill('C-900');
