@@ -110,6 +110,13 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST,
   };
 }
 
+/**
+ * Each trial's overdue visits (as the overdue list has them: planned, window closed, participant
+ * enrolled), counted from the (status, window end, participant) index alone (migration 13).
+ */
+export const GLANCE_OVERDUE_SQL = `SELECT p.protocol_id, count(*) FROM visits v JOIN participants p ON p.id = v.participant_id
+  WHERE v.status = 'planned' AND v.window_end < @today AND p.status = 'enrolled' GROUP BY p.protocol_id`;
+
 /** Each trial's participants at a glance: screened, enrolled against the target, withdrawn, and overdue visits. */
 export function trialCounts(db: ReadableDB, today: string, protocolId: string | null): TrialCount[] {
   const people = db
@@ -125,16 +132,7 @@ export function trialCounts(db: ReadableDB, today: string, protocolId: string | 
     )
     .raw()
     .all({ trial: protocolId }) as [string, string, number | null, number, number, number, number, number][];
-  // Overdue visits from the (status, window end) index, by trial.
-  const overdue = new Map(
-    db
-      .prepare(
-        `SELECT p.protocol_id, count(*) FROM visits v JOIN participants p ON p.id = v.participant_id
-         WHERE v.status = 'planned' AND v.window_end < ? AND p.status = 'enrolled' GROUP BY p.protocol_id`,
-      )
-      .raw()
-      .all(today) as [string, number][],
-  );
+  const overdue = new Map(prepared(db, GLANCE_OVERDUE_SQL, 'raw').all({ today }) as [string, number][]);
   return people.map(([id, title, target, screened, everEnrolled, enrolled, withdrawn, screenFailed]) => ({
     protocolId: id,
     title,

@@ -53,6 +53,8 @@ const READS = [
   ['worklists', 'worklists', { today: TODAY }],
   ['siteCalendarMonth', 'siteCalendar', { from: '2026-06-01', to: '2026-06-30', perDay: 2 }],
   ['dayList', 'siteCalendar', { from: TODAY, to: TODAY }],
+  // The worklists page's other read: each trial's participants and overdue visits.
+  ['trialsAtAGlance', 'trialsAtAGlance', { today: TODAY }],
 ] as const;
 
 /** A deterministic pseudo-random sequence, so every bench run builds the same data. */
@@ -165,7 +167,9 @@ async function main() {
       const t = process.hrtime.bigint();
       const v = call(method, input) as { visits?: unknown[]; days?: { shown: number }[] } & Record<string, unknown>;
       samples.push(ms(t));
-      shape = v.days
+      shape = Array.isArray(v)
+        ? { rows: v.length }
+        : v.days
         ? { rows: v.visits!.length, visitsInMonth: v.days.reduce((a, d) => a + d.shown, 0) }
         : { rows: Object.values(v).filter(Array.isArray).reduce((a, l) => a + l.length, 0), ...(v.totals as Record<string, number>) };
     }

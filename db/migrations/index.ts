@@ -10,6 +10,7 @@ import * as m0009 from './0009-corrections.js';
 import * as m0010 from './0010-keyed-trail.js';
 import * as m0011 from './0011-visit-done-by.js';
 import * as m0012 from './0012-events-closures.js';
+import * as m0013 from './0013-overdue-index.js';
 
 export type { Migration, MigrationContext } from './types.js';
 import type { Migration } from './types.js';
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'keyed-trail', up: m0010.up },
   { version: 11, name: 'visit-done-by', up: m0011.up },
   { version: 12, name: 'events-closures', up: m0012.up },
+  { version: 13, name: 'overdue-index', up: m0013.up },
 ];
