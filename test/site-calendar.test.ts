@@ -140,4 +140,25 @@ describe('worklist totals', () => {
     const plan = conn.read((db) => db.prepare(`EXPLAIN QUERY PLAN ${GLANCE_OVERDUE_SQL}`).all({ today: '2025-06-20' }) as { detail: string }[]).map((r) => r.detail);
     expect(plan.find((d) => /\bv\b/.test(d))).toMatch(/COVERING INDEX/);
   });
+
+  it('count each trial’s participants at a glance as the table holds them, every trial or one', () => {
+    const { conn, ok } = setup();
+    ok('withdrawParticipant', { participantId: 3, date: '2025-06-19', reason: 'Moved away', by: 'CO' });
+    const expected = conn.read((db) =>
+      db
+        .prepare(
+          `SELECT pr.id AS protocolId, pr.title, pr.enrollment_target AS target, count(p.id) AS screened,
+             count(CASE WHEN p.status IN ('enrolled', 'withdrawn') THEN 1 END) AS everEnrolled, count(CASE WHEN p.status = 'enrolled' THEN 1 END) AS enrolled,
+             count(CASE WHEN p.status = 'withdrawn' THEN 1 END) AS withdrawn, count(CASE WHEN p.status = 'screen-failed' THEN 1 END) AS screenFailed
+           FROM protocols pr LEFT JOIN participants p ON p.protocol_id = pr.id GROUP BY pr.id ORDER BY pr.title COLLATE NOCASE`,
+        )
+        .all(),
+    ) as Omit<TrialCount, 'overdue'>[];
+    const glance = ok<TrialCount[]>('trialsAtAGlance', { today: '2025-06-20' });
+    expect(glance.map(({ overdue: _o, ...t }) => t)).toEqual(expected);
+    expect(glance.find((t) => t.protocolId === 'ucmsc-covid19')).toMatchObject({ screened: 12, everEnrolled: 12, enrolled: 11, withdrawn: 1 });
+    expect(glance.filter((t) => t.screened === 0).length).toBeGreaterThan(0);
+    const one = ok<TrialCount[]>('trialsAtAGlance', { today: '2025-06-20', protocolId: 'hucmsc-decompensated-cirrhosis' });
+    expect(one).toEqual(glance.filter((t) => t.protocolId === 'hucmsc-decompensated-cirrhosis'));
+  });
 });
