@@ -14,7 +14,7 @@ import { printCalendar, printList } from './print-command.js';
 import { scheduleCommand } from './schedule-command.js';
 import { setWorkingDaysCommand } from './days-commands.js';
 import { startServer, type ApiPort } from './server.js';
-import { startBackend, type BackendHost } from '../db/backend/host.js';
+import { openBackend, type BackendHost } from '../db/backend/host.js';
 import path from 'node:path';
 
 export function registerSiteCommands(root: Command, run: Run): void {
@@ -141,7 +141,7 @@ async function serve(cli: Cli, portFlag: string | undefined, open: boolean): Pro
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) return fail(`The app's screens are not built (${RENDERER_DIR} has no index.html). Run "npm run build" first.`);
   const dbFile = cli.dbFile;
   cli.close();
-  const booting = startBackend({
+  const { host, ready: booting } = openBackend({
     dbFile,
     seedsDir: SEEDS_DIR,
     mode: 'browser',
@@ -152,12 +152,13 @@ async function serve(cli: Cli, portFlag: string | undefined, open: boolean): Pro
   });
   // Handled below; until then a failure to start must not end the process unanswered.
   booting.catch(() => {});
-  // The server listens while the backend opens the file: the browser loads the app meanwhile,
-  // and its first calls wait for the backend (a file that cannot be opened ends the command).
+  // The server listens while the backend opens the file: the browser is signed in and loads the
+  // app meanwhile, and its first calls wait for the backend (a file that cannot be opened ends
+  // the command).
   const api: ApiPort = {
-    callJson: async (session, method, input) => (await booting).callJson(session, method, input),
-    newSession: async () => (await booting).newSession(),
-    endSession: (session) => void booting.then((b) => b.endSession(session)),
+    callJson: (session, method, input) => host.callJson(session, method, input),
+    newSession: async () => host.newSession(),
+    endSession: (session) => host.endSession(session),
   };
   const server = await startServer({ api, rendererDir: RENDERER_DIR, port }).catch(async (e: unknown) => {
     // The port taken, say: the backend is closed again before the error is told.

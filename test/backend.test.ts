@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendStatus, SessionView } from '../core/api.js';
 import type { BackendHost } from '../db/backend/host.js';
 import { openDatabase } from '../db/connection.js';
-import { backendForTests } from './helpers/backend.js';
+import { backendForTests, openBackendForTests } from './helpers/backend.js';
 import { addTestPerson, tempDir, TEST_PASSPHRASE } from './helpers/db.js';
 
 let host: BackendHost | null = null;
@@ -78,6 +78,34 @@ describe('backend host', () => {
     const done = await importing;
     expect(done).toMatchObject({ ok: true, value: { imported: 5000, visits: 50000 } });
     expect(h.status().jobs).toEqual([]);
+  });
+
+  it('gives a session, and takes calls, before its workers have opened the file: the window loads meanwhile, its calls are answered once the file is open', async () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const conn = openDatabase(file);
+    addTestPerson(conn, 'CO', ['coordinator']);
+    conn.close();
+    const order: string[] = [];
+    const opening = openBackendForTests(file);
+    host = opening.host;
+    void opening.ready.then(() => order.push('ready'));
+    const session = opening.host.newSession();
+    const signIn = opening.host.call(session, 'signIn', { initials: 'CO', passphrase: TEST_PASSPHRASE }).then((r) => (order.push('signed in'), r));
+    expect(order).toEqual([]);
+    expect(await signIn).toMatchObject({ ok: true });
+    expect(order).toEqual(['ready', 'signed in']);
+    expect(await opening.ready).toBe(opening.host);
+    expect((await opening.host.call(session, 'listProtocols', {})).ok).toBe(true);
+  });
+
+  it('a file that cannot be opened: its calls and its readiness fail with the reason, and closing is quiet', async () => {
+    const file = path.join(tempDir(), 'junk.sqlite');
+    fs.writeFileSync(file, 'not a database');
+    const opening = openBackendForTests(file);
+    const session = opening.host.newSession();
+    await expect(opening.host.call(session, 'appInfo', {})).rejects.toThrow(/not a database/);
+    await expect(opening.ready).rejects.toThrow(/not a database/);
+    await opening.host.close();
   });
 
   it('runs the start-up checks in the background and says when they passed', async () => {

@@ -81,15 +81,17 @@ class WorkerLink {
     private readonly role: WorkerRole,
     private readonly options: BackendOptions,
     private readonly onMessage: (m: FromWorker) => void,
-    private readonly site?: WorkerConfig['site'],
+    private site?: WorkerConfig['site'],
     private readonly restoreFrom?: string,
+    /** Started before the writer has opened the file: it waits for giveSite. */
+    private awaitSite = false,
   ) {
     this.start();
   }
 
   private start(): void {
     const { workerScript, tsxApi, log: _log, now: _now, keys: _keys, ...rest } = this.options;
-    const workerData: WorkerConfig = { ...rest, role: this.role, site: this.site, restoreFrom: this.restoreFrom };
+    const workerData: WorkerConfig = { ...rest, role: this.role, site: this.site, restoreFrom: this.restoreFrom, awaitSite: this.awaitSite };
     this.gone = false;
     // From source the entry is TypeScript: the worker registers tsx's loader, then imports it.
     this.worker = workerScript.endsWith('.ts')
@@ -151,7 +153,20 @@ class WorkerLink {
     }
   }
 
-  /** The site and key the writer opened the file with, for the other workers. */
+  /** For a worker started with awaitSite: the site and key the writer opened the file with (kept for a restart). */
+  giveSite(site: WorkerConfig['site']): void {
+    this.site = site;
+    this.awaitSite = false;
+    this.post({ type: 'site', site: site ?? null });
+  }
+
+  /** Ends a worker that will not be needed (its writer could not open the file). */
+  async abandon(): Promise<void> {
+    this.closing = true;
+    await this.worker.terminate();
+  }
+
+  /** Resolves once the worker has opened the file (with the number of seed protocols the writer imported). */
   whenReady(): Promise<number> {
     return this.ready;
   }
@@ -179,7 +194,17 @@ class WorkerLink {
   }
 }
 
-export async function startBackend(options: BackendOptions): Promise<BackendHost> {
+/** Opens the file in the backend's workers; resolves once they are ready (or rejects with why they are not). */
+export function startBackend(options: BackendOptions): Promise<BackendHost> {
+  return openBackend(options).ready;
+}
+
+/**
+ * The host at once, and when it is ready. Sessions can be made before the file is open (browser
+ * mode signs a browser in and loads the window meanwhile); calls wait for the workers, and fail
+ * with the reason if the file cannot be opened.
+ */
+export function openBackend(options: BackendOptions): { host: BackendHost; ready: Promise<BackendHost> } {
   const now = options.now ?? Date.now;
   const sessions = new Map<string, Session>();
   const jobs = new Map<number, { id: number; label: string; done: number; total: number }>();
@@ -208,11 +233,20 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
     checks = { state: 'running', step: 'starting', startedAt: new Date(now()).toISOString() };
     frozen = previous && !previous.ok ? frozenMessage(previous.problems) : null;
     writer = new WorkerLink('writer', options, onMessage);
-    const seeded = await writer.whenReady();
-    // The reader and the checker open the same site with the key the writer was given.
-    const siteId = writer.readySite;
-    const site: WorkerConfig['site'] = siteId ? { siteId, key: await keys.load(siteId), where: keys.where } : undefined;
-    reader = new WorkerLink('reader', options, onMessage, site);
+    // The reader loads meanwhile, and opens the file once the writer has (migrated, seeded).
+    reader = new WorkerLink('reader', options, onMessage, undefined, undefined, true);
+    let seeded: number;
+    let site: WorkerConfig['site'];
+    try {
+      seeded = await writer.whenReady();
+      // The reader and the checker open the same site with the key the writer was given.
+      const siteId = writer.readySite;
+      site = siteId ? { siteId, key: await keys.load(siteId), where: keys.where } : undefined;
+    } catch (e) {
+      await reader.abandon();
+      throw e;
+    }
+    reader.giveSite(site);
     await reader.whenReady();
     if (frozen) writer.post({ type: 'freeze', reason: frozen });
     const info = await reader.call(nextId++, 'appInfo', {}, { kind: 'nobody' });
@@ -274,12 +308,17 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
     return result;
   }
 
-  const seeded = await boot();
+  let seeded = 0;
+  const booted = boot().then((n) => void (seeded = n));
+  // Told through ready and through each call.
+  booted.catch(() => {});
   const refuse = (code: 'locked' | 'database' | 'unknown_method', message: string): Answer => Answer.of({ ok: false, error: { code, message, details: [] } });
 
-  return {
+  const host: BackendHost = {
     dbFile: options.dbFile,
-    seeded,
+    get seeded() {
+      return seeded;
+    },
     get checked() {
       return checked;
     },
@@ -293,12 +332,16 @@ export async function startBackend(options: BackendOptions): Promise<BackendHost
     call: async (key, method, input) => (await callJson(key, method, input)).result,
     callJson,
     close: async () => {
+      // Workers that could not open the file have ended already.
+      if (!(await booted.then(() => true, () => false))) return;
       while (restoring) await restoring.catch(() => {});
       await closeAll();
     },
   };
+  return { host, ready: booted.then(() => host) };
 
   async function callJson(key: string | null, method: unknown, input: unknown): Promise<Answer> {
+    await booted;
     while (restoring) await restoring.catch(() => {});
     if (broken) return refuse('database', broken);
     if (isHostMethod(method)) return Answer.of({ ok: true, value: { checks, jobs: [...jobs.values()] } });

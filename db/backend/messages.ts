@@ -15,6 +15,11 @@ export interface WorkerConfig {
   readonly nativeBinding?: string | undefined;
   /** The site and its audit key, handed to the reader and checker once the writer has opened the file. */
   readonly site?: { readonly siteId: string; readonly key: Uint8Array | null; readonly where: string } | undefined;
+  /**
+   * Started while the writer opens the file (so that loading the worker does not wait for it):
+   * the worker opens the file once the host sends the site and key the writer opened it with.
+   */
+  readonly awaitSite?: boolean | undefined;
   /** The restorer's backup file. */
   readonly restoreFrom?: string | undefined;
 }
@@ -22,6 +27,8 @@ export interface WorkerConfig {
 export type ToWorker =
   /** The answer to 'key-needed': the site id to use (the file's, or a new one) and its key. */
   | { readonly type: 'key'; readonly siteId: string; readonly key: Uint8Array | null; readonly where: string }
+  /** To a worker started with awaitSite: the writer has opened the file; open it with this site and key. */
+  | { readonly type: 'site'; readonly site: NonNullable<WorkerConfig['site']> | null }
   | { readonly type: 'call'; readonly id: number; readonly method: Method; readonly input: unknown; readonly caller: Caller }
   /** The checks failed: refuse every write from now on. */
   | { readonly type: 'freeze'; readonly reason: string }

@@ -22,6 +22,20 @@ const REFUSED: ApiResult<never> = { ok: false, error: { code: 'internal', messag
 /** The writer asks its host for the site's key before it opens the file (the host holds the keys). */
 function siteKey(config: WorkerConfig, port: MessagePort, post: (m: FromWorker) => void, file = config.dbFile): Promise<{ siteId: string; key: Buffer | null; where: string }> {
   if (config.site) return Promise.resolve({ ...config.site, key: config.site.key ? Buffer.from(config.site.key) : null });
+  if (config.awaitSite)
+    return new Promise((resolve) => {
+      const onSite = (m: ToWorker) => {
+        if (m.type !== 'site') return;
+        port.off('message', onSite);
+        // No site (a file the writer left as it was): the worker asks for the file's key itself.
+        resolve(m.site ? { ...m.site, key: m.site.key ? Buffer.from(m.site.key) : null } : askKey(port, post, file));
+      };
+      port.on('message', onSite);
+    });
+  return askKey(port, post, file);
+}
+
+function askKey(port: MessagePort, post: (m: FromWorker) => void, file: string): Promise<{ siteId: string; key: Buffer | null; where: string }> {
   return new Promise((resolve) => {
     port.once('message', (m: ToWorker) => {
       if (m.type === 'key') resolve({ siteId: m.siteId, key: m.key ? Buffer.from(m.key) : null, where: m.where });

@@ -1,11 +1,20 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startBackend, type BackendHost } from '../../db/backend/host.js';
+import { openBackend, startBackend, type BackendHost, type BackendOptions } from '../../db/backend/host.js';
 import { ROOT, SEEDS_DIR } from './db.js';
 
 /** The backend host as browser mode runs it (its workers run db/backend/worker.ts through tsx). */
 export function backendForTests(dbFile: string, options: { now?: () => number } = {}): Promise<BackendHost> {
-  return startBackend({
+  return startBackend(testOptions(dbFile, options));
+}
+
+/** The same, handed back at once, before its workers have opened the file. */
+export function openBackendForTests(dbFile: string): { host: BackendHost; ready: Promise<BackendHost> } {
+  return openBackend(testOptions(dbFile));
+}
+
+function testOptions(dbFile: string, options: { now?: () => number } = {}): BackendOptions {
+  return {
     dbFile,
     seedsDir: SEEDS_DIR,
     mode: 'browser',
@@ -14,5 +23,5 @@ export function backendForTests(dbFile: string, options: { now?: () => number } 
     tsxApi: pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'api', 'index.mjs')).href,
     log: () => {},
     ...options,
-  });
+  };
 }
