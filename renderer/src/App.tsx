@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { HashRouter, Link, NavLink, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { bridge } from './api';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -20,7 +20,6 @@ import { SchedulePreview } from './pages/SchedulePreview';
 import { Settings } from './pages/Settings';
 import { ScreenParticipant } from './pages/ScreenParticipant';
 import { ChooseOwnPassphrase, FirstStart, SignIn } from './pages/SignIn';
-import { SiteCalendar } from './pages/SiteCalendar';
 import { Worklists } from './pages/Worklists';
 import { SessionProvider, useSession } from './session';
 
@@ -62,9 +61,19 @@ function ReaderRoutes() {
   );
 }
 
+// The site calendar brings its calendar library, about a third of the app's script: it is a
+// chunk of its own, so that the first screen does not wait for it to be read, and it is fetched
+// once the window is idle after signing in, so that the calendar opens without waiting either.
+const loadSiteCalendar = () => import('./pages/SiteCalendar');
+const SiteCalendar = lazy(() => loadSiteCalendar().then((m) => ({ default: m.SiteCalendar })));
+
 function Shell() {
   const session = useSession();
   const location = useLocation();
+  useEffect(() => {
+    const id = requestIdleCallback(() => void loadSiteCalendar().catch(() => {}), { timeout: 5000 });
+    return () => cancelIdleCallback(id);
+  }, []);
   return (
     <>
       <MenuNavigation />
@@ -123,7 +132,14 @@ function Shell() {
             <Route path="/print/visits" element={<PrintVisits />} />
             <Route path="/protocols" element={<ProtocolList />} />
             <Route path="/exports" element={<Exports />} />
-            <Route path="/calendar" element={<SiteCalendar />} />
+            <Route
+              path="/calendar"
+              element={
+                <Suspense fallback={<Loading what="the calendar" />}>
+                  <SiteCalendar />
+                </Suspense>
+              }
+            />
             <Route path="/people" element={<People />} />
             <Route path="/settings" element={<Settings />} />
             <Route path="/protocols/new" element={<ProtocolEditor />} />
