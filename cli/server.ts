@@ -21,8 +21,8 @@ import { attachApiSocket } from './server-socket.js';
 export interface ApiPort {
   /** The answer as JSON, with whether it succeeded and the error's code (db/backend/answer.ts). */
   callJson(session: string | null, method: unknown, input: unknown): Promise<JsonAnswer>;
-  /** A new session key (browser mode's backend may still be starting: the key comes when it is up). */
-  newSession(): string | Promise<string>;
+  /** A new session key: nobody until someone signs in on it (it needs no worker, so the backend may still be opening the file). */
+  newSession(): string;
   endSession(session: string): void;
 }
 
@@ -89,13 +89,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await next();
   });
 
-  app.get('/login', async (c) => {
+  app.get('/login', (c) => {
     const code = c.req.query('code') ?? '';
     const expires = codes.get(code);
     codes.delete(code);
     if (expires === undefined || expires < Date.now())
       return c.html('<!doctype html><title>Trial Coordinator</title><p>This address has been used or has expired. Run <code>trialcoord serve</code> again, or press Enter in its window for a new address.</p>', 403);
-    const session = await options.api.newSession();
+    const session = options.api.newSession();
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' });
     const to = c.req.query('to') ?? '';
     return c.redirect(/^\/[\w/?=&.-]*$/.test(to) ? `/#${to}` : '/', 303);

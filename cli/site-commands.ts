@@ -13,8 +13,8 @@ import { trialOf, trialOption } from './participant-commands.js';
 import { printCalendar, printList } from './print-command.js';
 import { scheduleCommand } from './schedule-command.js';
 import { setWorkingDaysCommand } from './days-commands.js';
-import { startServer, type ApiPort } from './server.js';
-import { openBackend, type BackendHost } from '../db/backend/host.js';
+import { startServer } from './server.js';
+import { openBackend } from '../db/backend/host.js';
 import path from 'node:path';
 
 export function registerSiteCommands(root: Command, run: Run): void {
@@ -155,28 +155,22 @@ async function serve(cli: Cli, portFlag: string | undefined, open: boolean): Pro
   // The server listens while the backend opens the file: the browser is signed in and loads the
   // app meanwhile, and its first calls wait for the backend (a file that cannot be opened ends
   // the command).
-  const api: ApiPort = {
-    callJson: (session, method, input) => host.callJson(session, method, input),
-    newSession: async () => host.newSession(),
-    endSession: (session) => host.endSession(session),
-  };
-  const server = await startServer({ api, rendererDir: RENDERER_DIR, port }).catch(async (e: unknown) => {
+  const server = await startServer({ api: host, rendererDir: RENDERER_DIR, port }).catch(async (e: unknown) => {
     // The port taken, say: the backend is closed again before the error is told.
-    await booting.then((b) => b.close(), () => {});
+    await host.close();
     throw e;
   });
   console.log(`Trial Coordinator (browser mode) at ${server.origin}`);
   console.log(`Database: ${dbFile}`);
   console.log(`Sign this browser in (the address works once, for two minutes): ${server.loginUrl()}`);
   if (open) openInBrowser(server.loginUrl());
-  let backend: BackendHost;
   try {
-    backend = await booting;
+    await booting;
   } catch (e) {
     await server.close();
     throw e;
   }
-  void backend.checked.then((o) => console.log(o.ok ? `Checks passed: ${o.summary}.` : `Warning: ${o.problems[0]} Keep this database for inspection, and restore a backup.`));
+  void host.checked.then((o) => console.log(o.ok ? `Checks passed: ${o.summary}.` : `Warning: ${o.problems[0]} Keep this database for inspection, and restore a backup.`));
   // Each Enter prints a new one-time address (another browser, or after the first one expired).
   if (process.stdin.isTTY || process.env.TRIALCOORD_SERVE_STDIN === '1') {
     readline.createInterface({ input: process.stdin }).on('line', () => console.log(`Sign in at: ${server.loginUrl()}`));
@@ -187,6 +181,6 @@ async function serve(cli: Cli, portFlag: string | undefined, open: boolean): Pro
     process.once('SIGTERM', stop);
   });
   await server.close();
-  await backend.close();
+  await host.close();
   process.exit(0);
 }
