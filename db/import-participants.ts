@@ -85,7 +85,7 @@ export function importParticipants(
       );
       visits += schedule.visits.length;
     }
-  });
+  }, { participants: rows.length });
   return { imported: rows.length, visits };
 }
 

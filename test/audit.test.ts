@@ -253,6 +253,46 @@ describe('audited bulk import (participant import)', () => {
     expect(found).toHaveLength(4);
   });
 
+  it('an import as large as half the visits there builds their indexes once, after; a smaller one adds to them; a failed one leaves them', () => {
+    const { conn } = setup();
+    const indexes = () => conn.read((db) => db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'visits' ORDER BY name").all());
+    const before = indexes();
+    expect(before.length).toBeGreaterThan(4);
+    const there = conn.read((db) => db.prepare('SELECT count(*) FROM visits').pluck().get() as number);
+    // Two participants of 150 visits each, against the few already there: set aside while it writes, and back after.
+    let during: unknown[] = [];
+    const ids = conn.write(ctx, (db) =>
+      withBulkImport(
+        db,
+        (insert) => {
+          const first = insert(person(1), visitRows.slice(0, 150));
+          during = indexes();
+          return [first, insert(person(2), visitRows.slice(150, 300))];
+        },
+        { participants: 2 },
+      ),
+    );
+    expect(during).toEqual(before.filter((i) => (i as { sql: string | null }).sql === null));
+    expect(indexes()).toEqual(before);
+    expect(conn.read((db) => db.prepare('PRAGMA integrity_check').pluck().all())).toEqual(['ok']);
+    // Planned by index as before: a participant's visits from theirs.
+    expect(conn.read((db) => db.prepare('EXPLAIN QUERY PLAN SELECT * FROM visits WHERE participant_id = ?').all(ids[1]!))).toEqual([expect.objectContaining({ detail: expect.stringMatching(/USING INDEX visits_by_participant/) })]);
+    expect(conn.read((db) => db.prepare('SELECT count(*) FROM visits WHERE participant_id = ?').pluck().get(ids[1]!))).toBe(150);
+    expect(conn.read((db) => verifyRecords(db))).toEqual([]);
+
+    // Three visits against the 300 now there: the indexes stay.
+    conn.write(ctx, (db) => withBulkImport(db, (insert) => (insert(person(3), visitRows.slice(0, 3)), (during = indexes())), { participants: 1 }));
+    expect(during).toEqual(before);
+    // A failed import that had set them aside: the rollback puts them back, with nothing of the import left.
+    const count = () => conn.read((db) => db.prepare('SELECT count(*) FROM visits').pluck().get() as number);
+    const was = count();
+    expect(() => conn.write(ctx, (db) => withBulkImport(db, (insert) => [insert(person(4), visitRows.slice(0, 200)), insert(person(5), [visitRows[0]!, visitRows[0]!])], { participants: 3 }))).toThrow(/UNIQUE/);
+    expect(count()).toBe(was);
+    expect(indexes()).toEqual(before);
+    expect(there).toBeLessThan(150);
+    conn.close();
+  });
+
   it('a failed import leaves nothing, and the tables’ triggers are back for every other insert', () => {
     const { conn } = setup();
     const triggers = () =>
