@@ -84,6 +84,7 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST,
   // overdue list of a large site). Instead: the visits alone, from their index, less those of the
   // few participants who are not enrolled (screening, screen-failed, withdrawn).
   const total = (l: { where: string }) => {
+    if (l === lists.overdue) return overdueTotal(db, today, protocolId);
     if (protocolId !== null) return (prepared(db, `SELECT count(*) AS n FROM visits v JOIN participants p ON p.id = v.participant_id ${l.where}`).get(used(l.where)) as { n: number }).n;
     const visitsOnly = l.where.replace(/p\.status = 'enrolled' AND /, '');
     const all = (prepared(db, `SELECT count(*) AS n FROM visits v ${visitsOnly}`).get(used(l.where)) as { n: number }).n;
@@ -112,10 +113,9 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST,
 
 /**
  * Each trial's overdue visits (as the overdue list has them: planned, window closed, participant
- * enrolled), counted from the (status, window end, participant) index alone (migration 13).
+ * enrolled), summed from the planned visits' counts by trial and window end (migration 14).
  */
-export const GLANCE_OVERDUE_SQL = `SELECT p.protocol_id, count(*) FROM visits v JOIN participants p ON p.id = v.participant_id
-  WHERE v.status = 'planned' AND v.window_end < @today AND p.status = 'enrolled' GROUP BY p.protocol_id`;
+export const GLANCE_OVERDUE_SQL = 'SELECT protocol_id, sum(n) FROM planned_counts WHERE window_end < @today GROUP BY protocol_id';
 
 /** Each trial's participants at a glance: screened, enrolled against the target, withdrawn, and overdue visits. */
 export function trialCounts(db: ReadableDB, today: string, protocolId: string | null): TrialCount[] {
@@ -136,8 +136,25 @@ export function trialCounts(db: ReadableDB, today: string, protocolId: string | 
   });
 }
 
-/** The trigger that counts an inserted visit (the import's bulk writer does its work itself). */
+/** The overdue visits of every trial or one, from the planned visits' counts (migration 14). */
+function overdueTotal(db: ReadableDB, today: string, protocolId: string | null): number {
+  const sql = `SELECT coalesce(sum(n), 0) FROM planned_counts WHERE ${protocolId === null ? '' : 'protocol_id = @protocolId AND '}window_end < @today`;
+  return (prepared(db, sql, 'raw').get(protocolId === null ? { today } : { today, protocolId }) as [number])[0];
+}
+
+/** The triggers that count an inserted visit (the import's bulk writer does their work itself). */
 export const VISIT_COUNTS_INSERT = 'visit_counts_insert';
+export const PLANNED_COUNTS_INSERT = 'planned_counts_insert';
+
+// A planned visit's count goes to its participant's trial and the visit's window end, while the
+// participant is enrolled; upserted, as a window end may be new.
+const addPlanned = (v: 'NEW' | 'OLD', by: string) => `INSERT INTO main.planned_counts (protocol_id, window_end, n)
+  SELECT p.protocol_id, ${v}.window_end, ${by} FROM main.participants p WHERE ${v}.status = 'planned' AND p.id = ${v}.participant_id AND p.status = 'enrolled'
+  ON CONFLICT (protocol_id, window_end) DO UPDATE SET n = n + excluded.n;`;
+// A participant who becomes enrolled (or stops being) brings (or takes) all their planned visits.
+const participantPlanned = (v: 'NEW' | 'OLD', sign: '' | '-') => `INSERT INTO main.planned_counts (protocol_id, window_end, n)
+  SELECT ${v}.protocol_id, x.window_end, ${sign}count(*) FROM main.visits x WHERE ${v}.status = 'enrolled' AND x.participant_id = ${v}.id AND x.status = 'planned' GROUP BY x.window_end
+  ON CONFLICT (protocol_id, window_end) DO UPDATE SET n = n + excluded.n;`;
 
 /**
  * Creates this connection's triggers that keep visit_counts in step with the visits (temporary,
@@ -151,7 +168,25 @@ export function installVisitCounts(db: WritableDB): void {
       BEGIN UPDATE main.visit_counts SET n = n + NEW.out_of_window - OLD.out_of_window WHERE name = 'out_of_window'; END;
     CREATE TEMP TRIGGER IF NOT EXISTS visit_counts_delete AFTER DELETE ON main.visits WHEN OLD.out_of_window = 1
       BEGIN UPDATE main.visit_counts SET n = n - 1 WHERE name = 'out_of_window'; END;
+    CREATE TEMP TRIGGER IF NOT EXISTS ${PLANNED_COUNTS_INSERT} AFTER INSERT ON main.visits WHEN NEW.status = 'planned'
+      BEGIN ${addPlanned('NEW', '1')} END;
+    CREATE TEMP TRIGGER IF NOT EXISTS planned_counts_update AFTER UPDATE OF status, window_end, participant_id ON main.visits
+      WHEN (OLD.status = 'planned' OR NEW.status = 'planned') AND (OLD.status IS NOT NEW.status OR OLD.window_end IS NOT NEW.window_end OR OLD.participant_id IS NOT NEW.participant_id)
+      BEGIN ${addPlanned('OLD', '-1')} ${addPlanned('NEW', '1')} END;
+    CREATE TEMP TRIGGER IF NOT EXISTS planned_counts_delete AFTER DELETE ON main.visits WHEN OLD.status = 'planned'
+      BEGIN ${addPlanned('OLD', '-1')} END;
+    CREATE TEMP TRIGGER IF NOT EXISTS planned_counts_participant AFTER UPDATE OF status, protocol_id ON main.participants
+      WHEN (OLD.status = 'enrolled' OR NEW.status = 'enrolled') AND (OLD.status IS NOT NEW.status OR OLD.protocol_id IS NOT NEW.protocol_id)
+      BEGIN ${participantPlanned('OLD', '-')} ${participantPlanned('NEW', '')} END;
+    CREATE TEMP TRIGGER IF NOT EXISTS planned_counts_participant_delete AFTER DELETE ON main.participants WHEN OLD.status = 'enrolled'
+      BEGIN ${participantPlanned('OLD', '-')} END;
   `);
+}
+
+/** Adds planned visits written without the insert trigger (the bulk writer), by trial and window end. */
+export function addPlannedCounts(db: WritableDB, counts: ReadonlyMap<string, ReadonlyMap<string, number>>): void {
+  const add = db.prepare('INSERT INTO planned_counts (protocol_id, window_end, n) VALUES (?, ?, ?) ON CONFLICT (protocol_id, window_end) DO UPDATE SET n = n + excluded.n');
+  for (const [protocolId, byEnd] of counts) for (const [windowEnd, n] of byEnd) add.run(protocolId, windowEnd, n);
 }
 
 /** Adds visits written without the insert trigger (the bulk writer) to the out-of-window total. */
@@ -159,12 +194,23 @@ export function addOutOfWindow(db: WritableDB, n: number): void {
   if (n > 0) db.prepare("UPDATE visit_counts SET n = n + ? WHERE name = 'out_of_window'").run(n);
 }
 
-/** Recounts visit_counts from the visits (the daily full check); returns whether it had drifted. */
+/** Recounts visit_counts and planned_counts from the visits (the daily full check); returns whether either had drifted. */
 export function recountVisits(db: WritableDB): boolean {
   const stored = (db.prepare("SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;
   const actual = (db.prepare('SELECT count(*) AS n FROM visits WHERE out_of_window = 1').get() as { n: number }).n;
-  if (stored === actual) return false;
-  db.prepare("UPDATE visit_counts SET n = ? WHERE name = 'out_of_window'").run(actual);
+  if (stored !== actual) db.prepare("UPDATE visit_counts SET n = ? WHERE name = 'out_of_window'").run(actual);
+  return recountPlanned(db) || stored !== actual;
+}
+
+const PLANNED_NOW = `SELECT p.protocol_id, v.window_end, count(*) AS n FROM visits v JOIN participants p ON p.id = v.participant_id
+  WHERE v.status = 'planned' AND p.status = 'enrolled' GROUP BY p.protocol_id, v.window_end`;
+
+function recountPlanned(db: WritableDB): boolean {
+  const key = (r: unknown[]) => JSON.stringify(r);
+  const stored = (db.prepare('SELECT protocol_id, window_end, n FROM planned_counts WHERE n <> 0 ORDER BY 1, 2').raw().all() as unknown[][]).map(key);
+  const actual = (db.prepare(`${PLANNED_NOW} ORDER BY 1, 2`).raw().all() as unknown[][]).map(key);
+  if (stored.length === actual.length && stored.every((s, i) => s === actual[i])) return false;
+  db.exec(`DELETE FROM planned_counts; INSERT INTO planned_counts (protocol_id, window_end, n) ${PLANNED_NOW}`);
   return true;
 }
 

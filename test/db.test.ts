@@ -19,7 +19,7 @@ describe('database and migrations', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
       const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string }[];
       expect(tables.length).toBeGreaterThan(0);
-      for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
+      for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*(?:WITHOUT ROWID,\s*)?STRICT$/);
     });
     conn.close();
   });

@@ -11,6 +11,7 @@ import * as m0010 from './0010-keyed-trail.js';
 import * as m0011 from './0011-visit-done-by.js';
 import * as m0012 from './0012-events-closures.js';
 import * as m0013 from './0013-overdue-index.js';
+import * as m0014 from './0014-planned-counts.js';
 
 export type { Migration, MigrationContext } from './types.js';
 import type { Migration } from './types.js';
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'visit-done-by', up: m0011.up },
   { version: 12, name: 'events-closures', up: m0012.up },
   { version: 13, name: 'overdue-index', up: m0013.up },
+  { version: 14, name: 'planned-counts', up: m0014.up },
 ];

@@ -31,8 +31,11 @@ export function freshDb(): { conn: Connection; file: string; dir: string } {
 /** Every user table's rows, for comparing a database before and after an operation. */
 export function dumpTables(conn: Connection): Record<string, unknown[]> {
   return conn.read((db) => {
-    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
-    return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+    const tables = db.prepare("SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string; wr: number }[];
+    // A table without rowids (bookkeeping keyed by its columns) in the order of its key.
+    const order = (name: string, withoutRowid: number) =>
+      withoutRowid ? (db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').pluck().all(name) as string[]).map((c) => `"${c}"`).join(', ') : 'rowid';
+    return Object.fromEntries(tables.map(({ name, wr }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY ${order(name, wr)}`).all()]));
   });
 }
 
