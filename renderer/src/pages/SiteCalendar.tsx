@@ -1,6 +1,6 @@
 import dayjs from 'dayjs';
 import updateLocale from 'dayjs/plugin/updateLocale';
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState, useTransition } from 'react';
 import { Calendar, dayjsLocalizer, Views, type DateHeaderProps, type View } from 'react-big-calendar';
 import 'react-big-calendar/lib/css/react-big-calendar.css';
 import { Link, useNavigate } from 'react-router';
@@ -54,19 +54,26 @@ export function SiteCalendar() {
     ...(view === Views.MONTH ? { perDay: PER_DAY } : {}),
     ...(trial ? { protocolId: trial } : {}),
   });
-  const counts = useMemo(() => new Map(visits.state === 'ready' ? visits.value.days.map((day) => [day.date, day.shown]) : []), [visits]);
+  // The month is drawn in transitions, which React renders in slices between the window's own
+  // work: its first drawing after the page is up (in one piece it was a task of 58-65 ms here),
+  // a new month's, and its visits when they come. (Putting a new month on the page is still one
+  // task, of 50-90 ms in some switches here: the calendar library lays out every week there.)
+  const [, startTransition] = useTransition();
+  const shownVisits = useDeferredValue(visits);
+  const drawn = useDeferredValue(true, false);
+  const counts = useMemo(() => new Map(shownVisits.state === 'ready' ? shownVisits.value.days.map((day) => [day.date, day.shown]) : []), [shownVisits]);
   const events = useMemo<VisitEvent[]>(
     () =>
-      visits.state !== 'ready'
+      shownVisits.state !== 'ready'
         ? []
-        : visits.value.visits.map((r) => ({
+        : shownVisits.value.visits.map((r) => ({
             title: `${r.studyId}: ${r.visitLabel}`,
             start: toDate(r.actualDate ?? r.plannedDate),
             end: dayjs(toDate(r.actualDate ?? r.plannedDate)).add(1, 'day').toDate(),
             allDay: true,
             row: r,
           })),
-    [visits],
+    [shownVisits],
   );
   const openDay = (day: Date) => {
     setDate(day);
@@ -125,21 +132,23 @@ export function SiteCalendar() {
       {visits.state === 'loading' && <Loading what="visits" />}
       {/* The list views (week, day, agenda) grow with the page instead of scrolling inside it. */}
       <div className={view === Views.MONTH ? 'site-calendar' : 'site-calendar site-calendar-list'}>
-        <Calendar<VisitEvent>
-          localizer={localizer}
-          events={events}
-          date={date}
-          view={view}
-          views={{ month: true, week: WeekList, day: DayList, agenda: AgendaList }}
-          components={{ month: { dateHeader: DateHeader, event: MonthEvent } }}
-          onShowMore={(_, day) => openDay(day)}
-          messages={{ showMore: (n) => `+${n} more` }}
-          onNavigate={setDate}
-          onView={setView}
-          eventPropGetter={(e) => ({ className: `visit-${e.row.status}${e.row.status === 'done' && e.row.actualDate !== e.row.plannedDate ? ' visit-moved' : ''}` })}
-          onSelectEvent={(e) => void navigate(`/participants/${e.row.participantId}`)}
-          tooltipAccessor={(e) => `${e.row.studyId} (${e.row.initials}), ${e.row.protocolTitle}: ${e.row.visitLabel}, ${e.row.status}`}
-        />
+        {drawn && (
+          <Calendar<VisitEvent>
+            localizer={localizer}
+            events={events}
+            date={date}
+            view={view}
+            views={{ month: true, week: WeekList, day: DayList, agenda: AgendaList }}
+            components={{ month: { dateHeader: DateHeader, event: MonthEvent } }}
+            onShowMore={(_, day) => openDay(day)}
+            messages={{ showMore: (n) => `+${n} more` }}
+            onNavigate={(next) => startTransition(() => setDate(next))}
+            onView={(next) => startTransition(() => setView(next))}
+            eventPropGetter={(e) => ({ className: `visit-${e.row.status}${e.row.status === 'done' && e.row.actualDate !== e.row.plannedDate ? ' visit-moved' : ''}` })}
+            onSelectEvent={(e) => void navigate(`/participants/${e.row.participantId}`)}
+            tooltipAccessor={(e) => `${e.row.studyId} (${e.row.initials}), ${e.row.protocolTitle}: ${e.row.visitLabel}, ${e.row.status}`}
+          />
+        )}
       </div>
     </Page>
   );
