@@ -64,7 +64,7 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
   for (const t of asides) db.exec(`DROP TRIGGER ${t.schema}."${t.name}"`);
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
-  let set: IndexesSetAside | null = null;
+  let rebuildIndexes: (() => void) | null = null;
   let done = false;
   try {
     let outOfWindow = 0;
@@ -76,7 +76,7 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
       if (first) {
         first = false;
         // The first participant's visits, times the participants, as the import's size.
-        if (options.participants !== undefined) set = setIndexesAside(db, visits.length * options.participants);
+        if (options.participants !== undefined) rebuildIndexes = setIndexesAside(db, visits.length * options.participants);
       }
       // What the count triggers would add: the out-of-window visits, and an enrolled participant's planned ones.
       const byEnd = participant.status === 'enrolled' ? plannedOf(String(participant.protocol_id)) : null;
@@ -93,9 +93,10 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
   } finally {
     // Built again inside the write: if that fails (or the import did), the rollback puts back the
     // indexes as they were. After a failure they are built only while the write is still open.
-    if (set !== null && (done || db.inTransaction)) {
+    const rebuild = rebuildIndexes as (() => void) | null;
+    if (rebuild !== null && (done || db.inTransaction)) {
       try {
-        (set as IndexesSetAside).rebuild();
+        rebuild();
       } catch (e) {
         if (done) throw e;
       }
@@ -123,22 +124,14 @@ export interface BulkImportOptions {
  */
 export const REBUILD_SHARE = 0.5;
 
-interface IndexesSetAside {
-  readonly names: readonly string[];
-  rebuild(): void;
-}
-
-/** Drops the visits' indexes (those that are not the table's own constraints) when `adding` visits warrant it; null when they stay. */
-function setIndexesAside(db: WritableDB, adding: number): IndexesSetAside | null {
+/** Drops the visits' indexes (those that are not the table's own constraints) when `adding` visits warrant it; returns what builds them again, or null when they stay. */
+function setIndexesAside(db: WritableDB, adding: number): (() => void) | null {
   const existing = db.prepare('SELECT count(*) FROM main.visits').pluck().get() as number;
   if (adding < existing * REBUILD_SHARE || adding === 0) return null;
   const indexes = db.prepare("SELECT name, sql FROM main.sqlite_schema WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL ORDER BY name").all() as { name: string; sql: string }[];
   for (const i of indexes) db.exec(`DROP INDEX main."${i.name}"`);
-  return {
-    names: indexes.map((i) => i.name),
-    rebuild: () => {
-      for (const i of indexes) db.exec(i.sql);
-    },
+  return () => {
+    for (const i of indexes) db.exec(i.sql);
   };
 }
 

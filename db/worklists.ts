@@ -82,9 +82,9 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST,
   const list = (l: { where: string; order: string }) => rows(`${l.where} ORDER BY ${l.order} LIMIT @limit`, used(`${l.where} @limit`));
   // Counting through the join reads a participant row per visit (tens of milliseconds for the
   // overdue list of a large site). Instead: the visits alone, from their index, less those of the
-  // few participants who are not enrolled (screening, screen-failed, withdrawn).
+  // few participants who are not enrolled (screening, screen-failed, withdrawn). The overdue total
+  // is summed from planned_counts (overdueTotal).
   const total = (l: { where: string }) => {
-    if (l === lists.overdue) return overdueTotal(db, today, protocolId);
     if (protocolId !== null) return (prepared(db, `SELECT count(*) AS n FROM visits v JOIN participants p ON p.id = v.participant_id ${l.where}`).get(used(l.where)) as { n: number }).n;
     const visitsOnly = l.where.replace(/p\.status = 'enrolled' AND /, '');
     const all = (prepared(db, `SELECT count(*) AS n FROM visits v ${visitsOnly}`).get(used(l.where)) as { n: number }).n;
@@ -106,7 +106,7 @@ export function worklists(db: ReadableDB, today: string, limit = WORKLIST_FIRST,
     thisWeek: list(lists.thisWeek),
     overdue: list(lists.overdue),
     outOfWindow: list(lists.outOfWindow),
-    totals: { dueToday: total(lists.dueToday), thisWeek: total(lists.thisWeek), overdue: total(lists.overdue), outOfWindow },
+    totals: { dueToday: total(lists.dueToday), thisWeek: total(lists.thisWeek), overdue: overdueTotal(db, today, protocolId), outOfWindow },
     limit,
   };
 }
