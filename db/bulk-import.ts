@@ -17,7 +17,7 @@
 import { auditHash, auditKeyOf, auditTrigger, type RowValues } from './audit.js';
 import { guardTrigger } from './migrations/0010-keyed-trail.js';
 import type { WritableDB } from './types.js';
-import { addOutOfWindow, addPlannedCounts, PLANNED_COUNTS_INSERT, VISIT_COUNTS_INSERT } from './worklists.js';
+import { DAY_COUNTS_INSERT, ImportedCounts, PLANNED_COUNTS_INSERT, VISIT_COUNTS_INSERT } from './visit-counts.js';
 
 /**
  * The page cache while the bulk writer runs, as SQLite's cache_size (negative: KiB): 64 MiB. An
@@ -33,7 +33,7 @@ export const IMPORTED_VISITS = 'visits';
 /** The connection's insert triggers whose work the writer does (the file's insert guards stand aside too). */
 const STAND_ASIDE: Record<string, readonly string[]> = {
   participants: [auditTrigger('participants', 'INSERT')],
-  visits: [auditTrigger('visits', 'INSERT'), VISIT_COUNTS_INSERT, PLANNED_COUNTS_INSERT],
+  visits: [auditTrigger('visits', 'INSERT'), VISIT_COUNTS_INSERT, PLANNED_COUNTS_INSERT, DAY_COUNTS_INSERT],
 };
 
 /** Inserts one participant (its columns, without the id) and its visits (without id and participant); returns the participant's id. */
@@ -67,9 +67,7 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
   let rebuildIndexes: (() => void) | null = null;
   let done = false;
   try {
-    let outOfWindow = 0;
-    const planned = new Map<string, Map<string, number>>();
-    const plannedOf = (protocolId: string) => planned.get(protocolId) ?? planned.set(protocolId, new Map()).get(protocolId)!;
+    const counts = new ImportedCounts();
     let first = true;
     const writer = importWriter(db, ctx);
     const result = fn((participant, visits) => {
@@ -78,16 +76,11 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
         // The first participant's visits, times the participants, as the import's size.
         if (options.participants !== undefined) rebuildIndexes = setIndexesAside(db, visits.length * options.participants);
       }
-      // What the count triggers would add: the out-of-window visits, and an enrolled participant's planned ones.
-      const byEnd = participant.status === 'enrolled' ? plannedOf(String(participant.protocol_id)) : null;
-      for (const v of visits) {
-        if (v.out_of_window === 1) outOfWindow++;
-        if (byEnd !== null && v.status === 'planned') byEnd.set(String(v.window_end), (byEnd.get(String(v.window_end)) ?? 0) + 1);
-      }
+      // What the count triggers would add: the out-of-window visits, an enrolled participant's planned ones, every visit by its day.
+      counts.add(participant, visits);
       return writer(participant, visits);
     });
-    addOutOfWindow(db, outOfWindow);
-    addPlannedCounts(db, planned);
+    counts.write(db);
     done = true;
     return result;
   } finally {

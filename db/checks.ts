@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { verifyAudit, verifyRecords } from './audit-verify.js';
 import type { Connection } from './connection.js';
 import { fileProblems } from './integrity.js';
-import { recountVisits } from './worklists.js';
+import { recountVisits } from './visit-counts.js';
 
 export interface CheckOutcome {
   readonly at: string;

@@ -8,7 +8,7 @@ import { shareLock } from './file-lock.js';
 import { fileKeys, type SiteKeys } from './keys.js';
 import { assertNotFromFuture, migrate, pendingMigrations, type MigrationResult } from './migrate.js';
 import type { ReadableDB, WritableDB } from './types.js';
-import { installVisitCounts } from './worklists.js';
+import { installVisitCounts } from './visit-counts.js';
 
 export interface OpenOptions {
   /** Path to a better_sqlite3.node built for another runtime (Electron in development). */

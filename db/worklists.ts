@@ -2,7 +2,7 @@ import { WORKLIST_FIRST, type CalendarDay, type SiteCalendar, type TrialCount, t
 import { parseDate } from '../core/dates.js';
 import { isBlindedMasking, VISIT_STATUSES, type VisitStatus } from '../core/vocabulary.js';
 import { prepared } from './statements.js';
-import type { ReadableDB, WritableDB } from './types.js';
+import type { ReadableDB } from './types.js';
 
 // A worklist or calendar row: the visit and its participant. Rows are read as arrays and named
 // here (better-sqlite3 builds a named object three times slower), and trial titles, masking and
@@ -142,78 +142,6 @@ function overdueTotal(db: ReadableDB, today: string, protocolId: string | null):
   return (prepared(db, sql, 'raw').get(protocolId === null ? { today } : { today, protocolId }) as [number])[0];
 }
 
-/** The triggers that count an inserted visit (the import's bulk writer does their work itself). */
-export const VISIT_COUNTS_INSERT = 'visit_counts_insert';
-export const PLANNED_COUNTS_INSERT = 'planned_counts_insert';
-
-// A planned visit's count goes to its participant's trial and the visit's window end, while the
-// participant is enrolled; upserted, as a window end may be new.
-const addPlanned = (v: 'NEW' | 'OLD', by: string) => `INSERT INTO main.planned_counts (protocol_id, window_end, n)
-  SELECT p.protocol_id, ${v}.window_end, ${by} FROM main.participants p WHERE ${v}.status = 'planned' AND p.id = ${v}.participant_id AND p.status = 'enrolled'
-  ON CONFLICT (protocol_id, window_end) DO UPDATE SET n = n + excluded.n;`;
-// A participant who becomes enrolled (or stops being) brings (or takes) all their planned visits.
-const participantPlanned = (v: 'NEW' | 'OLD', sign: '' | '-') => `INSERT INTO main.planned_counts (protocol_id, window_end, n)
-  SELECT ${v}.protocol_id, x.window_end, ${sign}count(*) FROM main.visits x WHERE ${v}.status = 'enrolled' AND x.participant_id = ${v}.id AND x.status = 'planned' GROUP BY x.window_end
-  ON CONFLICT (protocol_id, window_end) DO UPDATE SET n = n + excluded.n;`;
-
-/**
- * Creates this connection's triggers that keep visit_counts in step with the visits (temporary,
- * as the audit triggers are: see migration 0007). Call once per connection, after migrating.
- */
-export function installVisitCounts(db: WritableDB): void {
-  db.exec(`
-    CREATE TEMP TRIGGER IF NOT EXISTS ${VISIT_COUNTS_INSERT} AFTER INSERT ON main.visits WHEN NEW.out_of_window = 1
-      BEGIN UPDATE main.visit_counts SET n = n + 1 WHERE name = 'out_of_window'; END;
-    CREATE TEMP TRIGGER IF NOT EXISTS visit_counts_update AFTER UPDATE OF out_of_window ON main.visits WHEN OLD.out_of_window IS NOT NEW.out_of_window
-      BEGIN UPDATE main.visit_counts SET n = n + NEW.out_of_window - OLD.out_of_window WHERE name = 'out_of_window'; END;
-    CREATE TEMP TRIGGER IF NOT EXISTS visit_counts_delete AFTER DELETE ON main.visits WHEN OLD.out_of_window = 1
-      BEGIN UPDATE main.visit_counts SET n = n - 1 WHERE name = 'out_of_window'; END;
-    CREATE TEMP TRIGGER IF NOT EXISTS ${PLANNED_COUNTS_INSERT} AFTER INSERT ON main.visits WHEN NEW.status = 'planned'
-      BEGIN ${addPlanned('NEW', '1')} END;
-    CREATE TEMP TRIGGER IF NOT EXISTS planned_counts_update AFTER UPDATE OF status, window_end, participant_id ON main.visits
-      WHEN (OLD.status = 'planned' OR NEW.status = 'planned') AND (OLD.status IS NOT NEW.status OR OLD.window_end IS NOT NEW.window_end OR OLD.participant_id IS NOT NEW.participant_id)
-      BEGIN ${addPlanned('OLD', '-1')} ${addPlanned('NEW', '1')} END;
-    CREATE TEMP TRIGGER IF NOT EXISTS planned_counts_delete AFTER DELETE ON main.visits WHEN OLD.status = 'planned'
-      BEGIN ${addPlanned('OLD', '-1')} END;
-    CREATE TEMP TRIGGER IF NOT EXISTS planned_counts_participant AFTER UPDATE OF status, protocol_id ON main.participants
-      WHEN (OLD.status = 'enrolled' OR NEW.status = 'enrolled') AND (OLD.status IS NOT NEW.status OR OLD.protocol_id IS NOT NEW.protocol_id)
-      BEGIN ${participantPlanned('OLD', '-')} ${participantPlanned('NEW', '')} END;
-    CREATE TEMP TRIGGER IF NOT EXISTS planned_counts_participant_delete AFTER DELETE ON main.participants WHEN OLD.status = 'enrolled'
-      BEGIN ${participantPlanned('OLD', '-')} END;
-  `);
-}
-
-/** Adds planned visits written without the insert trigger (the bulk writer), by trial and window end. */
-export function addPlannedCounts(db: WritableDB, counts: ReadonlyMap<string, ReadonlyMap<string, number>>): void {
-  const add = db.prepare('INSERT INTO planned_counts (protocol_id, window_end, n) VALUES (?, ?, ?) ON CONFLICT (protocol_id, window_end) DO UPDATE SET n = n + excluded.n');
-  for (const [protocolId, byEnd] of counts) for (const [windowEnd, n] of byEnd) add.run(protocolId, windowEnd, n);
-}
-
-/** Adds visits written without the insert trigger (the bulk writer) to the out-of-window total. */
-export function addOutOfWindow(db: WritableDB, n: number): void {
-  if (n > 0) db.prepare("UPDATE visit_counts SET n = n + ? WHERE name = 'out_of_window'").run(n);
-}
-
-/** Recounts visit_counts and planned_counts from the visits (the daily full check); returns whether either had drifted. */
-export function recountVisits(db: WritableDB): boolean {
-  const stored = (db.prepare("SELECT n FROM visit_counts WHERE name = 'out_of_window'").get() as { n: number }).n;
-  const actual = (db.prepare('SELECT count(*) AS n FROM visits WHERE out_of_window = 1').get() as { n: number }).n;
-  if (stored !== actual) db.prepare("UPDATE visit_counts SET n = ? WHERE name = 'out_of_window'").run(actual);
-  return recountPlanned(db) || stored !== actual;
-}
-
-const PLANNED_NOW = `SELECT p.protocol_id, v.window_end, count(*) AS n FROM visits v JOIN participants p ON p.id = v.participant_id
-  WHERE v.status = 'planned' AND p.status = 'enrolled' GROUP BY p.protocol_id, v.window_end`;
-
-function recountPlanned(db: WritableDB): boolean {
-  const key = (r: unknown[]) => JSON.stringify(r);
-  const stored = (db.prepare('SELECT protocol_id, window_end, n FROM planned_counts WHERE n <> 0 ORDER BY 1, 2').raw().all() as unknown[][]).map(key);
-  const actual = (db.prepare(`${PLANNED_NOW} ORDER BY 1, 2`).raw().all() as unknown[][]).map(key);
-  if (stored.length === actual.length && stored.every((s, i) => s === actual[i])) return false;
-  db.exec(`DELETE FROM planned_counts; INSERT INTO planned_counts (protocol_id, window_end, n) ${PLANNED_NOW}`);
-  return true;
-}
-
 export interface SiteCalendarQuery {
   readonly from: string;
   readonly to: string;
@@ -228,51 +156,53 @@ export interface SiteCalendarQuery {
  * The site calendar: for each day from `from` to `to`, how many visits it has by status, and the
  * visits themselves (every one, or the first `perDay` of each day). A visit is on the day it was
  * done, else on its planned day. A month at a large site has thousands of visits: the month view
- * shows each day's count and its first few visits, read from one index, and a day's full list
- * is asked for when it is opened.
+ * shows each day's count (kept in day_counts, migration 15) and its first few visits, each day's
+ * read from the index of planned days and the index of actual dates, and a day's full list is
+ * asked for when it is opened.
  */
 export function siteCalendar(db: ReadableDB, q: SiteCalendarQuery): SiteCalendar {
   const shown = new Set<string>(q.statuses ?? VISIT_STATUSES);
-  const trial = q.protocolId === null ? '' : 'AND v.participant_id IN (SELECT id FROM participants WHERE protocol_id = @trial)';
-  const params = { from: q.from, to: q.to, ...(q.protocolId === null ? {} : { trial: q.protocolId }) };
-  // Counted in the index's order (planned date, status, actual date) without reading a visit
-  // row: one group per combination, with its visits' ids. Then the visits done in the range but
-  // planned outside it (done early or late), from the index of actual dates.
-  const groups = [
-    ...(prepared(
-      db,
-      `SELECT v.planned_date, v.status, v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_day
-         WHERE v.planned_date BETWEEN @from AND @to ${trial} GROUP BY v.planned_date, v.status, v.actual_date`,
-      'raw',
-    ).all(params) as [string, VisitStatus, string | null, number, string][]),
-    ...(prepared(
-      db,
-      `SELECT v.planned_date, 'done', v.actual_date, count(*), group_concat(v.id) FROM visits v INDEXED BY visits_by_actual_date
-         WHERE v.actual_date IS NOT NULL AND v.actual_date BETWEEN @from AND @to AND v.planned_date NOT BETWEEN @from AND @to ${trial}
-         GROUP BY v.actual_date, v.planned_date`,
-      'raw',
-    ).all(params) as [string, VisitStatus, string | null, number, string][]),
-  ];
-  const days = new Map<string, { byStatus: Record<VisitStatus, number>; ids: number[] }>();
-  const perDay = q.perDay ?? Infinity;
-  for (const [planned, status, actual, n, ids] of groups) {
-    const day = actual ?? planned;
-    if (day < q.from || day > q.to) continue;
+  const trialOnly = q.protocolId === null ? '' : 'AND protocol_id = @trial';
+  const days = new Map<string, Record<VisitStatus, number>>();
+  const counts = prepared(db, `SELECT day, status, n FROM day_counts WHERE day BETWEEN @from AND @to ${trialOnly}`, 'raw').all({ from: q.from, to: q.to, ...(q.protocolId === null ? {} : { trial: q.protocolId }) }) as [string, VisitStatus, number][];
+  for (const [day, status, n] of counts) {
+    if (n === 0) continue;
     let d = days.get(day);
-    if (!d) days.set(day, (d = { byStatus: Object.fromEntries(VISIT_STATUSES.map((s) => [s, 0])) as Record<VisitStatus, number>, ids: [] }));
-    d.byStatus[status] += n;
-    if (!shown.has(status)) continue;
-    for (const id of ids.split(',')) {
-      if (d.ids.length >= perDay) break;
-      d.ids.push(Number(id));
-    }
+    if (!d) days.set(day, (d = Object.fromEntries(VISIT_STATUSES.map((s) => [s, 0])) as Record<VisitStatus, number>));
+    d[status] += n;
   }
-  const ids = [...days.values()].flatMap((d) => d.ids);
+  const summary: CalendarDay[] = [...days.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([date, byStatus]) => ({ date, byStatus, shown: VISIT_STATUSES.reduce((n, s) => n + (shown.has(s) ? byStatus[s] : 0), 0) }));
+
+  // Each day's visits: those planned on it and not done on another day, then those done on it
+  // and planned on another, up to perDay (SQLite's LIMIT -1: all of them). The statuses are the
+  // vocabulary's own words, written into the statement.
+  const statuses = VISIT_STATUSES.filter((s) => shown.has(s)).map((s) => `'${s}'`).join(', ');
+  const trial = q.protocolId === null ? '' : 'CROSS JOIN participants p ON p.id = v.participant_id AND p.protocol_id = @trial';
+  const onPlanned = prepared(
+    db,
+    `SELECT v.id FROM visits v INDEXED BY visits_by_day ${trial}
+     WHERE v.planned_date = @day AND v.status IN (${statuses}) AND (v.actual_date IS NULL OR v.actual_date = @day) LIMIT @n`,
+    'raw',
+  );
+  const doneOn = prepared(
+    db,
+    `SELECT v.id FROM visits v INDEXED BY visits_by_actual_date ${trial}
+     WHERE v.actual_date = @day AND v.planned_date <> @day AND v.status IN (${statuses}) LIMIT @n`,
+    'raw',
+  );
+  const perDay = q.perDay ?? -1;
+  const ids: number[] = [];
+  for (const d of summary) {
+    if (d.shown === 0) continue;
+    const params = { day: d.date, n: perDay, ...(q.protocolId === null ? {} : { trial: q.protocolId }) };
+    const first = (onPlanned.all(params) as [number][]).map((r) => r[0]);
+    const more = perDay < 0 || first.length < perDay ? (doneOn.all({ ...params, n: perDay < 0 ? -1 : perDay - first.length }) as [number][]).map((r) => r[0]) : [];
+    ids.push(...first, ...more);
+  }
   const rows = ids.length === 0 ? [] : visitRows(db)('WHERE v.id IN (SELECT value FROM json_each(@ids))', { ids: JSON.stringify(ids) });
   const dayOf = (r: WorklistRow) => r.actualDate ?? r.plannedDate;
   rows.sort((a, b) => (dayOf(a) < dayOf(b) ? -1 : dayOf(a) > dayOf(b) ? 1 : a.protocolId < b.protocolId ? -1 : a.protocolId > b.protocolId ? 1 : a.studyId < b.studyId ? -1 : a.studyId > b.studyId ? 1 : a.visitId - b.visitId));
-  const summary: CalendarDay[] = [...days.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([date, d]) => ({ date, byStatus: d.byStatus, shown: VISIT_STATUSES.reduce((n, s) => n + (shown.has(s) ? d.byStatus[s] : 0), 0) }));
   return { from: q.from, to: q.to, days: summary, visits: rows, perDay: q.perDay ?? null };
 }

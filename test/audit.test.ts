@@ -7,7 +7,7 @@ import type { AuditEntry } from '../core/participants.js';
 import { auditSentence } from '../core/audit-words.js';
 import { verifyAudit, verifyRecords } from '../db/audit-verify.js';
 import { BULK_CACHE_SIZE, importedVisits, withBulkImport } from '../db/bulk-import.js';
-import { recountVisits } from '../db/worklists.js';
+import { recountVisits } from '../db/visit-counts.js';
 import { openDatabase } from '../db/connection.js';
 import { lastCheck, recordCheck, runChecks } from '../db/checks.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';

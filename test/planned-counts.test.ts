@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/connection.js';
 import type { ParticipantDetail, TrialCount, Worklists } from '../core/participants.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { GLANCE_OVERDUE_SQL, recountVisits } from '../db/worklists.js';
+import { recountVisits } from '../db/visit-counts.js';
+import { GLANCE_OVERDUE_SQL } from '../db/worklists.js';
 import { freshDb, SEEDS_DIR, serviceFor } from './helpers/db.js';
 
 // Each trial's overdue visits are counted at a glance from planned_counts: the planned visits of
@@ -103,7 +104,7 @@ describe('planned visits counted by trial and window end', () => {
     const old = new Database(file);
     const expected = old.prepare(PLANNED_NOW).raw().all();
     expect(expected.length).toBeGreaterThan(10);
-    old.exec('DROP TABLE planned_counts');
+    old.exec('DROP TABLE planned_counts; DROP TABLE day_counts');
     old.pragma('user_version = 13');
     old.close();
     const again = openDatabase(file);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SiteCalendar, Worklists } from '../core/participants.js';
 import { importSeedsOnFirstStart } from '../db/seeds.js';
-import { recountVisits } from '../db/worklists.js';
+import { recountVisits } from '../db/visit-counts.js';
 import type { TrialCount } from '../core/participants.js';
 import { freshDb, SEEDS_DIR, serviceFor } from './helpers/db.js';
 

@@ -12,6 +12,7 @@ import * as m0011 from './0011-visit-done-by.js';
 import * as m0012 from './0012-events-closures.js';
 import * as m0013 from './0013-overdue-index.js';
 import * as m0014 from './0014-planned-counts.js';
+import * as m0015 from './0015-day-counts.js';
 
 export type { Migration, MigrationContext } from './types.js';
 import type { Migration } from './types.js';
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'events-closures', up: m0012.up },
   { version: 13, name: 'overdue-index', up: m0013.up },
   { version: 14, name: 'planned-counts', up: m0014.up },
+  { version: 15, name: 'day-counts', up: m0015.up },
 ];
