@@ -232,6 +232,8 @@ async function browserFigures(file: string, executablePath: string): Promise<voi
   const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const toScreen: number[] = [];
   const toWorklist: number[] = [];
+  // Playwright's own time to fill the sign-in form and click (inside startToWorklist).
+  const typed: number[] = [];
   let kept: { page: import('playwright-core').Page; child: ReturnType<typeof spawn> } | null = null;
   // The first start of a day also runs the full checks and the daily backup, behind the first screen.
   for (let i = 0; i <= START_RUNS; i++) {
@@ -239,7 +241,28 @@ async function browserFigures(file: string, executablePath: string): Promise<voi
     // window opens while its backend starts): a new Playwright tab costs 150-250 ms here, which is
     // the harness's, not the app's.
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const t = process.hrtime.bigint();
+    // The first screen's and the worklist's headings are timed by the page itself, at the frame
+    // that draws them: Playwright's waitFor polls at growing intervals and saw the worklist up
+    // to 300 ms after it was drawn. The waits below only wait.
+    await page.addInitScript(() => {
+      const w = window as unknown as { drawnAt: Record<string, number> };
+      w.drawnAt = {};
+      new MutationObserver(() => {
+        for (const h of document.querySelectorAll('h1, h2')) {
+          const text = h.textContent ?? '';
+          const name = text === 'Sign in' ? 'signIn' : text.startsWith('Due today') ? 'worklist' : null;
+          if (name !== null && !(name in w.drawnAt)) {
+            w.drawnAt[name] = 0;
+            requestAnimationFrame(() => (w.drawnAt[name] = performance.timeOrigin + performance.now()));
+          }
+        }
+      }).observe(document, { subtree: true, childList: true });
+    });
+    const startedAt = Date.now();
+    const drawnAfter = async (name: string) => {
+      await page.waitForFunction((n) => ((window as unknown as { drawnAt: Record<string, number> }).drawnAt[n] ?? 0) > 0, name);
+      return (await page.evaluate((n) => (window as unknown as { drawnAt: Record<string, number> }).drawnAt[n]!, name)) - startedAt;
+    };
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.mjs'), '--db', file, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -258,12 +281,14 @@ async function browserFigures(file: string, executablePath: string): Promise<voi
     });
     await page.goto(url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    toScreen.push(ms(t));
+    toScreen.push(await drawnAfter('signIn'));
+    const typing = process.hrtime.bigint();
     await page.getByLabel('Initials').fill('BENCH');
     await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    typed.push(ms(typing));
     await page.getByRole('heading', { level: 2, name: /^Due today/ }).first().waitFor();
-    toWorklist.push(ms(t));
+    toWorklist.push(await drawnAfter('worklist'));
     if (i === START_RUNS) kept = { page, child };
     else {
       await page.close();
@@ -274,10 +299,17 @@ async function browserFigures(file: string, executablePath: string): Promise<voi
   const first = stats(toScreen.slice(1));
   results.appStartToTarget = round(first.median / 1000);
   results.firstStartOfDayToTarget = round(toScreen[0]! / 1000);
-  line('appStart', { ...first, firstStartOfDayMs: round(toScreen[0]!), unit: 'ms', measured: 'process start to the first screen (sign-in) rendered, in a browser tab already open', goal: 'median < 1 s; the first start of a day < 1 s too' });
+  line('appStart', { ...first, firstStartOfDayMs: round(toScreen[0]!), unit: 'ms', measured: 'process start to the first screen (sign-in) drawn, in a browser tab already open', goal: 'median < 1 s; the first start of a day < 1 s too' });
   const w = stats(toWorklist.slice(1));
   results.startToWorklistToTarget = round(w.median / 1000);
-  line('startToWorklist', { ...w, firstStartOfDayMs: round(toWorklist[0]!), unit: 'ms', measured: 'process start to the first worklist rendered, signing in included, in a browser tab already open', goal: 'median < 1 s' });
+  line('startToWorklist', {
+    ...w,
+    firstStartOfDayMs: round(toWorklist[0]!),
+    typingMs: stats(typed.slice(1)).median,
+    unit: 'ms',
+    measured: 'process start to the first worklist drawn, signing in included (typingMs of it: the harness filling the form and clicking), in a browser tab already open',
+    goal: 'median < 1 s',
+  });
 
   const { page, child } = kept!;
   // Round trips as the window sees them: the renderer's own fetch to the backend and back.

@@ -63,7 +63,10 @@ function ReaderRoutes() {
 
 // The site calendar brings its calendar library, about a third of the app's script: it is a
 // chunk of its own, so that the first screen does not wait for it to be read, and it is fetched
-// once the window is idle after signing in, so that the calendar opens without waiting either.
+// once the window is idle a little after signing in, so that the calendar opens without waiting
+// either. (Fetched at the first idle moment, it was read while the worklists' answer waited: the
+// window is idle while it waits for that answer, and reading the chunk took about 100 ms.)
+const PREFETCH_AFTER_MS = 2000;
 const loadSiteCalendar = () => import('./pages/SiteCalendar');
 const SiteCalendar = lazy(() => loadSiteCalendar().then((m) => ({ default: m.SiteCalendar })));
 
@@ -71,8 +74,12 @@ function Shell() {
   const session = useSession();
   const location = useLocation();
   useEffect(() => {
-    const id = requestIdleCallback(() => void loadSiteCalendar().catch(() => {}), { timeout: 5000 });
-    return () => cancelIdleCallback(id);
+    let idle: number | null = null;
+    const timer = setTimeout(() => (idle = requestIdleCallback(() => void loadSiteCalendar().catch(() => {}), { timeout: 5000 })), PREFETCH_AFTER_MS);
+    return () => {
+      clearTimeout(timer);
+      if (idle !== null) cancelIdleCallback(idle);
+    };
   }, []);
   return (
     <>

@@ -10,7 +10,7 @@ import { closedDayWords } from '../components/ClosedDayMark';
 import { RowActions } from '../components/RowActions';
 import { Badge, ErrorNotice, formatCount, Loading, Page, Section, shortTitle } from '../components/ui';
 import { useSession } from '../session';
-import { useApi } from '../useApi';
+import { useApi, type Loaded } from '../useApi';
 import { HeadRow, VirtualTable } from '../components/VirtualRows';
 
 /** Lists longer than this draw only the rows in view. */
@@ -26,6 +26,8 @@ export function Worklists() {
   const [limit, setLimit] = useState(WORKLIST_FIRST);
   const [refresh, setRefresh] = useState(0);
   const lists = useApi('worklists', { today, limit, ...(trial ? { protocolId: trial } : {}) }, refresh);
+  // Asked with the lists, not once they are drawn: the page's two reads go out together.
+  const counts = useApi('trialsAtAGlance', { today, ...(trial ? { protocolId: trial } : {}) }, refresh);
   const more = lists.state === 'ready' ? () => setLimit(1_000_000) : undefined;
   const acts = session.can('coordinator', 'investigator');
   const changed = () => setRefresh((r) => r + 1);
@@ -55,7 +57,7 @@ export function Worklists() {
       {lists.state === 'error' && <ErrorNotice error={lists.error} title="The worklists could not be loaded" />}
       {lists.state === 'ready' && (
         <>
-          <Dashboard today={today} protocolId={trial} refresh={refresh} />
+          <Dashboard counts={counts} />
           <WorkTable id="today" title="Due today" rows={lists.value.dueToday} total={lists.value.totals.dueToday} onMore={more} empty="Nothing is due today." acts={acts} onChanged={changed} />
           <WorkTable
             id="week"
@@ -96,8 +98,7 @@ export function Worklists() {
 }
 
 /** Each trial at a glance: screened, enrolled against its target, withdrawn, overdue visits. */
-function Dashboard(props: { today: string; protocolId: string; refresh: number }) {
-  const counts = useApi('trialsAtAGlance', { today: props.today, ...(props.protocolId ? { protocolId: props.protocolId } : {}) }, props.refresh);
+function Dashboard({ counts }: { counts: Loaded<TrialCount[]> }) {
   if (counts.state === 'ready') return <TrialsTable trials={counts.value} />;
   return (
     <Section id="trials" title="Trials at a glance">
