@@ -37,8 +37,17 @@ export function runChecks(conn: Connection, step: (name: (typeof CHECK_STEPS)[nu
     conn.bookkeep((db) => recountVisits(db));
     return { at: at(), ok: true, problems: [], summary: `file intact, audit trail intact (${audit.rows.toLocaleString('en')} rows), every record as its trail says` };
   } catch (e) {
+    // A page SQLite cannot read at all stops its own check (and any read that reaches it) with an
+    // error rather than a finding: it is damage all the same.
+    if (isDamage(e)) return failed(['The database file is damaged: part of it cannot be read.']);
     return failed([`The database could not be checked: ${e instanceof Error ? e.message : String(e)}`]);
   }
+}
+
+/** SQLite's errors for a file whose pages are not what it wrote (SQLITE_CORRUPT and its extended codes, SQLITE_NOTADB). */
+function isDamage(e: unknown): boolean {
+  const code = e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : '';
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_');
 }
 
 /** Where the last check's outcome is kept: beside the database, readable by this user only. */
