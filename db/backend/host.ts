@@ -60,6 +60,9 @@ interface Session {
   locked: boolean;
 }
 
+/** The start-up checks begin at the first sign-in, or this long after the first screen can be shown. */
+export const CHECKS_AFTER_MS = 3000;
+
 /** Methods that neither keep a session awake nor are refused while it is locked. */
 const PASSIVE = new Set<string>(['appInfo', 'currentSession', 'backendStatus']);
 const WHILE_LOCKED = new Set<string>(['appInfo', 'currentSession', 'backendStatus', 'unlock', 'signOut']);
@@ -217,6 +220,7 @@ export function openBackend(options: BackendOptions): { host: BackendHost; ready
   let reader: WorkerLink;
   let checker: WorkerLink | null = null;
   let checked: Promise<CheckOutcome>;
+  let beginChecks = () => {}; // now, if they have not started
   /** While a restore runs, calls wait for it. */
   let restoring: Promise<unknown> | null = null;
   /** The file could not be opened again after a restore: every call is refused with this. */
@@ -251,8 +255,14 @@ export function openBackend(options: BackendOptions): { host: BackendHost; ready
     if (frozen) writer.post({ type: 'freeze', reason: frozen });
     const info = await reader.call(nextId++, 'appInfo', {}, { kind: 'nobody' });
     if (info.ok) idleLockMinutes = info.value<AppInfo>().idleLockMinutes;
-    // The checks run after the first screen can be shown; writes wait for them only if they fail.
-    checked = new Promise<CheckOutcome>((resolve) => {
+    // The checks run behind the first worklist: from the first sign-in (on two cores the
+    // passphrase check and the checks took turns), or CHECKS_AFTER_MS after the first screen can
+    // be shown. Writes wait for them only if they fail.
+    let go!: () => void;
+    const signedIn = new Promise<void>((resolve) => (go = resolve));
+    const timer = setTimeout(() => go(), CHECKS_AFTER_MS).unref();
+    beginChecks = () => (clearTimeout(timer), go());
+    checked = signedIn.then(() => new Promise<CheckOutcome>((resolve) => {
       checker = new WorkerLink('checker', options, (m) => {
         if (m.type === 'check-step') checks = { state: 'running', step: m.step, startedAt: checks.state === 'running' ? checks.startedAt : new Date(now()).toISOString() };
         if (m.type === 'checked') {
@@ -272,11 +282,12 @@ export function openBackend(options: BackendOptions): { host: BackendHost; ready
         checks = { state: 'failed', at: outcome.at, problems: outcome.problems };
         resolve(outcome);
       });
-    });
+    }));
     return seeded;
   }
 
   async function closeAll(): Promise<void> {
+    beginChecks = () => {};
     await Promise.all([writer.close(), reader.close(), checker?.close() ?? Promise.resolve()]);
   }
 
@@ -367,7 +378,10 @@ export function openBackend(options: BackendOptions): { host: BackendHost; ready
     }
     if (!session) return result;
     if (result.ok) {
-      if (method === 'signIn' || method === 'setUpFirstAdmin') Object.assign(session, { initials: result.value<{ initials: string }>().initials, locked: false });
+      if (method === 'signIn' || method === 'setUpFirstAdmin') {
+        Object.assign(session, { initials: result.value<{ initials: string }>().initials, locked: false });
+        beginChecks();
+      }
       else if (method === 'unlock') session.locked = false;
       else if (method === 'signOut') Object.assign(session, { initials: null, locked: false });
       else if (method === 'setSetting') idleLockMinutes = result.value<AppInfo>().idleLockMinutes;
