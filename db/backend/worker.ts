@@ -16,7 +16,6 @@ import { probeSiteId } from '../site.js';
 import { importSeedsOnFirstStart } from '../seeds.js';
 import { createHandlers } from '../service.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
-import { lowerThreadPriority } from './priority.js';
 
 const REFUSED: ApiResult<never> = { ok: false, error: { code: 'internal', message: 'An unexpected error occurred; nothing was changed. The details are in the log.', details: [] } };
 
@@ -70,8 +69,6 @@ async function open(config: WorkerConfig, port: MessagePort, post: (m: FromWorke
 
 /** The checks, then the daily backup from a file that has just passed them; then the thread ends. */
 async function check(conn: Connection, config: WorkerConfig, post: (m: FromWorker) => void): Promise<void> {
-  // Behind the window's work: the sign-in, the first worklist (db/backend/priority.ts).
-  lowerThreadPriority();
   const outcome = runChecks(conn, (step) => post({ type: 'check-step', step }));
   recordCheck(config.dbFile, outcome);
   const backup = outcome.ok ? await dailyBackup(conn).catch(() => null) : null;
