@@ -36,6 +36,8 @@ export interface BackendOptions extends Omit<WorkerConfig, 'role' | 'site'> {
   readonly now?: () => number;
   /** Where the sites' audit keys are (default: the key files, db/keys.ts). */
   readonly keys?: HostKeys;
+  /** The start-up checks begin at the first sign-in, or this long after the first screen can be shown (default 3 s). */
+  readonly checksAfterMs?: number;
 }
 
 export interface BackendHost {
@@ -59,9 +61,6 @@ interface Session {
   lastActive: number;
   locked: boolean;
 }
-
-/** The start-up checks begin at the first sign-in, or this long after the first screen can be shown. */
-export const CHECKS_AFTER_MS = 3000;
 
 /** Methods that neither keep a session awake nor are refused while it is locked. */
 const PASSIVE = new Set<string>(['appInfo', 'currentSession', 'backendStatus']);
@@ -93,7 +92,7 @@ class WorkerLink {
   }
 
   private start(): void {
-    const { workerScript, tsxApi, log: _log, now: _now, keys: _keys, ...rest } = this.options;
+    const { workerScript, tsxApi, log: _log, now: _now, keys: _keys, checksAfterMs: _after, ...rest } = this.options;
     const workerData: WorkerConfig = { ...rest, role: this.role, site: this.site, restoreFrom: this.restoreFrom, awaitSite: this.awaitSite };
     this.gone = false;
     // From source the entry is TypeScript: the worker registers tsx's loader, then imports it.
@@ -256,11 +255,11 @@ export function openBackend(options: BackendOptions): { host: BackendHost; ready
     const info = await reader.call(nextId++, 'appInfo', {}, { kind: 'nobody' });
     if (info.ok) idleLockMinutes = info.value<AppInfo>().idleLockMinutes;
     // The checks run behind the first worklist: from the first sign-in (on two cores the
-    // passphrase check and the checks took turns), or CHECKS_AFTER_MS after the first screen can
-    // be shown. Writes wait for them only if they fail.
+    // passphrase check and the checks took turns), or checksAfterMs after the first screen can be
+    // shown. Writes wait for them only if they fail.
     let go!: () => void;
     const signedIn = new Promise<void>((resolve) => (go = resolve));
-    const timer = setTimeout(() => go(), CHECKS_AFTER_MS).unref();
+    const timer = setTimeout(() => go(), options.checksAfterMs ?? 3000).unref();
     beginChecks = () => (clearTimeout(timer), go());
     checked = signedIn.then(() => new Promise<CheckOutcome>((resolve) => {
       checker = new WorkerLink('checker', options, (m) => {

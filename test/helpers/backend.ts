@@ -4,7 +4,7 @@ import { openBackend, startBackend, type BackendHost, type BackendOptions } from
 import { ROOT, SEEDS_DIR } from './db.js';
 
 /** The backend host as browser mode runs it (its workers run db/backend/worker.ts through tsx). */
-export function backendForTests(dbFile: string, options: { now?: () => number } = {}): Promise<BackendHost> {
+export function backendForTests(dbFile: string, options: { now?: () => number; checksAfterMs?: number } = {}): Promise<BackendHost> {
   return startBackend(testOptions(dbFile, options));
 }
 
@@ -13,7 +13,7 @@ export function openBackendForTests(dbFile: string): { host: BackendHost; ready:
   return openBackend(testOptions(dbFile));
 }
 
-function testOptions(dbFile: string, options: { now?: () => number } = {}): BackendOptions {
+function testOptions(dbFile: string, options: { now?: () => number; checksAfterMs?: number } = {}): BackendOptions {
   return {
     dbFile,
     seedsDir: SEEDS_DIR,
