@@ -74,11 +74,25 @@ test('worklists of a large site show the first rows of each list with its total,
   await screenshot(page, 'site-calendar-large-site');
   await busiest.click();
   await expect(page.getByRole('table', { name: /^Visits on / }).getByRole('button')).toHaveCount(n);
-  // The agenda of 31 busy days lists every visit, drawing only the rows in view.
+  // The agenda of 31 busy days lists every visit, drawing only the rows in view. While its visits
+  // load it says neither that there are none nor shows the month's first few as if they were all
+  // (it did both, and a reader of the table's row count read the month's).
+  await page.evaluate(() => {
+    const w = window as unknown as { agendaSeen: string[] };
+    w.agendaSeen = [];
+    new MutationObserver(() => {
+      if (document.querySelector('.agenda-empty')) w.agendaSeen.push('none');
+      const t = document.querySelector('table[aria-label^="Visits from"]');
+      if (t) w.agendaSeen.push(t.getAttribute('aria-rowcount') ?? 'no count');
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
   await page.getByRole('button', { name: 'Agenda' }).click();
   const agenda = page.getByRole('table', { name: /^Visits from / });
+  await expect(agenda).toHaveAttribute('aria-rowcount', /^\d{3,}$/);
   const total = Number(await agenda.getAttribute('aria-rowcount')) - 1;
   expect(total).toBeGreaterThan(500);
+  const seen = await page.evaluate(() => (window as unknown as { agendaSeen: string[] }).agendaSeen);
+  expect(new Set(seen)).toEqual(new Set([String(total + 1)]));
   expect(await agenda.locator('tbody tr:not(.spacer)').count()).toBeLessThan(80);
   await expectAccessible(page);
   await screenshot(page, 'site-calendar-agenda-large-site');

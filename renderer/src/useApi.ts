@@ -11,22 +11,27 @@ export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError
  */
 export function useApi<M extends Method>(method: M, input: Input<M>, refresh = 0, enabled = true): Loaded<Output<M>> {
   const key = JSON.stringify(input);
-  const [loaded, setLoaded] = useState<Loaded<Output<M>>>({ state: 'loading' });
+  // Each answer is kept with the input it answers: on the render where the input changes (before
+  // the new call goes out) the last answer is for another input, and is not shown as this one's.
+  const [loaded, setLoaded] = useState<{ key: string; loaded: Loaded<Output<M>> } | null>(null);
   const lastKey = useRef<string | null>(null);
+  const mine = `${method}:${key}`;
   useEffect(() => {
     // Not asked (yet): nothing to load, and no request.
     if (!enabled) return;
     let live = true;
-    if (lastKey.current !== `${method}:${key}`) setLoaded({ state: 'loading' });
-    lastKey.current = `${method}:${key}`;
+    if (lastKey.current !== mine) setLoaded(null);
+    lastKey.current = mine;
     invoke(method, JSON.parse(key) as Input<M>).then(
-      (value) => live && setLoaded({ state: 'ready', value }),
+      (value) => live && setLoaded({ key: mine, loaded: { state: 'ready', value } }),
       (error: unknown) =>
-        live && setLoaded({ state: 'error', error: error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) }) }),
+        live && setLoaded({ key: mine, loaded: { state: 'error', error: error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) }) } }),
     );
     return () => {
       live = false;
     };
-  }, [method, key, refresh, enabled]);
-  return loaded;
+  }, [method, key, mine, refresh, enabled]);
+  return loaded !== null && loaded.key === mine ? loaded.loaded : LOADING;
 }
+
+const LOADING = { state: 'loading' } as const;

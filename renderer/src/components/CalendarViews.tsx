@@ -1,4 +1,5 @@
 import dayjs from 'dayjs';
+import { createContext, useContext } from 'react';
 import type { NavigateAction } from 'react-big-calendar';
 import { dateFormat } from '../dates';
 import { HeadRow, VirtualTable } from './VirtualRows';
@@ -15,8 +16,12 @@ const monday = (d: Date) => dayjs(d).subtract((dayjs(d).day() + 6) % 7, 'day').s
 
 type ViewProps = { date: Date; events: readonly ListEvent[]; onSelectEvent?: (e: ListEvent) => void };
 
+/** Whether the visits of the days shown are still loading: the list views then say nothing of them (the page says they are loading). */
+export const ListsLoading = createContext(false);
+
 /** Days as rows of a table, each with its visits as buttons: a table screen readers can read. */
 function DayTable({ days, caption, events, onSelectEvent }: { days: dayjs.Dayjs[]; caption: string } & Omit<ViewProps, 'date'>) {
+  const loading = useContext(ListsLoading);
   return (
     <table className="week-list">
       <caption className="visually-hidden">{caption}</caption>
@@ -28,7 +33,7 @@ function DayTable({ days, caption, events, onSelectEvent }: { days: dayjs.Dayjs[
               <th scope="row">{DAY.format(d.toDate())}</th>
               <td>
                 {on.length === 0 ? (
-                  <span className="muted">No visits</span>
+                  !loading && <span className="muted">No visits</span>
                 ) : (
                   <ul className="plain-list">
                     {on.map((e) => (
@@ -88,7 +93,8 @@ type AgendaEvent = ListEvent & { readonly row: ListEvent['row'] & { readonly pro
 export function AgendaList(props: { date: Date; events: readonly AgendaEvent[]; onSelectEvent?: (e: AgendaEvent) => void }) {
   const events = [...props.events].sort((a, b) => a.start.getTime() - b.start.getTime() || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   const label = `Visits from ${TITLE.format(props.date)} to ${TITLE.format(dayjs(props.date).add(AGENDA_DAYS - 1, 'day').toDate())}`;
-  if (events.length === 0) return <p className="muted agenda-empty">No visits from {TITLE.format(props.date)} for {AGENDA_DAYS} days.</p>;
+  const loading = useContext(ListsLoading);
+  if (events.length === 0) return loading ? null : <p className="muted agenda-empty">No visits from {TITLE.format(props.date)} for {AGENDA_DAYS} days.</p>;
   const head = (rowIndex?: number) => <HeadRow rowIndex={rowIndex} columns={['Day', 'Visit', 'Trial', 'Status']} />;
   const row = (e: AgendaEvent, rowIndex?: number) => (
     <tr key={e.row.visitId} aria-rowindex={rowIndex}>

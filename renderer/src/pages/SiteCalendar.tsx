@@ -7,7 +7,7 @@ import { Link, useNavigate } from 'react-router';
 import type { WorklistRow } from '../../../core/participants';
 import { VISIT_STATUS_WORDS, VISIT_STATUSES } from '../../../core/vocabulary';
 import { dateFormat, todayIso } from '../dates';
-import { AgendaList, DayList, WeekList } from '../components/CalendarViews';
+import { AgendaList, DayList, ListsLoading, WeekList } from '../components/CalendarViews';
 import { Options } from '../components/forms';
 import { ErrorNotice, formatCount, Loading, Page } from '../components/ui';
 import { useApi } from '../useApi';
@@ -133,21 +133,23 @@ export function SiteCalendar() {
       {/* The list views (week, day, agenda) grow with the page instead of scrolling inside it. */}
       <div className={view === Views.MONTH ? 'site-calendar' : 'site-calendar site-calendar-list'}>
         {drawn && (
-          <Calendar<VisitEvent>
-            localizer={localizer}
-            events={events}
-            date={date}
-            view={view}
-            views={{ month: true, week: WeekList, day: DayList, agenda: AgendaList }}
-            components={{ month: { dateHeader: DateHeader, event: MonthEvent } }}
-            onShowMore={(_, day) => openDay(day)}
-            messages={{ showMore: (n) => `+${n} more` }}
-            onNavigate={(next) => startTransition(() => setDate(next))}
-            onView={(next) => startTransition(() => setView(next))}
-            eventPropGetter={(e) => ({ className: `visit-${e.row.status}${e.row.status === 'done' && e.row.actualDate !== e.row.plannedDate ? ' visit-moved' : ''}` })}
-            onSelectEvent={(e) => void navigate(`/participants/${e.row.participantId}`)}
-            tooltipAccessor={(e) => `${e.row.studyId} (${e.row.initials}), ${e.row.protocolTitle}: ${e.row.visitLabel}, ${e.row.status}`}
-          />
+          <ListsLoading.Provider value={shownVisits.state === 'loading'}>
+            <Calendar<VisitEvent>
+              localizer={localizer}
+              events={events}
+              date={date}
+              view={view}
+              views={{ month: true, week: WeekList, day: DayList, agenda: AgendaList }}
+              components={{ month: { dateHeader: DateHeader, event: MonthEvent } }}
+              onShowMore={(_, day) => openDay(day)}
+              messages={{ showMore: (n) => `+${n} more` }}
+              onNavigate={(next) => startTransition(() => setDate(next))}
+              onView={(next) => startTransition(() => setView(next))}
+              eventPropGetter={(e) => ({ className: `visit-${e.row.status}${e.row.status === 'done' && e.row.actualDate !== e.row.plannedDate ? ' visit-moved' : ''}` })}
+              onSelectEvent={(e) => void navigate(`/participants/${e.row.participantId}`)}
+              tooltipAccessor={(e) => `${e.row.studyId} (${e.row.initials}), ${e.row.protocolTitle}: ${e.row.visitLabel}, ${e.row.status}`}
+            />
+          </ListsLoading.Provider>
         )}
       </div>
     </Page>
