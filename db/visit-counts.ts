@@ -4,7 +4,7 @@
 // - planned_counts (migration 14): the planned visits of enrolled participants by trial and window end;
 // - day_counts (migration 15): every visit by the day it shows on (done, else planned), trial and status.
 // Each connection's temporary triggers keep them (installVisitCounts), the participant import's
-// bulk writer adds its own visits to them (addImportedCounts), and the daily full check
+// bulk writer adds its own visits to them (ImportedCounts), and the daily full check
 // recounts them (recountVisits).
 import { VISIT_STATUSES, type VisitStatus } from '../core/vocabulary.js';
 import type { WritableDB } from './types.js';

@@ -165,8 +165,9 @@ export interface SiteCalendarQuery {
 export function siteCalendar(db: ReadableDB, q: SiteCalendarQuery): SiteCalendar {
   const shown = new Set<string>(q.statuses ?? VISIT_STATUSES);
   const trialOnly = q.protocolId === null ? '' : 'AND protocol_id = @trial';
+  const trialParam = q.protocolId === null ? {} : { trial: q.protocolId };
   const days = new Map<string, Record<VisitStatus, number>>();
-  const counts = prepared(db, `SELECT day, status, n FROM day_counts WHERE day BETWEEN @from AND @to ${trialOnly}`, 'raw').all({ from: q.from, to: q.to, ...(q.protocolId === null ? {} : { trial: q.protocolId }) }) as [string, VisitStatus, number][];
+  const counts = prepared(db, `SELECT day, status, n FROM day_counts WHERE day BETWEEN @from AND @to ${trialOnly}`, 'raw').all({ from: q.from, to: q.to, ...trialParam }) as [string, VisitStatus, number][];
   for (const [day, status, n] of counts) {
     if (n === 0) continue;
     let d = days.get(day);
@@ -198,7 +199,7 @@ export function siteCalendar(db: ReadableDB, q: SiteCalendarQuery): SiteCalendar
   const ids: number[] = [];
   for (const d of summary) {
     if (d.shown === 0) continue;
-    const params = { day: d.date, n: perDay, ...(q.protocolId === null ? {} : { trial: q.protocolId }) };
+    const params = { day: d.date, n: perDay, ...trialParam };
     const first = (onPlanned.all(params) as [number][]).map((r) => r[0]);
     const more = perDay < 0 || first.length < perDay ? (doneOn.all({ ...params, n: perDay < 0 ? -1 : perDay - first.length }) as [number][]).map((r) => r[0]) : [];
     ids.push(...first, ...more);

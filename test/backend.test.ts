@@ -8,7 +8,7 @@ import type { BackendStatus, SessionView } from '../core/api.js';
 import type { BackendHost } from '../db/backend/host.js';
 import { openDatabase } from '../db/connection.js';
 import { backendForTests, openBackendForTests } from './helpers/backend.js';
-import { addTestPerson, tempDir, TEST_PASSPHRASE } from './helpers/db.js';
+import { addTestPerson, fileWithDamagedPage, tempDir, TEST_PASSPHRASE } from './helpers/db.js';
 
 let host: BackendHost | null = null;
 afterEach(async () => {
@@ -151,18 +151,9 @@ describe('backend host', () => {
   });
 
   it('a damaged file: the checks fail, writes are refused with the problem named, and no backup is made of it', async () => {
-    const file = path.join(tempDir(), 'db.sqlite');
-    const conn = openDatabase(file);
-    addTestPerson(conn, 'CO', ['coordinator']);
-    conn.read((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
     // A page of an index of the visits: opening the file does not read it, the full check does
     // (a page picked by its place in the file could be the schema's, and the file would not open).
-    const page = conn.read((db) => db.prepare("SELECT pageno FROM dbstat WHERE name = 'visits_by_day'").pluck().get() as number) - 1;
-    conn.close();
-    const bytes = fs.readFileSync(file);
-    const pageSize = bytes.readUInt16BE(16);
-    bytes.fill(0x5a, page * pageSize, page * pageSize + pageSize);
-    fs.writeFileSync(file, bytes);
+    const file = fileWithDamagedPage('visits_by_day');
     host = await backendForTests(file);
     const session = host.newSession();
     await host.call(session, 'signIn', { initials: 'CO', passphrase: TEST_PASSPHRASE });

@@ -5,7 +5,7 @@ import type { WritableDB } from '../types.js';
 // 1.4 ms on npm run bench's file). day_counts keeps every visit counted by the day it shows on
 // (the day it was done, else its planned day), its participant's trial and its status, so a
 // month's counts are a few hundred rows. Like planned_counts it is bookkeeping: kept by each
-// connection's temporary triggers (db/worklists.ts, installVisitCounts), written by the
+// connection's temporary triggers (db/visit-counts.ts, installVisitCounts), written by the
 // participant import itself, recounted by the daily full check, not audited, and without a
 // CHECK on n.
 export function up(db: WritableDB): void {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError, invoke } from './api';
 import type { Input, Method, Output } from '../../core/api';
 
@@ -14,23 +14,21 @@ export function useApi<M extends Method>(method: M, input: Input<M>, refresh = 0
   // Each answer is kept with the input it answers: on the render where the input changes (before
   // the new call goes out) the last answer is for another input, and is not shown as this one's.
   const [loaded, setLoaded] = useState<{ key: string; loaded: Loaded<Output<M>> } | null>(null);
-  const lastKey = useRef<string | null>(null);
   const mine = `${method}:${key}`;
   useEffect(() => {
     // Not asked (yet): nothing to load, and no request.
     if (!enabled) return;
     let live = true;
-    if (lastKey.current !== mine) setLoaded(null);
-    lastKey.current = mine;
     invoke(method, JSON.parse(key) as Input<M>).then(
-      (value) => live && setLoaded({ key: mine, loaded: { state: 'ready', value } }),
+      (value) => live && setLoaded({ key: `${method}:${key}`, loaded: { state: 'ready', value } }),
       (error: unknown) =>
-        live && setLoaded({ key: mine, loaded: { state: 'error', error: error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) }) } }),
+        live &&
+        setLoaded({ key: `${method}:${key}`, loaded: { state: 'error', error: error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) }) } }),
     );
     return () => {
       live = false;
     };
-  }, [method, key, mine, refresh, enabled]);
+  }, [method, key, refresh, enabled]);
   return loaded !== null && loaded.key === mine ? loaded.loaded : LOADING;
 }
 

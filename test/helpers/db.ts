@@ -76,3 +76,21 @@ export function serviceFor(conn: Connection, now = new Date('2025-06-20T09:00:00
   };
   return { handlers, call, ok, enroll };
 }
+
+/**
+ * A new file with one coordinator (CO), checkpointed, then the first page of the named table or
+ * index overwritten with garbage, as a failing disk would leave it. Returns the file's path.
+ */
+export function fileWithDamagedPage(name: string): string {
+  const file = path.join(tempDir(), 'db.sqlite');
+  const conn = openDatabase(file);
+  addTestPerson(conn, 'CO', ['coordinator']);
+  conn.read((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+  const page = conn.read((db) => db.prepare('SELECT pageno FROM dbstat WHERE name = ?').pluck().get(name) as number) - 1;
+  conn.close();
+  const bytes = fs.readFileSync(file);
+  const pageSize = bytes.readUInt16BE(16);
+  bytes.fill(0x5a, page * pageSize, page * pageSize + pageSize);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
