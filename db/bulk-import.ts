@@ -15,6 +15,7 @@
 // of the import is left. An import large against the visits already there also sets the visits'
 // indexes aside the same way, and builds them again before the write ends (REBUILD_SHARE).
 import { auditHash, auditKeyOf, auditTrigger, type RowValues } from './audit.js';
+import { deferCheckpoint } from './checkpointer.js';
 import { guardTrigger } from './migrations/0010-keyed-trail.js';
 import type { WritableDB } from './types.js';
 import { DAY_COUNTS_INSERT, ImportedCounts, PLANNED_COUNTS_INSERT, VISIT_COUNTS_INSERT } from './visit-counts.js';
@@ -74,7 +75,12 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
       if (first) {
         first = false;
         // The first participant's visits, times the participants, as the import's size.
-        if (options.participants !== undefined) rebuildIndexes = setIndexesAside(db, visits.length * options.participants);
+        if (options.participants !== undefined) {
+          rebuildIndexes = setIndexesAside(db, visits.length * options.participants);
+          // The log of up to hundreds of megabytes a large import's commit leaves is copied into the file on another thread.
+          // Each participant writes a row, its visits' and its audit row.
+          if ((visits.length + 2) * options.participants >= DEFER_CHECKPOINT_FROM) deferCheckpoint(db);
+        }
       }
       // What the count triggers would add: the out-of-window visits, an enrolled participant's planned ones, every visit by its day.
       counts.add(participant, visits);
@@ -99,6 +105,15 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
     for (const t of asides) db.exec(t.schema === 'temp' ? t.sql.replace(/^CREATE\s+TRIGGER\b/i, 'CREATE TEMP TRIGGER') : t.sql);
   }
 }
+
+/**
+ * An import that writes at least this many rows (each participant's, its visits' by the first
+ * participant's, and its audit row) leaves its checkpoint to the connection's thread
+ * (db/checkpointer.ts): about the 1,000 pages of log at which SQLite checkpoints on its own
+ * (2,000 one-visit participants, 6,000 rows, left 1,440). A smaller one keeps SQLite's own, at
+ * its commit, when due: starting the thread costs more than its checkpoint would.
+ */
+export const DEFER_CHECKPOINT_FROM = 4000;
 
 export interface BulkImportOptions {
   /** How many participants the import writes: with the first one's visits, whether it sets the visits' indexes aside (see REBUILD_SHARE). */

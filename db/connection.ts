@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Checkpointer } from './checkpointer.js';
 import { clearAuditContext, installAudit, sealHead, setAuditContext, type AuditContext } from './audit.js';
 import { fileProblems } from './integrity.js';
 import { DatabaseDamagedError } from './errors.js';
@@ -39,6 +40,11 @@ export interface Connection {
    * no audit context, so a change to any record table inside it is refused by the audit triggers.
    */
   bookkeep<T>(fn: (db: WritableDB) => T): T;
+  /**
+   * Waits until the log's checkpoint on the connection's own thread (db/checkpointer.ts, after a
+   * write that deferred it) is done; returns how many such checkpoints it has done.
+   */
+  settleLog(): number;
   /** A consistent copy of the live database, made with SQLite's online backup API. */
   backup(file: string): Promise<void>;
   /** The site id this database belongs to (its audit key's name); null before migration 10. */
@@ -83,42 +89,59 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
     installAudit(db, siteId === null ? null : keys.load(siteId), keys.where);
     installVisitCounts(db);
     const getCtx = db.prepare('SELECT at, by_user AS by, method, reason FROM temp.audit_ctx');
+    const checkpointer = new Checkpointer(file, options.nativeBinding);
+    /** A commit that deferred its checkpoint hands it to the connection's thread. */
+    const committed = <T>(run: () => T): T => {
+      try {
+        return run();
+      } finally {
+        if (file !== ':memory:') checkpointer.afterCommit(db);
+      }
+    };
     return {
       file,
       migration,
       read: (fn) => fn(db),
       write: (ctx, fn) =>
-        db
-          .transaction(() => {
-            // A write inside a write (a script's several calls as one) gets its own context,
-            // and the outer one is put back after it.
-            const outer = getCtx.get() as AuditContext | undefined;
-            setAuditContext(db, ctx);
-            try {
-              const result = fn(db);
-              // The head of the chain, sealed with the key, moves with every write.
-              sealHead(db, ctx.at);
-              return result;
-            } finally {
-              if (outer) setAuditContext(db, outer);
-              else clearAuditContext(db);
-            }
-          })
-          .immediate(),
+        committed(() =>
+          db
+            .transaction(() => {
+              // A write inside a write (a script's several calls as one) gets its own context,
+              // and the outer one is put back after it.
+              const outer = getCtx.get() as AuditContext | undefined;
+              setAuditContext(db, ctx);
+              try {
+                const result = fn(db);
+                // The head of the chain, sealed with the key, moves with every write.
+                sealHead(db, ctx.at);
+                return result;
+              } finally {
+                if (outer) setAuditContext(db, outer);
+                else clearAuditContext(db);
+              }
+            })
+            .immediate(),
+        ),
       bookkeep: (fn) =>
-        db
-          .transaction(() => {
-            // Inside a write (a script's several calls as one), its context stands aside for the
-            // bookkeeping, so that a record changed here is refused as anywhere without one.
-            const outer = getCtx.get() as AuditContext | undefined;
-            clearAuditContext(db);
-            try {
-              return fn(db);
-            } finally {
-              if (outer) setAuditContext(db, outer);
-            }
-          })
-          .immediate(),
+        committed(() =>
+          db
+            .transaction(() => {
+              // Inside a write (a script's several calls as one), its context stands aside for the
+              // bookkeeping, so that a record changed here is refused as anywhere without one.
+              const outer = getCtx.get() as AuditContext | undefined;
+              clearAuditContext(db);
+              try {
+                return fn(db);
+              } finally {
+                if (outer) setAuditContext(db, outer);
+              }
+            })
+            .immediate(),
+        ),
+      settleLog: () => {
+        checkpointer.settle();
+        return checkpointer.done;
+      },
       backup: async (file) => {
         await raw.backup(file);
         // A backup is one self-contained file: out of WAL mode, so opening it creates no -wal/-shm.
@@ -133,6 +156,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Connectio
       siteId,
       keys,
       close: () => {
+        // The thread's connection first, so that this close is the last and folds in the log.
+        checkpointer.close();
         raw.close();
         lock.release();
       },
