@@ -16,6 +16,7 @@
 // indexes aside the same way, and builds them again before the write ends (REBUILD_SHARE).
 import { auditHash, auditKeyOf, auditTrigger, type RowValues } from './audit.js';
 import { deferCheckpoint } from './checkpointer.js';
+import { PLANNED_COLUMNS, type PlannedRows } from './import-planner.js';
 import { guardTrigger } from './migrations/0010-keyed-trail.js';
 import type { WritableDB } from './types.js';
 import { DAY_COUNTS_INSERT, ImportedCounts, PLANNED_COUNTS_INSERT, VISIT_COUNTS_INSERT } from './visit-counts.js';
@@ -37,8 +38,18 @@ const STAND_ASIDE: Record<string, readonly string[]> = {
   visits: [auditTrigger('visits', 'INSERT'), VISIT_COUNTS_INSERT, PLANNED_COUNTS_INSERT, DAY_COUNTS_INSERT],
 };
 
-/** Inserts one participant (its columns, without the id) and its visits (without id and participant); returns the participant's id. */
-export type ImportWriter = (participant: RowValues, visits: readonly RowValues[]) => number;
+/**
+ * Inserts one participant (its columns, without the id) and its visits (without id and
+ * participant: each visit's columns, or its values in PLANNED_COLUMNS' order, as the planner
+ * hands them over); returns the participant's id.
+ */
+export type ImportWriter = (participant: RowValues, visits: readonly RowValues[] | PlannedRows) => number;
+
+/** Visits given by their columns, as their values in PLANNED_COLUMNS' order. */
+function asPlanned(visits: readonly RowValues[] | PlannedRows): PlannedRows {
+  if (visits.length === 0 || Array.isArray(visits[0])) return visits as PlannedRows;
+  return (visits as readonly RowValues[]).map((v) => PLANNED_COLUMNS.map((c) => v[c] as string | number | null));
+}
 
 /**
  * Runs fn, in the caller's write, with a writer that inserts one participant and its visits per
@@ -71,7 +82,8 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
     const counts = new ImportedCounts();
     let first = true;
     const writer = importWriter(db, ctx);
-    const result = fn((participant, visits) => {
+    const result = fn((participant, given) => {
+      const visits = asPlanned(given);
       if (first) {
         first = false;
         // The first participant's visits, times the participants, as the import's size.
@@ -155,7 +167,9 @@ interface AuditCtx {
   readonly reason: string | null;
 }
 
-function importWriter(db: WritableDB, ctx: AuditCtx): ImportWriter {
+const PARTICIPANT_AT = PLANNED_COLUMNS.indexOf('participant_id');
+
+function importWriter(db: WritableDB, ctx: AuditCtx): (participant: RowValues, visits: PlannedRows) => number {
   const visitInfo = columnsOf(db, 'visits');
   const visitId = visitInfo.find((c) => c.pk === 1)!.name;
   const visitColumns = visitInfo.filter((c) => c.name !== visitId).map((c) => c.name);
@@ -175,7 +189,10 @@ function importWriter(db: WritableDB, ctx: AuditCtx): ImportWriter {
   );
   const participantInserts = new Map<string, ReturnType<WritableDB['prepare']>>();
 
-  return (participant, visits) => {
+  // Where each of the table's columns is in a planned visit's values.
+  const at = visitColumns.map((c) => (PLANNED_COLUMNS as readonly string[]).indexOf(c));
+
+  return (participant: RowValues, visits: PlannedRows) => {
     const cols = Object.keys(participant);
     const shape = cols.join(',');
     let insert = participantInserts.get(shape);
@@ -190,9 +207,8 @@ function importWriter(db: WritableDB, ctx: AuditCtx): ImportWriter {
     for (const values of visits) {
       let tail = '';
       for (let i = 0; i < visitColumns.length; i++) {
-        const column = visitColumns[i]!;
-        let v = column === 'participant_id' ? id : values[column];
-        if (v === undefined) throw new Error(`visits.${column}: no value given`);
+        let v = at[i] === PARTICIPANT_AT ? id : values[at[i]!];
+        if (v === undefined) throw new Error(`visits.${visitColumns[i]}: no value given`);
         if (typeof v === 'string') {
           if (!v.isWellFormed()) v = asStoredText(v);
           tail += `,${JSON.stringify(v)}`;

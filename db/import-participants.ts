@@ -4,9 +4,8 @@
 import { parse } from 'csv-parse/sync';
 import { isIsoDate } from '../core/dates.js';
 import type { ImportParticipantsResult } from '../core/api.js';
-import { replayActuals, scheduleArmFor, scheduleKeys } from '../core/participant-schedule.js';
+import { scheduleArmFor, scheduleKeys } from '../core/participant-schedule.js';
 import type { Protocol } from '../core/protocol.js';
-import { ScheduleError, type Schedule } from '../core/schedule.js';
 import { INITIALS_PATTERN, isBlinded, parseDecimal, STUDY_ID_PATTERN } from '../core/vocabulary.js';
 import { AppError } from './errors.js';
 import type { Clock } from './rows.js';
@@ -14,7 +13,7 @@ import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js
 import type { WritableDB } from './types.js';
 import { withBulkImport } from './bulk-import.js';
 import { siteClosures } from './site-days.js';
-import { newVisitValues } from './visits.js';
+import { ImportPlanner, PlanError, type PlannedRows } from './import-planner.js';
 
 export const REQUIRED_COLUMNS = ['study_id', 'initials', 'arm', 'day1', 'weight_kg'] as const;
 const ACTUAL_PREFIX = 'actual:';
@@ -37,6 +36,8 @@ export function importParticipants(
   by: string,
   clock: Clock,
   progress: (label: string, done: number, total: number) => void = () => {},
+  /** Whether a second thread helps plan (by default from THREAD_FROM participants on). */
+  options: { readonly thread?: boolean } = {},
 ): ImportParticipantsResult {
   const { summary } = getProtocol(db, protocolId);
   const { protocol, version } = getProtocolVersion(db, summary.id, versionInEffect(db, summary.id, clock.today));
@@ -48,42 +49,43 @@ export function importParticipants(
   // and audited in one row that holds them all (db/bulk-import.ts).
   withBulkImport(db, (insert) => {
     progress('Importing participants', 0, rows.length);
-    const closures = siteClosures(db);
-    for (const [i, r] of rows.entries()) {
-      if (i % 100 === 99) progress('Importing participants', i + 1, rows.length);
-      // Actual dates are replayed in date order, each re-planning what follows it; each visit is
-      // then written once, as it stands after the replay.
-      const armKey = (r.armKey ?? scheduleArmFor(protocol, null))!;
-      let schedule: Schedule;
-      try {
-        ({ schedule } = replayActuals(protocol, armKey, r.day1, r.actual, { closures }));
-      } catch (e) {
-        if (e instanceof ScheduleError) throw new AppError('invalid_input', `Nothing was imported: line ${r.line}: ${e.message}`);
-        throw e;
+    // Each participant's schedule, replayed through their actual dates, planned with a second
+    // thread's help (db/import-planner.ts); each visit is then written once, as it stands after the replay.
+    const planner = new ImportPlanner({ protocol, blinded, site: { closures: siteClosures(db) }, initial, now: clock.now, rows }, options);
+    try {
+      for (const [i, r] of rows.entries()) {
+        if (i % 100 === 99) progress('Importing participants', i + 1, rows.length);
+        let planned: PlannedRows;
+        try {
+          planned = planner.next();
+        } catch (e) {
+          if (e instanceof PlanError) throw new AppError('invalid_input', `Nothing was imported: line ${e.line}: ${e.message}`);
+          throw e;
+        }
+        insert(
+          {
+            protocol_id: protocol.id,
+            protocol_version: version,
+            study_id: r.studyId,
+            initials: r.initials,
+            sex: 'unknown',
+            weight_kg: r.weightKg,
+            status: 'enrolled',
+            arm_key: r.armKey,
+            blinded_code: r.code,
+            day1: r.day1,
+            enrolled_at: clock.now,
+            created_at: clock.now,
+            created_by: by,
+            updated_at: clock.now,
+          },
+          // The participant's id is the writer's to give: each visit's is set to it there.
+          planned,
+        );
+        visits += planned.length;
       }
-      // The visits done before the import were settled in date order: that is the order a correction replays.
-      const settledSeq = new Map([...r.actual].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([key], i) => [key, i + 1]));
-      insert(
-        {
-          protocol_id: protocol.id,
-          protocol_version: version,
-          study_id: r.studyId,
-          initials: r.initials,
-          sex: 'unknown',
-          weight_kg: r.weightKg,
-          status: 'enrolled',
-          arm_key: r.armKey,
-          blinded_code: r.code,
-          day1: r.day1,
-          enrolled_at: clock.now,
-          created_at: clock.now,
-          created_by: by,
-          updated_at: clock.now,
-        },
-        // The participant's id is the writer's to give: each visit's is set to it there.
-        schedule.visits.map((v, position) => newVisitValues(protocol, armKey, blinded, 0, v, position, { ...initial, settledSeq }, clock.now)),
-      );
-      visits += schedule.visits.length;
+    } finally {
+      planner.close();
     }
   }, { participants: rows.length });
   return { imported: rows.length, visits };

@@ -8,6 +8,7 @@
 // recounts them (recountVisits).
 import { VISIT_STATUSES, type VisitStatus } from '../core/vocabulary.js';
 import type { WritableDB } from './types.js';
+import { PLANNED_COLUMNS, type PlannedRows } from './import-planner.js';
 
 /** The triggers that count an inserted visit (the import's bulk writer does their work itself). */
 export const VISIT_COUNTS_INSERT = 'visit_counts_insert';
@@ -68,6 +69,8 @@ export function installVisitCounts(db: WritableDB): void {
   `);
 }
 
+const AT = Object.fromEntries(PLANNED_COLUMNS.map((c, i) => [c, i])) as Record<(typeof PLANNED_COLUMNS)[number], number>;
+
 /** What the count triggers would have added for visits the bulk writer wrote without them. */
 export class ImportedCounts {
   private outOfWindow = 0;
@@ -77,19 +80,20 @@ export class ImportedCounts {
   // of visits: a key made of day, trial and status for each cost a third of a second.)
   private readonly days = new Map<string, Map<string, number[]>>();
 
-  /** Counts one participant's visits, as their insert triggers would. */
-  add(participant: { readonly [column: string]: unknown }, visits: readonly { readonly [column: string]: unknown }[]): void {
+  /** Counts one participant's visits (their values in PLANNED_COLUMNS' order), as their insert triggers would. */
+  add(participant: { readonly [column: string]: unknown }, visits: PlannedRows): void {
     const protocolId = String(participant.protocol_id);
     let byEnd: Map<string, number> | null = null;
     if (participant.status === 'enrolled') byEnd = this.planned.get(protocolId) ?? this.planned.set(protocolId, new Map()).get(protocolId)!;
     const byDay = this.days.get(protocolId) ?? this.days.set(protocolId, new Map()).get(protocolId)!;
     for (const v of visits) {
-      if (v.out_of_window === 1) this.outOfWindow++;
-      if (byEnd !== null && v.status === 'planned') byEnd.set(String(v.window_end), (byEnd.get(String(v.window_end)) ?? 0) + 1);
-      const day = String(v.actual_date ?? v.planned_date);
+      if (v[AT.out_of_window] === 1) this.outOfWindow++;
+      const status = v[AT.status];
+      if (byEnd !== null && status === 'planned') byEnd.set(String(v[AT.window_end]), (byEnd.get(String(v[AT.window_end])) ?? 0) + 1);
+      const day = String(v[AT.actual_date] ?? v[AT.planned_date]);
       const counts = byDay.get(day) ?? byDay.set(day, VISIT_STATUSES.map(() => 0)).get(day)!;
-      const s = VISIT_STATUSES.indexOf(v.status as VisitStatus);
-      if (s < 0) throw new Error(`a visit with the status ${String(v.status)}, which the counts do not know`);
+      const s = VISIT_STATUSES.indexOf(status as VisitStatus);
+      if (s < 0) throw new Error(`a visit with the status ${String(status)}, which the counts do not know`);
       counts[s]!++;
     }
   }

@@ -1,0 +1,230 @@
+// The participant import's schedules, planned on the second core while the writer writes. A large
+// site's file is thousands of participants, each re-planned through its actual dates (about a
+// sixth of the import's time, on the writer's thread). A planner thread takes participants in
+// order and hands each one's visits back as the JSON of their values, which the writer reads in
+// a tenth of the time planning takes (an object graph sent as it is cost nearly as much to read
+// as to plan). The writer never waits for the thread to start: each participant is planned by
+// whichever of the two claims it first (a shared counter), the writer in order, the thread in
+// batches ahead of it. Both plan with the same function, so the visits are the same either way;
+// a thread that cannot start, or ends, leaves the rest to the writer.
+import nodeModule from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { replayActuals, scheduleArmFor, type SiteAndEvents } from '../core/participant-schedule.js';
+import type { Protocol } from '../core/protocol.js';
+import { ScheduleError } from '../core/schedule.js';
+import { newVisitValues, type NewVisitValues } from './visits.js';
+
+/** The visit columns in the order the planner lists each visit's values. */
+export const PLANNED_COLUMNS = [
+  'participant_id', 'key', 'position', 'label', 'kind', 'series', 'dose_number', 'planned_date', 'projected_date', 'window_start', 'window_end',
+  'window_text', 'window_stated', 'study_day', 'anchor', 'procedures', 'status', 'actual_date', 'out_of_window', 'rescheduled_date', 'reason',
+  'notes', 'updated_by', 'updated_at', 'settled_seq', 'done_by', 'procedures_done', 'moved_from', 'moved_because', 'closed_day',
+] as const satisfies readonly (keyof NewVisitValues)[];
+// Every column of a new visit is listed (a column added to visits fails to compile here until it is).
+const listsEvery: Exclude<keyof NewVisitValues, (typeof PLANNED_COLUMNS)[number]> extends never ? true : false = true;
+void listsEvery;
+
+/** A participant's visits as the planner hands them over: each visit's values in PLANNED_COLUMNS' order. */
+export type PlannedRows = readonly (readonly (string | number | null)[])[];
+
+/** One participant of the file, as the import checked it. */
+export interface PlanRow {
+  readonly line: number;
+  readonly armKey: string | null;
+  readonly day1: string;
+  readonly actual: readonly (readonly [key: string, date: string])[];
+}
+
+/** What planning needs beyond each participant: the same for all of them. */
+export interface PlanJob {
+  readonly protocol: Protocol;
+  readonly blinded: boolean;
+  readonly site: SiteAndEvents;
+  readonly initial: { readonly by: string; readonly reason: string };
+  readonly now: string;
+  readonly rows: readonly PlanRow[];
+}
+
+/** A participant that cannot be planned: the import stops there, with the engine's words. */
+export class PlanError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Plans one participant: their schedule replayed through their actual dates, each visit's values listed. */
+export function planParticipant(job: PlanJob, r: PlanRow): PlannedRows {
+  const { protocol } = job;
+  const armKey = (r.armKey ?? scheduleArmFor(protocol, null))!;
+  let visits;
+  try {
+    ({ schedule: { visits } } = replayActuals(protocol, armKey, r.day1, r.actual, job.site));
+  } catch (e) {
+    if (e instanceof ScheduleError) throw new PlanError(r.line, e.message);
+    throw e;
+  }
+  // The visits done before the import were settled in date order: that is the order a correction replays.
+  const settledSeq = new Map([...r.actual].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([key], i) => [key, i + 1]));
+  const initial = { ...job.initial, settledSeq };
+  return visits.map((v, position) => {
+    const values = newVisitValues(protocol, armKey, job.blinded, 0, v, position, initial, job.now);
+    return PLANNED_COLUMNS.map((c) => values[c]);
+  });
+}
+
+/** A file at least this long is planned with a thread's help (a thread takes tens of milliseconds to start). */
+export const THREAD_FROM = 200;
+/** How many participants the thread claims and hands over at a time. */
+export const BATCH = 16;
+
+// The shared counters: [0] the next participant nobody has claimed, [1] batches handed over, [2] the thread has ended.
+const NEXT = 0;
+const POSTED = 1;
+const ENDED = 2;
+
+/** A batch as the thread hands it over: from which participant, and each one's visits or why it cannot be planned. */
+export interface PlannedBatch {
+  readonly from: number;
+  /** JSON: for each participant, its PlannedRows, or {"line": …, "error": …}. */
+  readonly json: string;
+}
+
+/** The planner thread's entry, by how this code runs: the built bundles beside it, or TypeScript through tsx. */
+function plannerThread(workerData: unknown, transferList: MessagePort[]): Worker | null {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    let tsx: string;
+    try {
+      tsx = import.meta.resolve('tsx/esm/api');
+    } catch {
+      // (Where import.meta.resolve is missing, as under the test runner: tsx's CommonJS side has the same register.)
+      try {
+        tsx = pathToFileURL(nodeModule.createRequire(here).resolve('tsx/esm/api')).href;
+      } catch {
+        return null;
+      }
+    }
+    const entry = new URL('./import-planner-worker.ts', here).href;
+    return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData, transferList });
+  }
+  const file = path.join(path.dirname(fileURLToPath(here)), `import-planner-worker${path.extname(fileURLToPath(here))}`);
+  return fs.existsSync(file) ? new Worker(file, { workerData, transferList }) : null;
+}
+
+/** Each participant's visits, in the file's order; next() is called once per participant. */
+export class ImportPlanner {
+  private readonly state = new Int32Array(new SharedArrayBuffer(12));
+  private readonly port: MessagePort | null = null;
+  private readonly worker: Worker | null = null;
+  private seenPosted = 0;
+  private batch: { from: number; planned: unknown[] } | null = null;
+  private index = 0;
+  /** How many participants the thread planned (the tests read it). */
+  fromThread = 0;
+
+  constructor(
+    private readonly job: PlanJob,
+    options: { readonly thread?: boolean } = {},
+  ) {
+    if (!(options.thread ?? job.rows.length >= THREAD_FROM)) return;
+    const { port1, port2 } = new MessageChannel();
+    try {
+      this.worker = plannerThread({ job, port: port2, state: this.state.buffer }, [port2]);
+    } catch {
+      this.worker = null;
+    }
+    if (!this.worker) {
+      port1.close();
+      return;
+    }
+    this.port = port1;
+    // The thread's errors are its own: the writer plans what it leaves.
+    this.worker.on('error', () => {});
+    this.worker.unref();
+  }
+
+  /** Whether the thread has claimed participants the writer has not reached (the tests wait for it). */
+  claimedAhead(): boolean {
+    return this.worker !== null && Atomics.load(this.state, NEXT) > this.index;
+  }
+
+  next(): PlannedRows {
+    const i = this.index++;
+    const row = this.job.rows[i]!;
+    // Unclaimed (the thread is behind, still starting, or gone): the writer plans it.
+    if (Atomics.compareExchange(this.state, NEXT, i, i + 1) === i) return planParticipant(this.job, row);
+    const planned = this.fromBatch(i);
+    if (planned === undefined) return planParticipant(this.job, row);
+    this.fromThread++;
+    if (Array.isArray(planned)) return planned as PlannedRows;
+    const failed = planned as { line: number; error: string };
+    throw new PlanError(failed.line, failed.error);
+  }
+
+  /** Participant i from the thread's batches, waiting for it; undefined if the thread ended without it. */
+  private fromBatch(i: number): unknown {
+    for (;;) {
+      if (this.batch && i >= this.batch.from && i < this.batch.from + this.batch.planned.length) return this.batch.planned[i - this.batch.from];
+      const m = this.port ? receiveMessageOnPort(this.port) : undefined;
+      if (m) {
+        const b = m.message as PlannedBatch;
+        this.batch = { from: b.from, planned: JSON.parse(b.json) as unknown[] };
+        this.seenPosted++;
+        continue;
+      }
+      if (!this.port || Atomics.load(this.state, ENDED) === 1) return undefined;
+      Atomics.wait(this.state, POSTED, this.seenPosted, 1000);
+    }
+  }
+
+  close(): void {
+    // Whatever the thread has not claimed is claimed here, so it stops at its next batch.
+    Atomics.store(this.state, NEXT, this.job.rows.length);
+    this.port?.close();
+    void this.worker?.terminate();
+  }
+}
+
+/** The thread's side (db/import-planner-worker.ts): claims batches until every participant is claimed. */
+export function runPlannerThread(data: { job: PlanJob; port: MessagePort; state: SharedArrayBuffer }): void {
+  const state = new Int32Array(data.state);
+  const ended = () => {
+    Atomics.store(state, ENDED, 1);
+    Atomics.notify(state, POSTED);
+  };
+  process.on('exit', ended);
+  const { job, port } = data;
+  const n = job.rows.length;
+  try {
+    claimBatches(job, port, state, n);
+  } finally {
+    port.close();
+    ended();
+  }
+}
+
+function claimBatches(job: PlanJob, port: MessagePort, state: Int32Array, n: number): void {
+  for (;;) {
+    const from = Atomics.add(state, NEXT, BATCH);
+    if (from >= n) break;
+    const to = Math.min(n, from + BATCH);
+    const planned: unknown[] = [];
+    for (let i = from; i < to; i++) {
+      try {
+        planned.push(planParticipant(job, job.rows[i]!));
+      } catch (e) {
+        if (!(e instanceof PlanError)) throw e;
+        planned.push({ line: e.line, error: e.message });
+      }
+    }
+    port.postMessage({ from, json: JSON.stringify(planned) } satisfies PlannedBatch);
+    Atomics.add(state, POSTED, 1);
+    Atomics.notify(state, POSTED);
+  }
+}
