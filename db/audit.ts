@@ -49,6 +49,16 @@ export function auditHash(key: Buffer, ...fields: unknown[]): string {
   return crypto.createHmac('sha256', key).update(JSON.stringify(fields)).digest('hex');
 }
 
+/**
+ * auditHash(key, ...fields, last) for a last field given as JSON.stringify(last) without its
+ * quotes: the same hash, without escaping a large text (an import's listing) on the caller's
+ * thread when it was escaped elsewhere (db/import-planner.ts).
+ */
+export function auditHashEscaped(key: Buffer, fields: readonly unknown[], lastEscaped: string): string {
+  const head = JSON.stringify(fields);
+  return crypto.createHmac('sha256', key).update(`${fields.length ? `${head.slice(0, -1)},` : '['}"${lastEscaped}"]`).digest('hex');
+}
+
 /** The connection's audit key; refuses (MissingKeyError) when this computer does not hold it. */
 export function auditKeyOf(db: ReadableDB): Buffer {
   const k = keys.get(db);

@@ -14,9 +14,9 @@
 // them gone: if anything fails, the rollback puts them back with everything else, and nothing
 // of the import is left. An import large against the visits already there also sets the visits'
 // indexes aside the same way, and builds them again before the write ends (REBUILD_SHARE).
-import { auditHash, auditKeyOf, auditTrigger, type RowValues } from './audit.js';
+import { auditHash, auditHashEscaped, auditKeyOf, auditTrigger, type RowValues } from './audit.js';
 import { deferCheckpoint } from './checkpointer.js';
-import { PLANNED_COLUMNS, type PlannedRows } from './import-planner.js';
+import { asStoredText, PLANNED_COLUMNS, type Listing, type PlannedRows } from './import-planner.js';
 import { guardTrigger } from './migrations/0010-keyed-trail.js';
 import type { WritableDB } from './types.js';
 import { DAY_COUNTS_INSERT, ImportedCounts, PLANNED_COUNTS_INSERT, VISIT_COUNTS_INSERT } from './visit-counts.js';
@@ -41,9 +41,10 @@ const STAND_ASIDE: Record<string, readonly string[]> = {
 /**
  * Inserts one participant (its columns, without the id) and its visits (without id and
  * participant: each visit's columns, or its values in PLANNED_COLUMNS' order, as the planner
- * hands them over); returns the participant's id.
+ * hands them over, with their audit listing where the planner's thread made it: listingOf);
+ * returns the participant's id.
  */
-export type ImportWriter = (participant: RowValues, visits: readonly RowValues[] | PlannedRows) => number;
+export type ImportWriter = (participant: RowValues, visits: readonly RowValues[] | PlannedRows, listing?: Listing | null) => number;
 
 /** Visits given by their columns, as their values in PLANNED_COLUMNS' order. */
 function asPlanned(visits: readonly RowValues[] | PlannedRows): PlannedRows {
@@ -82,7 +83,7 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
     const counts = new ImportedCounts();
     let first = true;
     const writer = importWriter(db, ctx);
-    const result = fn((participant, given) => {
+    const result = fn((participant, given, listing) => {
       const visits = asPlanned(given);
       if (first) {
         first = false;
@@ -96,7 +97,7 @@ export function withBulkImport<T>(db: WritableDB, fn: (insert: ImportWriter) => 
       }
       // What the count triggers would add: the out-of-window visits, an enrolled participant's planned ones, every visit by its day.
       counts.add(participant, visits);
-      return writer(participant, visits);
+      return writer(participant, visits, listing ?? null);
     });
     counts.write(db);
     done = true;
@@ -169,7 +170,7 @@ interface AuditCtx {
 
 const PARTICIPANT_AT = PLANNED_COLUMNS.indexOf('participant_id');
 
-function importWriter(db: WritableDB, ctx: AuditCtx): (participant: RowValues, visits: PlannedRows) => number {
+function importWriter(db: WritableDB, ctx: AuditCtx): (participant: RowValues, visits: PlannedRows, listing: Listing | null) => number {
   const visitInfo = columnsOf(db, 'visits');
   const visitId = visitInfo.find((c) => c.pk === 1)!.name;
   const visitColumns = visitInfo.filter((c) => c.name !== visitId).map((c) => c.name);
@@ -191,8 +192,12 @@ function importWriter(db: WritableDB, ctx: AuditCtx): (participant: RowValues, v
 
   // Where each of the table's columns is in a planned visit's values.
   const at = visitColumns.map((c) => (PLANNED_COLUMNS as readonly string[]).indexOf(c));
+  // The planner's listing is of PLANNED_COLUMNS' order, the participant's id first: used where it is the table's.
+  const listsAsTable = visitColumns.length === PLANNED_COLUMNS.length && at.every((a, i) => a === i) && PARTICIPANT_AT === 0;
 
-  return (participant: RowValues, visits: PlannedRows) => {
+  const visitsHeadEscaped = JSON.stringify(visitsHead).slice(1, -1);
+
+  return (participant: RowValues, visits: PlannedRows, listing: Listing | null) => {
     const cols = Object.keys(participant);
     const shape = cols.join(',');
     let insert = participantInserts.get(shape);
@@ -203,24 +208,47 @@ function importWriter(db: WritableDB, ctx: AuditCtx): (participant: RowValues, v
     }
     const id = Number(insert.run(cols.map((c) => participant[c]!)).lastInsertRowid);
     const listed: string[] = [];
+    // The listing as it stands escaped in the text the row's hash is taken over, where the thread escaped it.
+    let listedEscaped: string[] | null = null;
     const row: (string | number | null)[] = new Array(visitColumns.length);
-    for (const values of visits) {
-      let tail = '';
-      for (let i = 0; i < visitColumns.length; i++) {
-        let v = at[i] === PARTICIPANT_AT ? id : values[at[i]!];
-        if (v === undefined) throw new Error(`visits.${visitColumns[i]}: no value given`);
-        if (typeof v === 'string') {
-          if (!v.isWellFormed()) v = asStoredText(v);
-          tail += `,${JSON.stringify(v)}`;
-        } else tail += v === null ? ',null' : `,${v}`;
-        row[i] = v;
+    if (listing && listsAsTable && listing.visits.length === visits.length && listing.escaped.length === visits.length) {
+      listedEscaped = [];
+      // Listed on the planner's thread: the values go in as they are, text as SQLite reads it back.
+      for (let k = 0; k < visits.length; k++) {
+        const values = visits[k]!;
+        if (values.length !== row.length) throw new Error('a planned visit without a value for every column');
+        row[0] = id;
+        for (let i = 1; i < row.length; i++) {
+          const v = values[i]!;
+          row[i] = typeof v === 'string' && !v.isWellFormed() ? asStoredText(v) : v;
+        }
+        const head = `[${Number(insertVisit.run(row).lastInsertRowid)},${id}`;
+        listed.push(`${head}${listing.visits[k]}]`);
+        listedEscaped.push(`${head}${listing.escaped[k]}]`);
       }
-      listed.push(`[${Number(insertVisit.run(row).lastInsertRowid)}${tail}]`);
+    } else {
+      for (const values of visits) {
+        let tail = '';
+        for (let i = 0; i < visitColumns.length; i++) {
+          let v = at[i] === PARTICIPANT_AT ? id : values[at[i]!];
+          if (v === undefined) throw new Error(`visits.${visitColumns[i]}: no value given`);
+          if (typeof v === 'string') {
+            v = asStoredText(v);
+            tail += `,${JSON.stringify(v)}`;
+          } else tail += v === null ? ',null' : `,${v}`;
+          row[i] = v;
+        }
+        listed.push(`[${Number(insertVisit.run(row).lastInsertRowid)}${tail}]`);
+      }
     }
     // One row for the participant and its visits, chained as the triggers chain theirs.
     const prev = (lastHash.get() as string | undefined) ?? '';
-    const json = `${(participantJson.get(id) as string).slice(0, -1)},${visitsHead}${listed.join(',')}]}}`;
-    const hash = auditHash(key, prev, ctx.at, ctx.by_user, ctx.method, ctx.reason, 'participants', String(id), 'insert', id, null, json);
+    const participantPart = (participantJson.get(id) as string).slice(0, -1);
+    const json = `${participantPart},${visitsHead}${listed.join(',')}]}}`;
+    const fields = [prev, ctx.at, ctx.by_user, ctx.method, ctx.reason, 'participants', String(id), 'insert', id, null] as const;
+    const hash = listedEscaped
+      ? auditHashEscaped(key, fields, `${JSON.stringify(participantPart).slice(1, -1)},${visitsHeadEscaped}${listedEscaped.join(',')}]}}`)
+      : auditHash(key, ...fields, json);
     audit.run(ctx.at, ctx.by_user, ctx.method, ctx.reason, String(id), id, json, prev, hash);
     return id;
   };
@@ -232,13 +260,4 @@ export function importedVisits(values: Record<string, unknown>): Record<string, 
   if (!listed || !Array.isArray(listed.columns) || !Array.isArray(listed.rows)) return null;
   const columns = listed.columns as string[];
   return (listed.rows as unknown[][]).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null])));
-}
-
-/**
- * A string with a lone surrogate as it reads back from SQLite: the driver stores the surrogate's
- * three bytes, which read back as three replacement characters. The writer stores and lists
- * that reading, so its rows read exactly as the table's do.
- */
-function asStoredText(v: string): string {
-  return v.replace(/\p{Cs}/gu, '\uFFFD\uFFFD\uFFFD');
 }

@@ -13,7 +13,7 @@ import { getProtocol, getProtocolVersion, versionInEffect } from './protocols.js
 import type { WritableDB } from './types.js';
 import { withBulkImport } from './bulk-import.js';
 import { siteClosures } from './site-days.js';
-import { ImportPlanner, PlanError, type PlannedRows } from './import-planner.js';
+import { ImportPlanner, PlanError, type Planned } from './import-planner.js';
 
 export const REQUIRED_COLUMNS = ['study_id', 'initials', 'arm', 'day1', 'weight_kg'] as const;
 const ACTUAL_PREFIX = 'actual:';
@@ -55,7 +55,7 @@ export function importParticipants(
     try {
       for (const [i, r] of rows.entries()) {
         if (i % 100 === 99) progress('Importing participants', i + 1, rows.length);
-        let planned: PlannedRows;
+        let planned: Planned;
         try {
           planned = planner.next();
         } catch (e) {
@@ -80,9 +80,10 @@ export function importParticipants(
             updated_at: clock.now,
           },
           // The participant's id is the writer's to give: each visit's is set to it there.
-          planned,
+          planned.rows,
+          planned.listing,
         );
-        visits += planned.length;
+        visits += planned.rows.length;
       }
     } finally {
       planner.close();

@@ -7,6 +7,11 @@
 // whichever of the two claims it first (a shared counter), the writer in order, the thread in
 // batches ahead of it. Both plan with the same function, so the visits are the same either way;
 // a thread that cannot start, or ends, leaves the rest to the writer.
+//
+// The thread also lists each visit as the participant's audit row holds it, and escapes that
+// listing as the row's hash reads it (listingOf): text, which crosses threads as it is. The writer
+// then only puts the ids it gets from its inserts in front of each visit's listing; for a
+// participant it planned itself it lists and escapes as before (db/bulk-import.ts).
 import nodeModule from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
@@ -78,6 +83,49 @@ export function planParticipant(job: PlanJob, r: PlanRow): PlannedRows {
   });
 }
 
+/**
+ * A string as it reads back from SQLite: the driver stores a lone surrogate's three bytes, which
+ * read back as three replacement characters. The import stores and lists that reading, so that
+ * its rows read exactly as the table's do.
+ */
+export function asStoredText(v: string): string {
+  return v.isWellFormed() ? v : v.replace(/\p{Cs}/gu, '\uFFFD\uFFFD\uFFFD');
+}
+
+/**
+ * Each visit's values after its participant's id (PLANNED_COLUMNS' first), as the participant's
+ * audit row lists them: ",v1,v2,…", text as SQLite reads it back. The writer puts the visit's
+ * and the participant's ids in front once it has them (db/bulk-import.ts).
+ */
+export function listedVisits(rows: PlannedRows): string[] {
+  return rows.map((values) => {
+    const rest = values.slice(1).map((v) => (typeof v === 'string' ? asStoredText(v) : v));
+    return `,${JSON.stringify(rest).slice(1, -1)}`;
+  });
+}
+
+/**
+ * A participant's visits listed for its audit row (listedVisits), and each listing as it stands
+ * inside the JSON text the row's hash is taken over (escaped: JSON.stringify without the quotes).
+ * Escaping is per character, so the writer puts the pieces together either way.
+ */
+export interface Listing {
+  readonly visits: readonly string[];
+  readonly escaped: readonly string[];
+}
+
+export function listingOf(rows: PlannedRows): Listing {
+  const visits = listedVisits(rows);
+  return { visits, escaped: visits.map((v) => JSON.stringify(v).slice(1, -1)) };
+}
+
+/** A participant's visits as next() gives them: their values, and their audit listing where the thread made it. */
+export interface Planned {
+  readonly rows: PlannedRows;
+  /** listingOf(rows), made on the thread; null where the writer planned the participant itself. */
+  readonly listing: Listing | null;
+}
+
 /** A file at least this long is planned with a thread's help (a thread takes tens of milliseconds to start). */
 export const THREAD_FROM = 200;
 /** How many participants the thread claims and hands over at a time. */
@@ -93,6 +141,8 @@ export interface PlannedBatch {
   readonly from: number;
   /** JSON: for each participant, its PlannedRows, or {"line": …, "error": …}. */
   readonly json: string;
+  /** For each participant, listingOf its rows (null for one that cannot be planned): text, which crosses threads as it is. */
+  readonly listings: (Listing | null)[];
 }
 
 /** The planner thread's entry, by how this code runs: the built bundles beside it, or TypeScript through tsx. */
@@ -123,7 +173,7 @@ export class ImportPlanner {
   private readonly port: MessagePort | null = null;
   private readonly worker: Worker | null = null;
   private seenPosted = 0;
-  private batch: { from: number; planned: unknown[] } | null = null;
+  private batch: { from: number; planned: unknown[]; listings: (Listing | null)[] } | null = null;
   private index = 0;
   /** How many participants the thread planned (the tests read it). */
   fromThread = 0;
@@ -154,27 +204,28 @@ export class ImportPlanner {
     return this.worker !== null && Atomics.load(this.state, NEXT) > this.index;
   }
 
-  next(): PlannedRows {
+  next(): Planned {
     const i = this.index++;
     const row = this.job.rows[i]!;
     // Unclaimed (the thread is behind, still starting, or gone): the writer plans it.
-    if (Atomics.compareExchange(this.state, NEXT, i, i + 1) === i) return planParticipant(this.job, row);
+    if (Atomics.compareExchange(this.state, NEXT, i, i + 1) === i) return { rows: planParticipant(this.job, row), listing: null };
     const planned = this.fromBatch(i);
-    if (planned === undefined) return planParticipant(this.job, row);
+    if (planned === undefined) return { rows: planParticipant(this.job, row), listing: null };
     this.fromThread++;
-    if (Array.isArray(planned)) return planned as PlannedRows;
-    const failed = planned as { line: number; error: string };
+    if (Array.isArray(planned.rows)) return { rows: planned.rows as PlannedRows, listing: planned.listing };
+    const failed = planned.rows as { line: number; error: string };
     throw new PlanError(failed.line, failed.error);
   }
 
   /** Participant i from the thread's batches, waiting for it; undefined if the thread ended without it. */
-  private fromBatch(i: number): unknown {
+  private fromBatch(i: number): { rows: unknown; listing: Listing | null } | undefined {
     for (;;) {
-      if (this.batch && i >= this.batch.from && i < this.batch.from + this.batch.planned.length) return this.batch.planned[i - this.batch.from];
+      const b = this.batch;
+      if (b && i >= b.from && i < b.from + b.planned.length) return { rows: b.planned[i - b.from], listing: b.listings[i - b.from] ?? null };
       const m = this.port ? receiveMessageOnPort(this.port) : undefined;
       if (m) {
         const b = m.message as PlannedBatch;
-        this.batch = { from: b.from, planned: JSON.parse(b.json) as unknown[] };
+        this.batch = { from: b.from, planned: JSON.parse(b.json) as unknown[], listings: b.listings };
         this.seenPosted++;
         continue;
       }
@@ -215,15 +266,19 @@ function claimBatches(job: PlanJob, port: MessagePort, state: Int32Array, n: num
     if (from >= n) break;
     const to = Math.min(n, from + BATCH);
     const planned: unknown[] = [];
+    const listings: (Listing | null)[] = [];
     for (let i = from; i < to; i++) {
       try {
-        planned.push(planParticipant(job, job.rows[i]!));
+        const rows = planParticipant(job, job.rows[i]!);
+        planned.push(rows);
+        listings.push(listingOf(rows));
       } catch (e) {
         if (!(e instanceof PlanError)) throw e;
         planned.push({ line: e.line, error: e.message });
+        listings.push(null);
       }
     }
-    port.postMessage({ from, json: JSON.stringify(planned) } satisfies PlannedBatch);
+    port.postMessage({ from, json: JSON.stringify(planned), listings } satisfies PlannedBatch);
     Atomics.add(state, POSTED, 1);
     Atomics.notify(state, POSTED);
   }
