@@ -13,7 +13,10 @@
 // dropped and created again inside the caller's transaction, so no other connection ever sees
 // them gone: if anything fails, the rollback puts them back with everything else, and nothing
 // of the import is left. An import large against the visits already there also sets the visits'
-// indexes aside the same way, and builds them again before the write ends (REBUILD_SHARE).
+// indexes aside the same way, and builds them again before the write ends (REBUILD_SHARE), and
+// one that writes many rows leaves its log's checkpoint to the connection's thread
+// (DEFER_CHECKPOINT_FROM). A participant the planner's thread listed comes with its visits'
+// listing and its escaped text (db/import-planner.ts): the writer puts the ids in front.
 import { auditHash, auditHashEscaped, auditKeyOf, auditTrigger, type RowValues } from './audit.js';
 import { deferCheckpoint } from './checkpointer.js';
 import { asStoredText, PLANNED_COLUMNS, type Listing, type PlannedRows } from './import-planner.js';

@@ -2,8 +2,8 @@
 // site's file is thousands of participants, each re-planned through its actual dates (about a
 // sixth of the import's time, on the writer's thread). A planner thread takes participants in
 // order and hands each one's visits back as the JSON of their values, which the writer reads in
-// a tenth of the time planning takes (an object graph sent as it is cost nearly as much to read
-// as to plan). The writer never waits for the thread to start: each participant is planned by
+// a half to two thirds of the time planning takes (an object graph sent as it is cost nearly as
+// much to read as to plan: 166 against 196 µs for 82 visits). The writer never waits for the thread to start: each participant is planned by
 // whichever of the two claims it first (a shared counter), the writer in order, the thread in
 // batches ahead of it. Both plan with the same function, so the visits are the same either way;
 // a thread that cannot start, or ends, leaves the rest to the writer.
