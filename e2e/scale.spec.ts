@@ -64,7 +64,15 @@ test('worklists of a large site show the first rows of each list with its total,
   // The site calendar in a busy month: each day shows two visits and how many it has.
   await goTo(page, 'Calendar');
   const title = page.locator('.rbc-toolbar-label');
-  for (let guard = 0; guard < 12 && !/^June 2026$/.test(((await title.textContent()) ?? '').trim()); guard++) await page.getByRole('button', { name: 'Back' }).click();
+  // Back a month at a time, each click's month awaited before the next (the month is drawn in a
+  // transition: read at once, the label can still name the month before, and a click too many
+  // went past June).
+  for (let guard = 0; guard < 12; guard++) {
+    const shown = ((await title.textContent()) ?? '').trim();
+    if (shown === 'June 2026') break;
+    await page.getByRole('button', { name: 'Back' }).click();
+    await expect(title).not.toHaveText(shown);
+  }
   await expect(title).toHaveText('June 2026');
   const busiest = page.getByRole('button', { name: /^All [\d,]+ visits on / }).first();
   await expect(busiest).toBeVisible();
